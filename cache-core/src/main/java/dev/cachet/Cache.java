@@ -1,0 +1,106 @@
+package dev.cachet;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A cache of values by key: the one interface behind every kind of Cachet cache (in-memory, Redis-backed, two-level).
+ *
+ * <p><b>Loads.</b> {@link #get(Object, Function)} runs the loader at most once per key at a time: concurrent callers
+ * asking for the same missing key wait for that one load and all receive its value (or its exception). A loader
+ * that returns {@code null} has its result returned but not cached. A loader exception is never cached: it reaches
+ * the caller that ran the loader and every caller waiting for it, and the next call loads again. A loader may read
+ * other keys of the same cache (recursive memoisation works); a loader that asks for the very key it is loading
+ * fails at once with an {@link IllegalStateException} instead of deadlocking.
+ *
+ * <p><b>Copies.</b> Values are copied on the way in and out according to the cache's {@link Copier}, so by default no
+ * caller can change a cached value, neither by mutating an object after {@code put} nor by mutating what a read
+ * returned. Immutable values pass through without a copy.
+ *
+ * <p><b>Nulls.</b> Keys, values and loaders are never {@code null}; passing one throws {@link NullPointerException}
+ * naming the argument. Reads return {@code null} for an absent or expired key.
+ *
+ * <p><b>Thread safety.</b> All implementations are safe for concurrent use by any number of threads.
+ *
+ * @param <K> the type of keys; keys must be immutable in practice and implement {@code equals}/{@code hashCode}
+ * @param <V> the type of values
+ */
+public interface Cache<K, V> {
+
+    /** Returns the name this cache was built with; metrics and log lines use it. */
+    String name();
+
+    /**
+     * Returns the value for {@code key}, loading it with {@code loader} if absent or expired. The loader runs at
+     * most once per key at a time; concurrent callers wait for its result.
+     *
+     * @return the cached or loaded value; {@code null} only when the loader returned {@code null}
+     * @throws NullPointerException if {@code key} or {@code loader} is null
+     * @throws IllegalStateException if the loader asks this cache for the key it is loading
+     * @throws RuntimeException whatever the loader threw (never cached)
+     */
+    V get(K key, Function<? super K, ? extends V> loader);
+
+    /**
+     * Returns the value for {@code key}, or {@code null} if it is absent or expired. Never loads.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    V getIfPresent(K key);
+
+    /**
+     * Returns the values of the keys that are present; absent keys are missing from the result.
+     *
+     * @return an unmodifiable map in the iteration order of {@code keys}
+     * @throws NullPointerException if {@code keys} or any key is null
+     */
+    Map<K, V> getAllPresent(Iterable<? extends K> keys);
+
+    /**
+     * Returns the values of all {@code keys}, loading the absent ones with one call of {@code bulkLoader}. Keys the
+     * bulk loader does not return are absent from the result. Unlike {@link #get(Object, Function)}, a bulk load is
+     * not coordinated with concurrent loads of the same keys.
+     *
+     * @return an unmodifiable map in the iteration order of {@code keys}
+     * @throws NullPointerException if an argument, a key, or a key or value the bulk loader returned is null
+     */
+    Map<K, V> getAll(
+            Iterable<? extends K> keys,
+            Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader);
+
+    /**
+     * Stores {@code value} for {@code key}, replacing any value; a load of the same key that is in flight will not
+     * overwrite it. The value is copied (see {@link Copier}) before it is stored, so later changes to {@code value}
+     * do not reach the cache.
+     *
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if the value cannot be copied; nothing is stored then
+     */
+    void put(K key, V value);
+
+    /**
+     * Removes {@code key}. A load of that key that is in flight will not store its result.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    void invalidate(K key);
+
+    /** Removes every entry. Loads in flight will not store their results. */
+    void invalidateAll();
+
+    /**
+     * Returns the approximate number of entries; it may count entries that have expired but were not yet cleaned
+     * up. Call {@link #cleanUp()} first for an exact figure.
+     */
+    long estimatedSize();
+
+    /** Performs pending maintenance (eviction of expired and excess entries) now, on the calling thread. */
+    void cleanUp();
+
+    /** Returns an immutable snapshot of this cache's statistics since it was built. */
+    CacheStats stats();
+
+    /** Returns the configuration this cache was built with. */
+    CacheConfig config();
+}

@@ -1,0 +1,51 @@
+package dev.cachet;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The value settings a cache was built with, as {@link Cache#config()} reports them. Immutable; two caches built
+ * with the same settings have equal configs. Functional settings (weigher, copier, ticker, listeners) are not part
+ * of it.
+ *
+ * @param name the cache's name
+ * @param maximumSize the entry-count bound, if any
+ * @param maximumWeight the weight bound, if any
+ * @param expireAfterWrite how long an entry lives after it was written, if limited
+ * @param expireAfterAccess how long an entry lives after it was last read or written, if limited
+ * @param refreshAfterWrite after how long a read triggers a background reload, if set
+ * @param hitRatioThreshold the hit ratio below which a window of requests raises a {@link LowHitRatio}; 0 disables
+ * @param hitRatioWindow how many requests make one window for the hit-ratio check
+ */
+public record CacheConfig(
+        String name,
+        OptionalLong maximumSize,
+        OptionalLong maximumWeight,
+        Optional<Duration> expireAfterWrite,
+        Optional<Duration> expireAfterAccess,
+        Optional<Duration> refreshAfterWrite,
+        double hitRatioThreshold,
+        int hitRatioWindow) {
+
+    /**
+     * Checks that no component is null.
+     *
+     * @throws NullPointerException naming the null component
+     */
+    public CacheConfig {
+        requireNonNull(name, "name");
+        requireNonNull(maximumSize, "maximumSize");
+        requireNonNull(maximumWeight, "maximumWeight");
+        requireNonNull(expireAfterWrite, "expireAfterWrite");
+        requireNonNull(expireAfterAccess, "expireAfterAccess");
+        requireNonNull(refreshAfterWrite, "refreshAfterWrite");
+    }
+
+    /** Returns the size or weight bound, or empty when the cache is unbounded. */
+    public OptionalLong bound() {
+        return maximumSize.isPresent() ? maximumSize : maximumWeight;
+    }
+}

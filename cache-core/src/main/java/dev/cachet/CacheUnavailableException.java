@@ -1,0 +1,20 @@
+package dev.cachet;
+
+/**
+ * Thrown when a cache's remote tier cannot be reached and its failure policy says to fail rather than fall back to
+ * the loader. Remote tiers throw it from their {@link dev.cachet.spi.RemoteStore} operations; callers only see it
+ * under the fail-closed policy.
+ */
+public final class CacheUnavailableException extends CacheException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message names the cache and the operation
+     * @param cause the underlying failure, may be null
+     */
+    public CacheUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cachet.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.CacheConfig;
+import dev.cachet.Copier;
+import dev.cachet.LowHitRatio;
+import dev.cachet.RemovalListener;
+import dev.cachet.Ticker;
+import dev.cachet.Weigher;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Everything a {@link LocalCache} is built from: the validated value settings and the functional ones. Built by
+ * {@link dev.cachet.CacheBuilder} after validation.
+ *
+ * @param config the value settings
+ * @param ticker the time source
+ * @param executor runs maintenance, removal listeners and refreshes; null for Caffeine's default (the common pool)
+ * @param copier copies values in and out
+ * @param weigher weighs entries when {@code config.maximumWeight()} is set; otherwise null
+ * @param removalListener told of removals, or null
+ * @param lowHitRatioHandler told of low hit-ratio windows
+ */
+public record LocalCacheSettings<K, V>(
+        CacheConfig config,
+        Ticker ticker,
+        Executor executor,
+        Copier<V> copier,
+        Weigher<? super K, ? super V> weigher,
+        RemovalListener<? super K, ? super V> removalListener,
+        Consumer<? super LowHitRatio> lowHitRatioHandler) {
+
+    /**
+     * Checks the required components.
+     *
+     * @throws NullPointerException naming a missing required component
+     */
+    public LocalCacheSettings {
+        requireNonNull(config, "config");
+        requireNonNull(ticker, "ticker");
+        requireNonNull(copier, "copier");
+        requireNonNull(lowHitRatioHandler, "lowHitRatioHandler");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.cachet.internal;
+
+import dev.cachet.CacheConfig;
+import dev.cachet.CacheStats;
+import dev.cachet.Copier;
+import dev.cachet.MemoStats;
+import dev.cachet.Ticker;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * The memory behind a memoised function: a bounded {@link LocalCache} keyed by {@link MemoKey}, which also stores
+ * {@code null} results. A miss loads through the cache's single flight, outside any map lock, which is what lets a
+ * memoised function call itself recursively. Thread-safe.
+ */
+final class MemoTable {
+    private final LocalCache<Object, Object> cache;
+    private final long maximumSize;
+    private volatile CacheStats baseline = CacheStats.empty();
+
+    MemoTable(long maximumSize, Copier<?> copier) {
+        if (maximumSize < 0) {
+            throw new IllegalArgumentException("maximumSize must not be negative, was " + maximumSize);
+        }
+        this.maximumSize = maximumSize;
+        this.cache = new LocalCache<>(settings(maximumSize, copier));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static LocalCacheSettings<Object, Object> settings(long maximumSize, Copier<?> copier) {
+        Copier<Object> valueCopier = copier == Copier.identity()
+                ? Copier.identity()
+                : value -> value == MemoKey.Null.INSTANCE ? value : ((Copier) copier).copy(value);
+        CacheConfig config = new CacheConfig(
+                "memoized",
+                OptionalLong.of(maximumSize),
+                OptionalLong.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                0.80,
+                1_000);
+        Ticker ticker = Ticker.systemTicker();
+        return new LocalCacheSettings<>(config, ticker, null, valueCopier, null, null, new LowHitRatioLogger(ticker));
+    }
+
+    /** Returns the remembered result for {@code key} (null stands for "not remembered"), counting a hit or miss. */
+    Object lookup(Object key) {
+        return cache.lookup(key);
+    }
+
+    /** Computes and remembers the result for {@code key} after a lookup missed. */
+    Object load(Object key, Supplier<?> compute) {
+        return cache.loadAfterMiss(key, k -> {
+            Object result = compute.get();
+            return result == null ? MemoKey.Null.INSTANCE : result;
+        });
+    }
+
+    /** Turns what {@link #lookup} or {@link #load} returned into the function's result. */
+    static Object unwrap(Object stored) {
+        return stored == MemoKey.Null.INSTANCE ? null : stored;
+    }
+
+    MemoStats stats() {
+        cache.cleanUp();
+        CacheStats stats = cache.stats().minus(baseline);
+        return new MemoStats(stats.hitCount(), stats.missCount(), maximumSize, cache.estimatedSize());
+    }
+
+    void clear() {
+        cache.invalidateAll();
+        baseline = cache.stats();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.cachet.internal;
+
+import dev.cachet.Copier;
+import dev.cachet.MemoStats;
+import dev.cachet.Memoized;
+import java.util.function.Function;
+
+/**
+ * A memoised one-argument function. Thread-safe.
+ *
+ * @param <T> the argument type
+ * @param <R> the result type
+ */
+public final class MemoizedFunction<T, R> implements Memoized<T, R> {
+    private final Function<? super T, ? extends R> function;
+    private final MemoTable table;
+
+    /**
+     * Memoises {@code function}.
+     *
+     * @throws IllegalArgumentException if {@code maximumSize} is negative
+     */
+    public MemoizedFunction(Function<? super T, ? extends R> function, long maximumSize, Copier<R> copier) {
+        this.function = function;
+        this.table = new MemoTable(maximumSize, copier);
+    }
+
+    @Override
+    public R apply(T argument) {
+        Object key = MemoKey.of(argument);
+        Object stored = table.lookup(key);
+        if (stored == null) {
+            stored = table.load(key, () -> function.apply(argument));
+        }
+        @SuppressWarnings("unchecked") // the table holds only this function's results
+        R result = (R) MemoTable.unwrap(stored);
+        return result;
+    }
+
+    @Override
+    public MemoStats stats() {
+        return table.stats();
+    }
+
+    @Override
+    public void clear() {
+        table.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "Memoized[" + stats() + "]";
+    }
+}

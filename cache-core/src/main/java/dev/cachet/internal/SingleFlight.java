@@ -1,0 +1,139 @@
+package dev.cachet.internal;
+
+import dev.cachet.CacheLoadException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Runs at most one load per key at a time; callers that arrive while a load is in flight wait for it and share its
+ * outcome. Unlike Caffeine's {@code get(key, fn)}, the load runs outside any map lock, so a loader may read other keys
+ * of the same cache (recursive memoisation) without "Recursive update" failures; a loader that asks for its own key
+ * on the same thread is a true cycle and fails at once.
+ *
+ * <p>Thread-safe. A flight can be discarded ({@link #discard}) when its key is written or invalidated meanwhile: the
+ * load then still answers its waiters but does not store its result.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class SingleFlight<K, V> {
+
+    /** What the cache does around a load: the steps that touch its storage and its copies. */
+    public interface Participant<K, V> {
+        /** Returns the value stored for {@code key} without touching statistics, or null. */
+        V lookupQuietly(K key);
+
+        /** Prepares a loaded value for storing (a defensive copy); may throw, which fails the load. */
+        V prepare(V loaded);
+
+        /** Stores a prepared value; called only while the flight is still current. */
+        void store(K key, V prepared);
+
+        /** Returns what a waiting caller receives for a prepared value (its own copy). */
+        V share(V prepared);
+    }
+
+    private final String cacheName;
+    private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a single-flight group for one cache.
+     *
+     * @param cacheName used in error messages
+     */
+    public SingleFlight(String cacheName) {
+        this.cacheName = cacheName;
+    }
+
+    /**
+     * Loads {@code key} or joins the load in flight. The caller that runs the loader gets the loader's own object;
+     * waiting callers get {@link Participant#share shared} copies of the stored value.
+     */
+    public V load(K key, Function<? super K, ? extends V> loader, Participant<K, V> participant) {
+        Flight<V> mine = new Flight<>(Thread.currentThread());
+        Flight<V> current = flights.putIfAbsent(key, mine);
+        if (current != null) {
+            return await(key, current, participant);
+        }
+        V loaded;
+        V prepared;
+        try {
+            // A flight that ended between the caller's miss and our registration has stored its value already.
+            V present = participant.lookupQuietly(key);
+            if (present != null) {
+                flights.remove(key, mine);
+                mine.complete(present);
+                return participant.share(present);
+            }
+            loaded = loader.apply(key);
+            prepared = loaded == null ? null : participant.prepare(loaded);
+        } catch (Throwable t) {
+            flights.remove(key, mine);
+            mine.completeExceptionally(t);
+            throw propagate(key, t);
+        }
+        if (prepared != null) {
+            flights.computeIfPresent(key, (k, flight) -> {
+                if (flight != mine) {
+                    return flight;
+                }
+                participant.store(k, prepared);
+                return null;
+            });
+        } else {
+            flights.remove(key, mine);
+        }
+        mine.complete(prepared);
+        return loaded;
+    }
+
+    /** Makes the flight of {@code key}, if any, forget to store its result; its waiters still get it. */
+    public void discard(K key) {
+        flights.remove(key);
+    }
+
+    /** {@link #discard Discards} every flight. */
+    public void discardAll() {
+        flights.clear();
+    }
+
+    /** Returns the number of loads in flight; zero when the cache is quiescent. */
+    public int inFlight() {
+        return flights.size();
+    }
+
+    private V await(K key, Flight<V> flight, Participant<K, V> participant) {
+        if (flight.owner == Thread.currentThread()) {
+            throw new IllegalStateException("recursive load: cache '" + cacheName + "' is already loading key " + key
+                    + " on this thread; a loader must not ask for the key it is loading");
+        }
+        V shared;
+        try {
+            shared = flight.join();
+        } catch (CompletionException e) {
+            throw propagate(key, e.getCause());
+        }
+        return shared == null ? null : participant.share(shared);
+    }
+
+    private RuntimeException propagate(K key, Throwable t) {
+        if (t instanceof RuntimeException re) {
+            return re;
+        }
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return new CacheLoadException("loader of cache '" + cacheName + "' failed for key " + key, t);
+    }
+
+    /** A load in flight; remembers its thread to tell a cycle from a wait. */
+    private static final class Flight<V> extends CompletableFuture<V> {
+        final Thread owner;
+
+        Flight(Thread owner) {
+            this.owner = owner;
+        }
+    }
+}

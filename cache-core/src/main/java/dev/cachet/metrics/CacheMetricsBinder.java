@@ -1,0 +1,119 @@
+package dev.cachet.metrics;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Binds one {@link Cache} to a {@link MeterRegistry}. The standard meters ({@value MetricNames#CACHE_GETS}, {@value
+ * MetricNames#CACHE_PUTS}, {@value MetricNames#CACHE_EVICTIONS}, {@value MetricNames#CACHE_SIZE}) come from
+ * Micrometer's {@link CacheMeterBinder}; this class adds the ones Micrometer's {@code CaffeineCacheMetrics} adds,
+ * plus {@value MetricNames#CACHE_HIT_RATIO}. Every figure comes from {@link Cache#stats()} and {@link
+ * Cache#estimatedSize()}, read when the registry publishes.
+ *
+ * <p>The cache is held weakly (by the base class, and by Micrometer for the meters added here), so binding never
+ * keeps a discarded cache alive. Once it is collected, counters keep their last value, {@value MetricNames#CACHE_SIZE}
+ * reports 0 and {@value MetricNames#CACHE_HIT_RATIO} NaN.
+ *
+ * <p>Thread-safe.
+ */
+final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
+
+    // The last snapshot read: once the cache is collected, the base class's counters keep this value instead of
+    // falling to zero, which a monotonic counter must never do.
+    private volatile CacheStats lastStats = CacheStats.empty();
+
+    /**
+     * Prepares the meters of {@code cache}, tagged with its name and {@code tags}; {@link #bindTo} registers them.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    CacheMetricsBinder(Cache<?, ?> cache, Iterable<Tag> tags) {
+        super(cache, cache.name(), tags);
+    }
+
+    private CacheStats stats() {
+        Cache<?, ?> cache = getCache();
+        if (cache == null) {
+            return lastStats;
+        }
+        CacheStats stats = cache.stats();
+        lastStats = stats;
+        return stats;
+    }
+
+    @Override
+    protected Long size() {
+        Cache<?, ?> cache = getCache();
+        return cache == null ? null : cache.estimatedSize();
+    }
+
+    @Override
+    protected long hitCount() {
+        return stats().hitCount();
+    }
+
+    @Override
+    protected Long missCount() {
+        return stats().missCount();
+    }
+
+    @Override
+    protected Long evictionCount() {
+        return stats().evictionCount();
+    }
+
+    @Override
+    protected long putCount() {
+        return stats().putCount();
+    }
+
+    @Override
+    protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+        Cache<?, ?> cache = getCache();
+        if (cache == null) {
+            return;
+        }
+        // As in CaffeineCacheMetrics: the cache is the meters' state object, which Micrometer holds weakly, and the
+        // functions capture nothing, so these meters do not keep the cache alive either.
+        FunctionCounter.builder(
+                        MetricNames.CACHE_EVICTION_WEIGHT, cache, c -> c.stats().evictionWeight())
+                .tags(getTagsWithCacheName())
+                .description("The sum of weights of evicted entries. This total does not include manual invalidations.")
+                .register(registry);
+
+        TimeGauge.builder(
+                        MetricNames.CACHE_LOAD_DURATION,
+                        cache,
+                        TimeUnit.NANOSECONDS,
+                        c -> c.stats().totalLoadTimeNanos())
+                .tags(getTagsWithCacheName())
+                .description("The time the cache has spent loading new values")
+                .register(registry);
+
+        String loadDescription = "The number of times cache lookup methods have successfully loaded a new value or"
+                + " failed to load a new value because an exception was thrown while loading";
+        FunctionCounter.builder(MetricNames.CACHE_LOAD, cache, c -> c.stats().loadSuccessCount())
+                .tags(getTagsWithCacheName())
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_SUCCESS)
+                .description(loadDescription)
+                .register(registry);
+        FunctionCounter.builder(MetricNames.CACHE_LOAD, cache, c -> c.stats().loadFailureCount())
+                .tags(getTagsWithCacheName())
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_FAILURE)
+                .description(loadDescription)
+                .register(registry);
+
+        Gauge.builder(MetricNames.CACHE_HIT_RATIO, cache, c -> c.stats().hitRatio())
+                .tags(getTagsWithCacheName())
+                .description("The fraction of lookups that found a value since the cache was built;"
+                        + " 1.0 before the first lookup")
+                .register(registry);
+    }
+}

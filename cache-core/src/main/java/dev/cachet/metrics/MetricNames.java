@@ -1,0 +1,57 @@
+package dev.cachet.metrics;
+
+/**
+ * The names of the meters {@link CachetMetrics} registers, and of their tags. The names are Micrometer's standard
+ * cache meter names (those of {@code CacheMeterBinder} and {@code CaffeineCacheMetrics}), so dashboards built for
+ * Caffeine or JCache work unchanged; {@link #CACHE_HIT_RATIO} is Cachet's own addition.
+ *
+ * <p>Every meter carries the tag {@link #TAG_CACHE} with the cache's name, plus the tags given to {@code bind}.
+ *
+ * <p>Constants only; this class needs no Micrometer on the class path.
+ */
+public final class MetricNames {
+
+    /** Function counter of lookups, tagged {@link #TAG_RESULT} = {@link #RESULT_HIT} or {@link #RESULT_MISS}. */
+    public static final String CACHE_GETS = "cache.gets";
+
+    /** Function counter of entries stored, by {@code put} or by a load. */
+    public static final String CACHE_PUTS = "cache.puts";
+
+    /** Function counter of entries evicted by the size/weight bound or expiry. */
+    public static final String CACHE_EVICTIONS = "cache.evictions";
+
+    /** Gauge of the cache's estimated number of entries. */
+    public static final String CACHE_SIZE = "cache.size";
+
+    /** Function counter of the total weight of evicted entries. */
+    public static final String CACHE_EVICTION_WEIGHT = "cache.eviction.weight";
+
+    /** Function counter of loads, tagged {@link #TAG_RESULT} = {@link #RESULT_SUCCESS} or {@link #RESULT_FAILURE}. */
+    public static final String CACHE_LOAD = "cache.load";
+
+    /** Time gauge of the total time spent loading, successful and failed loads together. */
+    public static final String CACHE_LOAD_DURATION = "cache.load.duration";
+
+    /** Gauge of the cumulative hit ratio since the cache was built (1.0 before the first request); no base unit. */
+    public static final String CACHE_HIT_RATIO = "cache.hit.ratio";
+
+    /** Tag on every meter: the cache's name. */
+    public static final String TAG_CACHE = "cache";
+
+    /** Tag on {@link #CACHE_GETS} and {@link #CACHE_LOAD}: what the lookup or load came to. */
+    public static final String TAG_RESULT = "result";
+
+    /** {@link #TAG_RESULT} of a lookup that found a value. */
+    public static final String RESULT_HIT = "hit";
+
+    /** {@link #TAG_RESULT} of a lookup that found none. */
+    public static final String RESULT_MISS = "miss";
+
+    /** {@link #TAG_RESULT} of a load that completed normally. */
+    public static final String RESULT_SUCCESS = "success";
+
+    /** {@link #TAG_RESULT} of a load that threw. */
+    public static final String RESULT_FAILURE = "failure";
+
+    private MetricNames() {}
+}
