@@ -103,4 +103,11 @@ public interface Cache<K, V> {
 
     /** Returns the configuration this cache was built with. */
     CacheConfig config();
+
+    /**
+     * Returns what the cache's remote tier did, or empty for a cache without one. Thread-safe; an immutable snapshot.
+     */
+    default java.util.Optional<RemoteStats> remoteStats() {
+        return java.util.Optional.empty();
+    }
 }

@@ -6,6 +6,9 @@ import dev.cachet.internal.LocalCache;
 import dev.cachet.internal.LocalCacheSettings;
 import dev.cachet.internal.LocalLoadingCache;
 import dev.cachet.internal.LowHitRatioLogger;
+import dev.cachet.internal.remote.RemoteCache;
+import dev.cachet.spi.RemoteTier;
+import dev.cachet.spi.ValueCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,9 @@ public final class CacheBuilder<K, V> {
     private Integer hitRatioWindow;
     private Consumer<? super LowHitRatio> lowHitRatioHandler;
     private CacheRegistry registry;
+    private RemoteTier remoteTier;
+    private ValueCodec<V> remoteCodec;
+    private RemoteConfig remoteConfig;
 
     CacheBuilder(String name) {
         this.name = requireNonNull(name, "name");
@@ -223,6 +229,35 @@ public final class CacheBuilder<K, V> {
     }
 
     /**
+     * Keeps the cache's values in a remote tier shared between processes (Redis, from the {@code cache-redis} module),
+     * encoded with {@code codec}, with the {@linkplain RemoteConfig#ofDefaults() default} remote settings. Needs
+     * {@link #expireAfterWrite}, which becomes the remote TTL.
+     *
+     * @throws IllegalStateException if already set
+     * @throws NullPointerException if an argument is null
+     */
+    public <V1 extends V> CacheBuilder<K, V1> remote(RemoteTier tier, ValueCodec<V1> codec) {
+        return remote(tier, codec, RemoteConfig.ofDefaults());
+    }
+
+    /**
+     * Keeps the cache's values in a remote tier, like {@link #remote(RemoteTier, ValueCodec)}, with the given
+     * settings: failure policy, cross-process lock, size limit, early recompute.
+     *
+     * @throws IllegalStateException if already set
+     * @throws NullPointerException if an argument is null
+     */
+    @SuppressWarnings("unchecked")
+    public <V1 extends V> CacheBuilder<K, V1> remote(RemoteTier tier, ValueCodec<V1> codec, RemoteConfig config) {
+        requireUnset("remote", this.remoteTier);
+        CacheBuilder<K, V1> self = (CacheBuilder<K, V1>) this;
+        self.remoteTier = requireNonNull(tier, "tier");
+        self.remoteCodec = requireNonNull(codec, "codec");
+        self.remoteConfig = requireNonNull(config, "config");
+        return self;
+    }
+
+    /**
      * Builds the cache, or returns the one already registered under this name with equal settings.
      *
      * @throws IllegalArgumentException if a value is out of range (the message names the option and the value)
@@ -235,6 +270,15 @@ public final class CacheBuilder<K, V> {
                     + " (cache '" + name + "')");
         }
         LocalCacheSettings<K1, V1> settings = (LocalCacheSettings<K1, V1>) settings();
+        if (remoteTier != null) {
+            requireRemoteCompatible();
+            ValueCodec<V1> codec = (ValueCodec<V1>) remoteCodec;
+            return register(
+                    settings,
+                    false,
+                    () -> new RemoteCache<K1, V1>(
+                            settings.config(), remoteConfig, remoteTier.store(name), codec, settings.ticker()));
+        }
         return register(settings, false, () -> new LocalCache<>(settings));
     }
 
@@ -249,8 +293,34 @@ public final class CacheBuilder<K, V> {
     @SuppressWarnings("unchecked")
     public <K1 extends K, V1 extends V> LoadingCache<K1, V1> build(Function<? super K1, ? extends V1> loader) {
         requireNonNull(loader, "loader");
+        if (remoteTier != null) {
+            throw new IllegalStateException("build(loader) is not supported with a remote tier yet; use build() and"
+                    + " get(key, loader) (cache '" + name + "')");
+        }
         LocalCacheSettings<K1, V1> settings = (LocalCacheSettings<K1, V1>) settings();
         return register(settings, true, () -> new LocalLoadingCache<>(settings, loader));
+    }
+
+    /** Rejects options that a remote-only cache cannot honour, rather than ignoring them. */
+    private void requireRemoteCompatible() {
+        if (expireAfterWrite == null || expireAfterWrite.isZero()) {
+            throw new IllegalStateException("a remote tier needs a positive expireAfterWrite, so that every value it"
+                    + " writes has a TTL (cache '" + name + "')");
+        }
+        Object[][] localOnly = {
+            {"maximumSize", maximumSize},
+            {"maximumWeight", maximumWeight},
+            {"expireAfterAccess", expireAfterAccess},
+            {"copier", copier},
+            {"removalListener", removalListener}
+        };
+        for (Object[] option : localOnly) {
+            if (option[1] != null) {
+                throw new IllegalStateException(option[0] + " applies to in-memory caches and cannot be combined with"
+                        + " a remote tier (cache '" + name + "'); values from the tier are decoded fresh for each"
+                        + " caller, so they need no copier");
+            }
+        }
     }
 
     private <C extends Cache<?, ?>> C register(
@@ -261,6 +331,7 @@ public final class CacheBuilder<K, V> {
             // Functional options compare by class: the same lambda expression always has the same class.
             fingerprint.add(component == null ? "none" : component.getClass().getName());
         }
+        fingerprint.add(remoteConfig == null ? "local" : remoteConfig.withoutFunctions());
         CacheRegistry target = registry != null ? registry : CacheRegistry.defaultRegistry();
         return target.getOrCreate(settings.config(), List.copyOf(fingerprint), factory);
     }

@@ -150,21 +150,7 @@ public class LocalCache<K, V> implements Cache<K, V> {
      */
     public V loadAfterMiss(K key, Function<? super K, ? extends V> loader) {
         monitor.onMiss();
-        return flights.load(key, timed(loader), participant);
-    }
-
-    private Function<K, V> timed(Function<? super K, ? extends V> loader) {
-        return key -> {
-            long start = ticker.read();
-            try {
-                V value = loader.apply(key);
-                stats.recordLoadSuccess(ticker.read() - start);
-                return value;
-            } catch (Throwable t) { // includes checked exceptions a loader threw by stealth
-                stats.recordLoadFailure(ticker.read() - start);
-                throw t;
-            }
-        };
+        return flights.load(key, loader, participant);
     }
 
     @Override
@@ -340,6 +326,21 @@ public class LocalCache<K, V> implements Cache<K, V> {
         @Override
         public V share(V prepared) {
             return copying ? copier.copy(prepared) : prepared;
+        }
+
+        @Override
+        public long loadStarted() {
+            return ticker.read();
+        }
+
+        @Override
+        public void loadEnded(long start, boolean succeeded) {
+            long elapsed = ticker.read() - start;
+            if (succeeded) {
+                stats.recordLoadSuccess(elapsed);
+            } else {
+                stats.recordLoadFailure(elapsed);
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ import dev.cachet.MemoStats;
 import dev.cachet.Ticker;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The memory behind a memoised function: a bounded {@link LocalCache} keyed by {@link MemoKey}, which also stores
@@ -50,12 +50,22 @@ final class MemoTable {
         return cache.lookup(key);
     }
 
-    /** Computes and remembers the result for {@code key} after a lookup missed. */
-    Object load(Object key, Supplier<?> compute) {
-        return cache.loadAfterMiss(key, k -> {
-            Object result = compute.get();
-            return result == null ? MemoKey.Null.INSTANCE : result;
-        });
+    /**
+     * Computes and remembers the result for {@code key} after a lookup missed; {@code compute} must return {@link
+     * #wrap wrapped} results.
+     */
+    Object load(Object key, Function<Object, Object> compute) {
+        return cache.loadAfterMiss(key, compute);
+    }
+
+    /** Returns the cache, so the memoised functions' miss path can skip a frame (see {@link MemoizedFunction}). */
+    LocalCache<Object, Object> cache() {
+        return cache;
+    }
+
+    /** Turns a function's result into what the table stores ({@code null} becomes a marker). */
+    static Object wrap(Object result) {
+        return result == null ? MemoKey.Null.INSTANCE : result;
     }
 
     /** Turns what {@link #lookup} or {@link #load} returned into the function's result. */

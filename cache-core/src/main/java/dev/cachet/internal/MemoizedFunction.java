@@ -30,11 +30,22 @@ public final class MemoizedFunction<T, R> implements Memoized<T, R> {
         Object key = MemoKey.of(argument);
         Object stored = table.lookup(key);
         if (stored == null) {
-            stored = table.load(key, () -> function.apply(argument));
+            // Straight to the cache with a named loader: a recursive memoised function spends a few stack frames per
+            // level here, and fewer frames mean deeper recursion on a default-size thread stack.
+            stored = table.cache().loadAfterMiss(key, new Call<>(function, argument));
         }
         @SuppressWarnings("unchecked") // the table holds only this function's results
         R result = (R) MemoTable.unwrap(stored);
         return result;
+    }
+
+    /** One call of the function, as the loader of its memo entry. */
+    private record Call<T, R>(Function<? super T, ? extends R> function, T argument)
+            implements Function<Object, Object> {
+        @Override
+        public Object apply(Object key) {
+            return MemoTable.wrap(function.apply(argument));
+        }
     }
 
     @Override

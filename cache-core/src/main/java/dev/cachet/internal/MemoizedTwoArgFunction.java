@@ -32,7 +32,7 @@ public final class MemoizedTwoArgFunction<T, U, R> implements MemoizedBiFunction
         Object key = MemoKey.of(first, second);
         Object stored = table.lookup(key);
         if (stored == null) {
-            stored = table.load(key, () -> function.apply(first, second));
+            stored = table.load(key, k -> MemoTable.wrap(function.apply(first, second)));
         }
         @SuppressWarnings("unchecked") // the table holds only this function's results
         R result = (R) MemoTable.unwrap(stored);

@@ -33,6 +33,14 @@ public final class SingleFlight<K, V> {
 
         /** Returns what a waiting caller receives for a prepared value (its own copy). */
         V share(V prepared);
+
+        /** Returns the time a load starts, for {@link #loadEnded}. */
+        default long loadStarted() {
+            return 0;
+        }
+
+        /** Records how a load that started at {@code start} ended. */
+        default void loadEnded(long start, boolean succeeded) {}
     }
 
     private final String cacheName;
@@ -67,7 +75,15 @@ public final class SingleFlight<K, V> {
                 mine.complete(present);
                 return participant.share(present);
             }
-            loaded = loader.apply(key);
+            // Timing is done here, not in a wrapping lambda: every frame counts when a memoised function recurses.
+            long start = participant.loadStarted();
+            try {
+                loaded = loader.apply(key);
+            } catch (Throwable t) {
+                participant.loadEnded(start, false);
+                throw t;
+            }
+            participant.loadEnded(start, true);
             prepared = loaded == null ? null : participant.prepare(loaded);
         } catch (Throwable t) {
             flights.remove(key, mine);

@@ -1,0 +1,23 @@
+package dev.cachet;
+
+/**
+ * An immutable snapshot of what a cache's remote tier did, beside its {@link CacheStats}.
+ *
+ * @param hits reads the tier answered with a value
+ * @param misses reads the tier answered without one
+ * @param errors operations that failed because the tier was unreachable or too slow
+ * @param lockWaits loads this process left to another process holding the load lock
+ * @param lockTimeouts waits that ran out, after which this process loaded itself
+ * @param decodeFailures stored values that could not be decoded (foreign, corrupt or oversized): treated as misses
+ * @param fallbackLoads loads served from the loader alone because the tier was unavailable
+ * @param earlyRecomputes values recomputed before expiry by probabilistic early recompute
+ */
+public record RemoteStats(
+        long hits,
+        long misses,
+        long errors,
+        long lockWaits,
+        long lockTimeouts,
+        long decodeFailures,
+        long fallbackLoads,
+        long earlyRecomputes) {}

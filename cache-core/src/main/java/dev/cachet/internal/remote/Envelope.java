@@ -1,0 +1,72 @@
+package dev.cachet.internal.remote;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The frame around every value Cachet stores remotely: magic, format version, codec id, how long the value took to
+ * compute and when it expires (for early recompute), then the codec's bytes. A value without the frame, from another
+ * codec or another format version is recognised as foreign instead of being decoded into nonsense.
+ *
+ * <p>Layout (big-endian): {@code CA 5E} · version (1 byte) · codec id length (1 byte) · codec id (UTF-8) · compute
+ * time in ms (8 bytes) · expiry in epoch ms (8 bytes) · payload.
+ *
+ * @param codecId the codec that made the payload
+ * @param computeMillis how long the load took (XFetch's δ)
+ * @param expiresAtMillis when the value expires, in epoch milliseconds
+ * @param payload the codec's bytes
+ */
+record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload) {
+    static final byte MAGIC_0 = (byte) 0xCA;
+    static final byte MAGIC_1 = (byte) 0x5E;
+    static final byte VERSION = 1;
+
+    byte[] toBytes() {
+        byte[] id = codecId.getBytes(StandardCharsets.UTF_8);
+        if (id.length > 255) {
+            throw new IllegalArgumentException("codec id longer than 255 bytes: " + codecId);
+        }
+        return ByteBuffer.allocate(2 + 1 + 1 + id.length + 8 + 8 + payload.length)
+                .put(MAGIC_0)
+                .put(MAGIC_1)
+                .put(VERSION)
+                .put((byte) id.length)
+                .put(id)
+                .putLong(computeMillis)
+                .putLong(expiresAtMillis)
+                .put(payload)
+                .array();
+    }
+
+    /**
+     * Reads an envelope written for {@code expectedCodecId}.
+     *
+     * @throws IllegalArgumentException if the bytes are not such an envelope, saying why
+     */
+    static Envelope parse(byte[] bytes, String expectedCodecId) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (bytes.length < 4 || in.get() != MAGIC_0 || in.get() != MAGIC_1) {
+            throw new IllegalArgumentException("not a Cachet value (no magic bytes)");
+        }
+        byte version = in.get();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("unknown envelope version " + version);
+        }
+        int idLength = Byte.toUnsignedInt(in.get());
+        if (in.remaining() < idLength + 16) {
+            throw new IllegalArgumentException("truncated envelope of " + bytes.length + " bytes");
+        }
+        byte[] id = new byte[idLength];
+        in.get(id);
+        String codecId = new String(id, StandardCharsets.UTF_8);
+        if (!codecId.equals(expectedCodecId)) {
+            throw new IllegalArgumentException(
+                    "value written by codec '" + codecId + "', expected '" + expectedCodecId + "'");
+        }
+        long computeMillis = in.getLong();
+        long expiresAtMillis = in.getLong();
+        byte[] payload = new byte[in.remaining()];
+        in.get(payload);
+        return new Envelope(codecId, computeMillis, expiresAtMillis, payload);
+    }
+}
