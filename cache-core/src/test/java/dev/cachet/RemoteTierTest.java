@@ -3,9 +3,9 @@ package dev.cachet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.InMemoryRemoteTier;
+import dev.cachet.testing.Utf8Codec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -22,22 +22,7 @@ import org.junit.jupiter.api.Test;
  * two processes sharing one Redis.
  */
 class RemoteTierTest {
-    static final ValueCodec<String> STRINGS = new ValueCodec<>() {
-        @Override
-        public String id() {
-            return "test-str";
-        }
-
-        @Override
-        public byte[] encode(String value) {
-            return value.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String decode(byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-    };
+    private static final Utf8Codec STRINGS = Utf8Codec.INSTANCE;
 
     private final FakeTicker clock = new FakeTicker();
     private final ExecutorService pool = Executors.newCachedThreadPool();

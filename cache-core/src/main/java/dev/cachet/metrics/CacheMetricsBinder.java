@@ -2,6 +2,7 @@ package dev.cachet.metrics;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheStats;
+import dev.cachet.RemoteStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * Binds one {@link Cache} to a {@link MeterRegistry}. The standard meters ({@value MetricNames#CACHE_GETS}, {@value
@@ -115,5 +117,72 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                 .description("The fraction of lookups that found a value since the cache was built;"
                         + " 1.0 before the first lookup")
                 .register(registry);
+
+        if (cache.remoteStats().isPresent()) {
+            bindRemoteMetrics(registry, cache);
+        }
+    }
+
+    private void bindRemoteMetrics(MeterRegistry registry, Cache<?, ?> cache) {
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_GETS,
+                        RemoteStats::hits,
+                        "Reads the remote tier" + " answered with a value")
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_HIT)
+                .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_GETS,
+                        RemoteStats::misses,
+                        "Reads the remote tier" + " answered without a value")
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_MISS)
+                .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_ERRORS,
+                        RemoteStats::errors,
+                        "Remote-tier" + " operations that failed")
+                .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_LOCK_WAITS,
+                        RemoteStats::lockWaits,
+                        "Loads left to" + " another process holding the load lock")
+                .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_LOCK_TIMEOUTS,
+                        RemoteStats::lockTimeouts,
+                        "Waits" + " for another process's load that ran out")
+                .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_DECODE_FAILURES,
+                        RemoteStats::decodeFailures,
+                        "Stored values that could not be decoded")
+                .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_FALLBACK_LOADS,
+                        RemoteStats::fallbackLoads,
+                        "Loads" + " served from the loader alone because the remote tier was unavailable")
+                .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_EARLY_RECOMPUTES,
+                        RemoteStats::earlyRecomputes,
+                        "Values recomputed before expiry")
+                .register(registry);
+    }
+
+    private FunctionCounter.Builder<Cache<?, ?>> remoteCounter(
+            Cache<?, ?> cache, String name, ToLongFunction<RemoteStats> figure, String help) {
+        return FunctionCounter.<Cache<?, ?>>builder(
+                        name,
+                        cache,
+                        c -> c.remoteStats().map(figure::applyAsLong).orElse(0L))
+                .tags(getTagsWithCacheName())
+                .description(help);
     }
 }

@@ -54,4 +54,25 @@ public final class MetricNames {
     public static final String RESULT_FAILURE = "failure";
 
     private MetricNames() {}
+
+    /** Reads the remote tier answered, tagged {@code result=hit|miss}. */
+    public static final String CACHE_REMOTE_GETS = "cache.remote.gets";
+
+    /** Remote-tier operations that failed because the tier was unreachable or too slow. */
+    public static final String CACHE_REMOTE_ERRORS = "cache.remote.errors";
+
+    /** Loads left to another process holding the cross-process load lock. */
+    public static final String CACHE_REMOTE_LOCK_WAITS = "cache.remote.lock.waits";
+
+    /** Waits for another process's load that ran out, after which this process loaded itself. */
+    public static final String CACHE_REMOTE_LOCK_TIMEOUTS = "cache.remote.lock.timeouts";
+
+    /** Stored values that could not be decoded and were treated as misses. */
+    public static final String CACHE_REMOTE_DECODE_FAILURES = "cache.remote.decode.failures";
+
+    /** Loads served from the loader alone because the remote tier was unavailable. */
+    public static final String CACHE_REMOTE_FALLBACK_LOADS = "cache.remote.fallback.loads";
+
+    /** Values recomputed before expiry by probabilistic early recompute. */
+    public static final String CACHE_REMOTE_EARLY_RECOMPUTES = "cache.remote.early.recomputes";
 }

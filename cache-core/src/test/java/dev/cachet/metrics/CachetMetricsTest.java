@@ -390,4 +390,50 @@ class CachetMetricsTest {
                 .hasMessage("tags");
         assertThat(registry.getMeters()).isEmpty();
     }
+
+    @Test
+    void aCacheWithARemoteTierAlsoExportsTheTiersFigures() {
+        dev.cachet.testing.InMemoryRemoteTier tier = new dev.cachet.testing.InMemoryRemoteTier(clock);
+        Cache<String, String> remote = Cachet.builder("shared")
+                .registry(invariants.registry())
+                .expireAfterWrite(Duration.ofMinutes(1))
+                .ticker(clock)
+                .remote(tier, dev.cachet.testing.Utf8Codec.INSTANCE)
+                .build();
+        CachetMetrics.bind(remote, registry);
+        remote.get("a", k -> "1");
+        remote.get("a", k -> "1");
+        remote.getIfPresent("b");
+        tier.setDown(true);
+        remote.get("c", k -> "3");
+
+        assertThat(registry.get(MetricNames.CACHE_REMOTE_GETS)
+                        .tags(MetricNames.TAG_RESULT, MetricNames.RESULT_HIT)
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(MetricNames.CACHE_REMOTE_GETS)
+                        .tags(MetricNames.TAG_RESULT, MetricNames.RESULT_MISS)
+                        .functionCounter()
+                        .count())
+                .isEqualTo((double) remote.remoteStats().orElseThrow().misses());
+        assertThat(registry.get(MetricNames.CACHE_REMOTE_ERRORS)
+                        .functionCounter()
+                        .count())
+                .isEqualTo((double) remote.remoteStats().orElseThrow().errors())
+                .isPositive();
+        assertThat(registry.get(MetricNames.CACHE_REMOTE_FALLBACK_LOADS)
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(MetricNames.CACHE_REMOTE_LOCK_WAITS)
+                        .tags("cache", "shared")
+                        .functionCounter())
+                .isNotNull();
+        assertThat(registry.find(MetricNames.CACHE_REMOTE_GETS)
+                        .tags("cache", "quotes")
+                        .meters())
+                .as("in-memory caches get no remote meters")
+                .isEmpty();
+    }
 }

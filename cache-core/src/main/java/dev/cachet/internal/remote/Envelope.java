@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  * @param expiresAtMillis when the value expires, in epoch milliseconds
  * @param payload the codec's bytes
  */
+@SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the payload is never mutated
 record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload) {
     static final byte MAGIC_0 = (byte) 0xCA;
     static final byte MAGIC_1 = (byte) 0x5E;

@@ -72,9 +72,11 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
     private final LongAdder earlyRecomputes = new LongAdder();
 
     /** A loaded value with its encoded form: the loader's caller gets {@code value}, waiters decode {@code bytes}. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
     private record Loaded<V>(V value, byte[] bytes) {}
 
     /** A value read back from the tier with its envelope. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
     private record Stored<V>(V value, Envelope envelope, byte[] bytes) {}
 
     /**
@@ -448,7 +450,8 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
      */
     private <T> T tierCall(String operation, TierCall<T> call) {
         if (!breaker.allowsRequest()) {
-            return unavailable(operation, null);
+            unavailable(operation, null);
+            return null;
         }
         try {
             T result = call.run();
@@ -460,11 +463,13 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
         } catch (CacheUnavailableException e) {
             remoteErrors.increment();
             breaker.onFailure();
-            return unavailable(operation, e);
+            unavailable(operation, e);
+            return null;
         }
     }
 
-    private <T> T unavailable(String operation, CacheUnavailableException cause) {
+    /** Logs the first failure of an outage; throws under fail-closed, returns under fail-open. */
+    private void unavailable(String operation, CacheUnavailableException cause) {
         if (outage.compareAndSet(false, true)) {
             log.warn(
                     "cache '{}': remote tier unavailable ({}); {} until it is back. Logged once per outage.",
@@ -481,7 +486,6 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
                             "cache '" + config.name() + "': remote tier unavailable (circuit open) for " + operation,
                             null);
         }
-        return null;
     }
 
     /** The cache's side of a single-flight load: nothing to store locally; waiters decode their own copy. */
