@@ -1,0 +1,112 @@
+package dev.cachet.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cachet.spi.ValueCodec;
+import java.io.ObjectInputFilter;
+import java.io.Serializable;
+import java.util.Set;
+
+/**
+ * A {@link ValueCodec} with the common formats as factories. Every codec here is immutable and thread-safe, rejects a
+ * null value or byte array with a {@link NullPointerException}, and decodes only what its own {@link #encode}
+ * produces: anything else, including bytes that would decode to a wrong value or a type it was not told about,
+ * throws {@link IllegalArgumentException}.
+ *
+ * @param <V> the type of values
+ */
+public interface Codec<V> extends ValueCodec<V> {
+
+    /** Returns the codec of strings as UTF-8, id {@code str}. Malformed UTF-8 and unpaired surrogates are rejected. */
+    static Codec<String> string() {
+        return StringCodec.INSTANCE;
+    }
+
+    /** Returns the codec of byte arrays as themselves, id {@code bytes}; it copies the array both ways. */
+    static Codec<byte[]> bytes() {
+        return BytesCodec.INSTANCE;
+    }
+
+    /**
+     * Returns the codec of longs as ASCII decimal text ({@code -42}), id {@code i64}. Decoding accepts only the text
+     * {@link Long#toString(long)} produces: no sign {@code +}, leading zeros or spaces.
+     */
+    static Codec<Long> longs() {
+        return DecimalCodec.LONGS;
+    }
+
+    /**
+     * Returns the codec of integers as ASCII decimal text ({@code -42}), id {@code i32}. Decoding accepts only the
+     * text {@link Integer#toString(int)} produces.
+     */
+    static Codec<Integer> integers() {
+        return DecimalCodec.INTEGERS;
+    }
+
+    /**
+     * Returns the codec of doubles as ASCII decimal text, id {@code f64}: {@link Double#toString(double)}, which
+     * round-trips every value exactly, including {@code -0.0}, {@code NaN} and the infinities. Decoding accepts only
+     * text that method produces, so a stray {@code "1.5d"} or {@code " 1.5"} is rejected.
+     */
+    static Codec<Double> doubles() {
+        return DecimalCodec.DOUBLES;
+    }
+
+    /**
+     * Returns the JSON codec of {@code type} (id {@code json}) with Cachet's mapper: Jackson defaults, unknown
+     * properties ignored (so that a reader older than the writer still decodes), no default typing, and class-name
+     * type ids (from {@code @JsonTypeInfo(use = CLASS)}) refused, so a payload never chooses what class is made.
+     * Decoding always binds to {@code type}; JSON {@code null} and trailing content are rejected.
+     *
+     * @throws NullPointerException if {@code type} is null
+     */
+    static <T> Codec<T> json(Class<T> type) {
+        return JsonCodec.of(type);
+    }
+
+    /**
+     * Returns the JSON codec of {@code type} (id {@code json}) with a copy of {@code mapper} that refuses class-name
+     * type ids: a payload never chooses what class is made. Later changes to {@code mapper} do not affect the codec.
+     * Decoding always binds to {@code type}; JSON {@code null} and trailing content are rejected.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code mapper} has default typing activated (which lets a payload name the
+     *     class to instantiate, the root of Jackson deserialisation gadgets), or cannot be copied
+     */
+    static <T> Codec<T> json(Class<T> type, ObjectMapper mapper) {
+        return JsonCodec.of(type, mapper);
+    }
+
+    /**
+     * Returns the Java serialisation codec of {@code type} (id {@code jser}), reading through {@code filter}. Opt-in
+     * only, and only with an allow-list: Java deserialisation runs code of every class in the stream, so the filter
+     * must reject every class it does not name (see {@link #javaSerialization(Class, Set, int, long)} for one). A
+     * decoded object that is not a {@code type} is rejected.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    static <T extends Serializable> Codec<T> javaSerialization(Class<T> type, ObjectInputFilter filter) {
+        requireNonNull(type, "type");
+        requireNonNull(filter, "filter");
+        return new JavaSerializationCodec<>(type, filter);
+    }
+
+    /**
+     * Returns the Java serialisation codec of {@code type} (id {@code jser}) reading through an allow-list: {@code
+     * type}, the classes in {@code allowed} (exactly these, not their subclasses), their serialisable superclasses
+     * (which their stream form includes), {@code String}, the primitives and their wrappers, and arrays of all of
+     * these and of {@code Object} (whose elements are filtered one by one). Every other class is rejected before any
+     * instance of it is made, as is a stream nested deeper than {@code maxDepth}, longer than {@code maxBytes}, or
+     * with an array longer than {@code maxBytes}. Name every class of the object graph, JDK collections included
+     * ({@code java.util.ArrayList}, ...).
+     *
+     * @throws NullPointerException if an argument or element is null
+     * @throws IllegalArgumentException if {@code maxDepth} or {@code maxBytes} is not positive
+     */
+    static <T extends Serializable> Codec<T> javaSerialization(
+            Class<T> type, Set<Class<?>> allowed, int maxDepth, long maxBytes) {
+        requireNonNull(type, "type");
+        return new JavaSerializationCodec<>(type, AllowlistFilter.of(type, allowed, maxDepth, maxBytes));
+    }
+}

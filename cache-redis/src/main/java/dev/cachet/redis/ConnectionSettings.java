@@ -1,0 +1,191 @@
+package dev.cachet.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
+
+/**
+ * Where and how to connect to one standalone Redis: what a {@code redis://} or {@code rediss://} URI says, with the
+ * user and password of a {@link RedisTierConfig} taking precedence. {@link #toString()} never shows the password.
+ *
+ * @param hostAndPort the server
+ * @param tls whether to connect with TLS ({@code rediss://}), verifying the server's certificate and host name
+ * @param database the database index from the URI's path, 0 by default
+ * @param user the ACL user, if any
+ * @param password the password, if any
+ */
+record ConnectionSettings(
+        HostAndPort hostAndPort, boolean tls, int database, Optional<String> user, Optional<String> password) {
+    private static final int DEFAULT_PORT = 6379;
+
+    ConnectionSettings {
+        requireNonNull(hostAndPort, "hostAndPort");
+        requireNonNull(user, "user");
+        requireNonNull(password, "password");
+    }
+
+    /**
+     * Parses {@code redis://[[user]:password@]host[:port][/database]} (or {@code rediss://} for TLS); user and
+     * password are percent-decoded. The config's user and password, when present, replace the URI's.
+     *
+     * @throws IllegalArgumentException if the URI is not of that form; the message never shows the password
+     */
+    static ConnectionSettings parse(String uri, RedisTierConfig config) {
+        requireNonNull(uri, "uri");
+        requireNonNull(config, "config");
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            // The exception's own message repeats the URI, password included.
+            throw new IllegalArgumentException("uri is not a valid URI (" + e.getReason() + " at index " + e.getIndex()
+                    + "); it is not shown as it may hold a password");
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+        boolean tls;
+        if (scheme.equals("redis")) {
+            tls = false;
+        } else if (scheme.equals("rediss")) {
+            tls = true;
+        } else {
+            throw new IllegalArgumentException("uri must start with redis:// or rediss://, was " + safe(parsed));
+        }
+        String host = parsed.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("uri must name a host, was " + safe(parsed));
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = parsed.getPort() == -1 ? DEFAULT_PORT : parsed.getPort();
+        if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+            throw new IllegalArgumentException(
+                    "uri must have no query or fragment, was " + safe(parsed) + " followed by one");
+        }
+        int database = database(parsed);
+
+        String uriUser = null;
+        String uriPassword = null;
+        String userInfo = parsed.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException(
+                        "uri user information must be user:password or :password, in " + safe(parsed));
+            }
+            String rawUser = userInfo.substring(0, colon);
+            String rawPassword = userInfo.substring(colon + 1);
+            uriUser = rawUser.isEmpty() ? null : decode(rawUser, "user", parsed);
+            uriPassword = rawPassword.isEmpty() ? null : decode(rawPassword, "password", parsed);
+        }
+        return new ConnectionSettings(
+                new HostAndPort(host, port),
+                tls,
+                database,
+                config.user().isPresent() ? config.user() : Optional.ofNullable(uriUser),
+                config.password().isPresent() ? config.password() : Optional.ofNullable(uriPassword));
+    }
+
+    /** Returns the client configuration: timeouts from {@code config}, credentials, database and TLS. */
+    JedisClientConfig clientConfig(RedisTierConfig config) {
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
+                .socketTimeoutMillis((int) config.socketTimeout().toMillis())
+                .database(database);
+        user.ifPresent(builder::user);
+        password.ifPresent(builder::password);
+        if (tls) {
+            // FULL: the JVM's trust store checks the chain, and the certificate must name the host.
+            builder.sslOptions(
+                    SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+        }
+        return builder.build();
+    }
+
+    /** Returns the address as a URI without credentials, such as {@code redis://127.0.0.1:6379} or with {@code /2}. */
+    String describe() {
+        String host = hostAndPort.getHost();
+        String shownHost = host.indexOf(':') >= 0 ? '[' + host + ']' : host;
+        return (tls ? "rediss://" : "redis://")
+                + shownHost
+                + ':'
+                + hostAndPort.getPort()
+                + (database == 0 ? "" : "/" + database);
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionSettings[" + describe() + ", user=" + user.orElse("<none>") + ", password="
+                + (password.isPresent() ? "<set>" : "<none>") + ']';
+    }
+
+    /**
+     * Returns the pool settings for one node: {@code maxConnections} connections, and a wait for a free one bounded by
+     * the connect timeout, so that an exhausted pool fails like an unreachable server instead of blocking forever.
+     */
+    static GenericObjectPoolConfig<Connection> poolConfig(RedisTierConfig config) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(config.maxConnections());
+        pool.setMaxIdle(config.maxConnections());
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(config.connectTimeout());
+        return pool;
+    }
+
+    private static int database(URI uri) {
+        String path = uri.getPath();
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return 0;
+        }
+        String digits = path.substring(1);
+        if (!digits.isEmpty() && digits.length() <= 5 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Integer.parseInt(digits);
+        }
+        throw new IllegalArgumentException(
+                "uri path must be empty or /<database index>, was '" + path + "' in " + safe(uri));
+    }
+
+    private static String decode(String raw, String part, URI uri) {
+        try {
+            // URLDecoder would turn '+' into a space; URIs keep it.
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("uri " + part + " has a bad percent escape, in " + safe(uri));
+        }
+    }
+
+    /** Returns the URI without its user information, fit for a message. */
+    private static String safe(URI uri) {
+        StringBuilder out = new StringBuilder();
+        if (uri.getScheme() != null) {
+            out.append(uri.getScheme()).append("://");
+        }
+        if (uri.getRawUserInfo() != null) {
+            out.append("***@");
+        }
+        if (uri.getHost() != null) {
+            out.append(uri.getHost());
+        }
+        if (uri.getPort() != -1) {
+            out.append(':').append(uri.getPort());
+        }
+        if (uri.getRawPath() != null) {
+            out.append(uri.getRawPath());
+        }
+        return out.toString();
+    }
+}

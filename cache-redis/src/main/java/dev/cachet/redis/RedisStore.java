@@ -1,0 +1,298 @@
+package dev.cachet.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.CacheUnavailableException;
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * One cache's keys in Redis, laid out by {@link KeyLayout}: plain {@code GET}, {@code SET PX} and {@code UNLINK} for
+ * values, Lua scripts for the lock and fenced writes, {@code SCAN} + {@code UNLINK} on every master for {@link
+ * #deleteAll()}. Every key it writes has a time to live. Every Jedis failure becomes a {@link
+ * CacheUnavailableException} naming the cache and the operation.
+ *
+ * <p>Thread-safe: it holds no mutable state; Jedis pools the connections.
+ */
+final class RedisStore implements RemoteStore {
+    /** The longest time to live or lease accepted; Redis's own limit is far above it. */
+    static final Duration MAX_TTL = Duration.ofDays(365L * 100);
+
+    /** The shortest time a fence key outlives its last lock; see {@link #fenceTtlMillis(long)}. */
+    static final Duration MIN_FENCE_TTL = Duration.ofHours(1);
+
+    private static final Logger logger = LoggerFactory.getLogger(RedisStore.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int SCAN_COUNT = 1_000;
+    private static final int UNLINK_BATCH = 500;
+
+    private final RedisTier tier;
+    private final String cacheName;
+    private final KeyLayout layout;
+
+    RedisStore(RedisTier tier, String cacheName, KeyLayout layout) {
+        this.tier = tier;
+        this.cacheName = cacheName;
+        this.layout = layout;
+    }
+
+    @Override
+    public String cacheName() {
+        return cacheName;
+    }
+
+    /** Returns where this cache's keys live. */
+    KeyLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
+        return call("get", client -> Optional.ofNullable(client.get(valueKey)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code ttl} is not positive or exceeds 100 years
+     */
+    @Override
+    public void put(String key, byte[] value, Duration ttl) {
+        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
+        requireNonNull(value, "value");
+        long ttlMillis = millis("ttl", ttl);
+        call("put", client -> client.set(valueKey, value, SetParams.setParams().px(ttlMillis)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The value is written when the fencing counter of {@code key} still holds {@code lock}'s token, whether or not
+     * the lock was released or its lease ran out since: what matters is that no newer lock was taken.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code ttl} is not positive or exceeds 100 years, or {@code lock} was not
+     *     taken on {@code key} by a store of this cache
+     */
+    @Override
+    public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
+        requireNonNull(key, "key");
+        requireNonNull(value, "value");
+        long ttlMillis = millis("ttl", ttl);
+        requireNonNull(lock, "lock");
+        String fenceKey = layout.fenceKey(key);
+        if (!(lock instanceof FencedLock fenced) || !fenced.fenceKey().equals(fenceKey)) {
+            throw new IllegalArgumentException("lock " + lock + " was not taken on key '" + key + "' of cache '"
+                    + cacheName + "' by a Redis tier with this key prefix");
+        }
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(fenceKey));
+        List<byte[]> args = List.of(utf8(Long.toString(fenced.fencingToken())), value, utf8(Long.toString(ttlMillis)));
+        return call("putFenced", client -> LuaScript.PUT_FENCED.run(client, keys, args) == 1);
+    }
+
+    @Override
+    public void delete(String key) {
+        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
+        call("delete", client -> client.unlink(valueKey));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Walks the keyspace with {@code SCAN ... MATCH} (never {@code KEYS}) on the server, or on every master of a
+     * Cluster, and unlinks this cache's value keys in batches. Locks and fencing counters stay, so that a loader
+     * holding a lock is still fenced; they expire on their own. Values written while it runs may survive.
+     */
+    @Override
+    public void deleteAll() {
+        byte[] pattern = utf8(layout.valueKeyPattern());
+        ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
+        long removed = call("deleteAll", client -> {
+            if (tier.isCluster()) {
+                long total = 0;
+                for (ConnectionPool node : tier.clusterNodes()) {
+                    total += deleteAllOnNode(node, params);
+                }
+                return total;
+            }
+            return deleteAllOnServer(client, params);
+        });
+        logger.debug("Removed {} keys of cache '{}' from {}", removed, cacheName, tier.describe());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The lock key holds a random 128-bit token so that only this holder can release it; the fencing counter lives
+     * ten leases and at least an hour after the latest lock on the key.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code lease} is not positive or exceeds 100 years
+     */
+    @Override
+    public Optional<RemoteLock> tryLock(String key, Duration lease) {
+        requireNonNull(key, "key");
+        long leaseMillis = millis("lease", lease);
+        String lockKey = layout.lockKey(key);
+        String fenceKey = layout.fenceKey(key);
+        byte[] token = newToken();
+        List<byte[]> keys = List.of(utf8(lockKey), utf8(fenceKey));
+        List<byte[]> args =
+                List.of(token, utf8(Long.toString(leaseMillis)), utf8(Long.toString(fenceTtlMillis(leaseMillis))));
+        long fencingToken = call("tryLock", client -> LuaScript.LOCK.run(client, keys, args));
+        if (fencingToken == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new FencedLock(this, key, utf8(lockKey), fenceKey, token, fencingToken));
+    }
+
+    /**
+     * Releases {@code lock} if Redis still holds its token. Never throws: a lock that cannot be released expires with
+     * its lease, so a failure is only logged.
+     */
+    void release(FencedLock lock) {
+        List<byte[]> keys = List.of(lock.lockKey());
+        List<byte[]> args = List.of(lock.token());
+        try {
+            long deleted = call("unlock", client -> LuaScript.UNLOCK.run(client, keys, args));
+            if (deleted == 0) {
+                logger.debug("Lock on key '{}' of cache '{}' had expired before its release", lock.key(), cacheName);
+            }
+        } catch (CacheUnavailableException e) {
+            logger.warn(
+                    "Could not release a lock of cache '{}'; it expires with its lease: {}", cacheName, e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStore[" + cacheName + " on " + tier.describe() + ']';
+    }
+
+    /**
+     * Returns how long a fence key lives after a lock: ten leases, at least an hour, so that it outlives every lease
+     * by far and tokens keep growing while a key is in use.
+     */
+    static long fenceTtlMillis(long leaseMillis) {
+        long tenLeases = leaseMillis > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : leaseMillis * 10;
+        return Math.max(tenLeases, MIN_FENCE_TTL.toMillis());
+    }
+
+    private <T> T call(String operation, RedisCall<T> body) {
+        UnifiedJedis client = tier.client(cacheName, operation);
+        try {
+            return body.apply(client);
+        } catch (JedisException e) {
+            throw tier.unavailable(cacheName, operation, e);
+        }
+    }
+
+    private static long deleteAllOnServer(UnifiedJedis client, ScanParams params) {
+        long removed = 0;
+        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+        ScanResult<byte[]> page;
+        do {
+            page = client.scan(cursor, params);
+            for (List<byte[]> batch : batches(page.getResult())) {
+                removed += client.unlink(batch.toArray(new byte[0][]));
+            }
+            cursor = page.getCursorAsBytes();
+        } while (!page.isCompleteIteration());
+        return removed;
+    }
+
+    private static long deleteAllOnNode(ConnectionPool pool, ScanParams params) {
+        try (Connection connection = pool.getResource()) {
+            Jedis node = new Jedis(connection);
+            if (!isMaster(node)) {
+                // A replica holds copies of its master's keys, which the master's scan already covers.
+                return 0;
+            }
+            long removed = 0;
+            byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+            ScanResult<byte[]> page;
+            do {
+                page = node.scan(cursor, params);
+                // A multi-key command must stay within one slot, even on one node.
+                Map<Integer, List<byte[]>> bySlot = new TreeMap<>();
+                for (byte[] key : page.getResult()) {
+                    bySlot.computeIfAbsent(JedisClusterCRC16.getSlot(key), slot -> new ArrayList<>())
+                            .add(key);
+                }
+                for (List<byte[]> slotKeys : bySlot.values()) {
+                    for (List<byte[]> batch : batches(slotKeys)) {
+                        removed += node.unlink(batch.toArray(new byte[0][]));
+                    }
+                }
+                cursor = page.getCursorAsBytes();
+            } while (!page.isCompleteIteration());
+            return removed;
+        }
+    }
+
+    private static boolean isMaster(Jedis node) {
+        List<Object> role = node.role();
+        Object first = role.isEmpty() ? null : role.get(0);
+        String name = first instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(first);
+        return name.equals("master");
+    }
+
+    private static List<List<byte[]>> batches(List<byte[]> keys) {
+        List<List<byte[]>> batches = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += UNLINK_BATCH) {
+            batches.add(keys.subList(from, Math.min(keys.size(), from + UNLINK_BATCH)));
+        }
+        return batches;
+    }
+
+    private static long millis(String name, Duration duration) {
+        requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+        }
+        if (duration.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_TTL + ", was " + duration);
+        }
+        // Redis counts whole milliseconds; round up so that a positive duration never becomes "no expiry".
+        long millis = duration.toMillis();
+        return duration.equals(Duration.ofMillis(millis)) ? millis : millis + 1;
+    }
+
+    private static byte[] newToken() {
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        return utf8(HexFormat.of().formatHex(random));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Redis operation that may throw a {@link JedisException}. */
+    @FunctionalInterface
+    private interface RedisCall<T> {
+        T apply(UnifiedJedis client);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.cachet.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.CacheUnavailableException;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.RemoteTier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A {@link RemoteTier} on Redis, standalone or Cluster, through Jedis. Each cache gets a {@link RemoteStore} whose
+ * keys live in their own namespace:
+ *
+ * <pre>{@code
+ * <keyPrefix>:<name length>:<cache name>:{<key>}         value, e.g. cachet:5:users:{42}
+ * <keyPrefix>:<name length>:<cache name>:{<key>}:lock    loader lock
+ * <keyPrefix>:<name length>:<cache name>:{<key>}:fence   fencing counter
+ * }</pre>
+ *
+ * <p>The length (of the escaped name, in UTF-8 bytes) keeps cache {@code a} key {@code b:c} apart from cache {@code
+ * a:b} key {@code c}. In names and keys {@code %}, <code>{</code> and <code>}</code> are written {@code %25}, {@code
+ * %7B} and {@code %7D} (and an unpaired surrogate {@code %uXXXX}), so the braces are always Redis Cluster's hash tag:
+ * a value, its lock and its fence share a slot. A key whose escaped form exceeds {@link RedisTierConfig#maxKeyLength()}
+ * UTF-8 bytes is stored as {@code %sha256:<hex>} of that form, and the empty key as {@code %}; escaping never yields
+ * either. Every key written has a time to live; fence keys live ten leases and at least an hour.
+ *
+ * <p>Locks are {@code SET NX PX} with a random token, taken together with an {@code INCR} of the fencing counter in one
+ * Lua script; releasing deletes the lock only if it still holds the token; {@link RemoteStore#putFenced} writes only
+ * if the counter still holds the lock's token. Fencing tokens start at the server's clock in microseconds when a fence
+ * key is created, so they keep growing after an idle fence key expires. Like any Redis lock, a failover that loses
+ * recent writes can hand out a token twice.
+ *
+ * <p>Every Jedis failure (connection, timeout, Cluster redirection, error reply) reaches callers as a {@link
+ * CacheUnavailableException} naming the cache, the operation and {@link #describe()}, never a password. Operations
+ * after {@link #close()} fail the same way.
+ *
+ * <p>Thread-safe. Stores are cached by name: {@link #store} returns the same instance for the same name.
+ */
+public final class RedisTier implements RemoteTier {
+    private static final Logger logger = LoggerFactory.getLogger(RedisTier.class);
+    private static final int CLUSTER_MAX_ATTEMPTS = 3;
+
+    private final UnifiedJedis client;
+    private final boolean ownsClient;
+    private final boolean cluster;
+    private final RedisTierConfig config;
+    private final String description;
+    private final Optional<String> password;
+    private final ConcurrentMap<String, RedisStore> stores = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RedisTier(
+            UnifiedJedis client,
+            boolean ownsClient,
+            RedisTierConfig config,
+            String description,
+            Optional<String> password) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.cluster = isClusterClient(client);
+        this.config = config;
+        this.description = description;
+        this.password = password;
+    }
+
+    /**
+     * Connects to the standalone Redis at {@code uri} with the {@linkplain RedisTierConfig#defaults() default
+     * configuration}; see {@link #connect(String, RedisTierConfig)}.
+     *
+     * @throws NullPointerException if {@code uri} is null
+     * @throws IllegalArgumentException if {@code uri} is malformed
+     */
+    public static RedisTier connect(String uri) {
+        return connect(uri, RedisTierConfig.defaults());
+    }
+
+    /**
+     * Connects to the standalone Redis at {@code uri}: {@code redis://[[user]:password@]host[:port][/database]}, or
+     * {@code rediss://...} for TLS with the JVM's trust store and host name verification. User and password are
+     * percent-decoded; those of {@code config} take precedence. The port defaults to 6379. Connections are opened
+     * lazily, so an unreachable server is reported by the first operation, not here.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code uri} is malformed (the message never shows its password), or names a
+     *     user without a password
+     */
+    public static RedisTier connect(String uri, RedisTierConfig config) {
+        ConnectionSettings settings = ConnectionSettings.parse(uri, config);
+        if (settings.user().isPresent() && settings.password().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "user '" + settings.user().get() + "' needs a password, in the uri or the config");
+        }
+        try {
+            RedisClient client = RedisClient.builder()
+                    .hostAndPort(settings.hostAndPort())
+                    .clientConfig(settings.clientConfig(config))
+                    .poolConfig(ConnectionSettings.poolConfig(config))
+                    .build();
+            return new RedisTier(client, true, config, settings.describe(), settings.password());
+        } catch (JedisException e) {
+            throw new CacheUnavailableException(
+                    "Cannot set up the connection pool to " + settings.describe() + ": "
+                            + redact(e.toString(), settings.password()),
+                    e);
+        }
+    }
+
+    /**
+     * Connects to a Redis Cluster through any of {@code nodes} (the rest of the topology is discovered), with the user
+     * and password of {@code config}, without TLS. A command redirected or failing over is retried up to three times
+     * within three times the connect and socket timeouts.
+     *
+     * @throws NullPointerException if an argument or node is null
+     * @throws IllegalArgumentException if {@code nodes} is empty, or {@code config} names a user without a password
+     * @throws CacheUnavailableException if no node answers with the cluster's slot map
+     */
+    public static RedisTier cluster(Set<HostAndPort> nodes, RedisTierConfig config) {
+        requireNonNull(nodes, "nodes");
+        requireNonNull(config, "config");
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("nodes must name at least one Cluster node, was empty");
+        }
+        for (HostAndPort node : nodes) {
+            requireNonNull(node, "nodes element");
+        }
+        if (config.user().isPresent() && config.password().isEmpty()) {
+            throw new IllegalArgumentException("user '" + config.user().get() + "' needs a password in the config");
+        }
+        String description = "redis-cluster://"
+                + nodes.stream().map(HostAndPort::toString).sorted().collect(Collectors.joining(","));
+        DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
+                .socketTimeoutMillis((int) config.socketTimeout().toMillis());
+        config.user().ifPresent(clientConfig::user);
+        config.password().ifPresent(clientConfig::password);
+        Duration retries = config.connectTimeout().plus(config.socketTimeout()).multipliedBy(CLUSTER_MAX_ATTEMPTS);
+        try {
+            RedisClusterClient client = RedisClusterClient.builder()
+                    .nodes(Set.copyOf(nodes))
+                    .clientConfig(clientConfig.build())
+                    .poolConfig(ConnectionSettings.poolConfig(config))
+                    .maxAttempts(CLUSTER_MAX_ATTEMPTS)
+                    .maxTotalRetriesDuration(retries)
+                    .build();
+            return new RedisTier(client, true, config, description, config.password());
+        } catch (JedisException e) {
+            throw new CacheUnavailableException(
+                    "Cannot read the slot map of " + description + ": " + redact(e.toString(), config.password()), e);
+        }
+    }
+
+    /**
+     * Uses a client the caller made and owns: {@link #close()} leaves it open. A {@link RedisClusterClient} (or the
+     * older {@code JedisCluster}) is treated as a Cluster, any other {@link UnifiedJedis} as one standalone server.
+     * Only the key prefix and maximum key length of {@code config} apply; the client brings its own connections,
+     * timeouts and credentials.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static RedisTier using(UnifiedJedis client, RedisTierConfig config) {
+        requireNonNull(client, "client");
+        requireNonNull(config, "config");
+        String description = "redis via caller-owned " + client.getClass().getSimpleName();
+        return new RedisTier(client, false, config, description, config.password());
+    }
+
+    /**
+     * Returns the store of cache {@code cacheName}, creating it on first use; the same instance afterwards.
+     *
+     * @throws NullPointerException if {@code cacheName} is null
+     */
+    @Override
+    public RemoteStore store(String cacheName) {
+        requireNonNull(cacheName, "cacheName");
+        return stores.computeIfAbsent(
+                cacheName,
+                name -> new RedisStore(this, name, KeyLayout.of(config.keyPrefix(), name, config.maxKeyLength())));
+    }
+
+    /**
+     * Returns where the tier connects, without credentials: {@code redis://host:port} (with {@code /database} when
+     * not 0), {@code rediss://...} for TLS, {@code redis-cluster://host:port,...} for a Cluster's seed nodes, or the
+     * client's class for {@link #using}.
+     */
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /** Returns this tier's configuration. */
+    public RedisTierConfig config() {
+        return config;
+    }
+
+    /**
+     * Closes the connections the tier opened (not a client given to {@link #using}); later operations of its stores
+     * throw {@link CacheUnavailableException}. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true) || !ownsClient) {
+            return;
+        }
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            logger.warn("Closing the Redis connections to {} failed: {}", description, redact(e.toString(), password));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisTier[" + description + ']';
+    }
+
+    /**
+     * Returns the client for an operation.
+     *
+     * @throws CacheUnavailableException if the tier is closed
+     */
+    UnifiedJedis client(String cacheName, String operation) {
+        if (closed.get()) {
+            throw new CacheUnavailableException(
+                    "Redis " + operation + " for cache '" + cacheName + "' failed: the tier " + description
+                            + " is closed",
+                    null);
+        }
+        return client;
+    }
+
+    /** Returns the exception for a Jedis failure of {@code operation} on cache {@code cacheName}. */
+    CacheUnavailableException unavailable(String cacheName, String operation, JedisException cause) {
+        String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new CacheUnavailableException(
+                "Redis " + operation + " for cache '" + cacheName + "' failed on " + description + ": "
+                        + redact(reason, password),
+                cause);
+    }
+
+    /** Returns whether the client talks to a Redis Cluster. */
+    boolean isCluster() {
+        return cluster;
+    }
+
+    /** Returns the connection pools of the Cluster's nodes, masters and replicas; empty for a standalone server. */
+    @SuppressWarnings("deprecation") // recognises the deprecated JedisCluster, still common in callers' code
+    List<ConnectionPool> clusterNodes() {
+        Map<String, ConnectionPool> nodes;
+        if (client instanceof RedisClusterClient clusterClient) {
+            nodes = clusterClient.getClusterNodes();
+        } else if (client instanceof redis.clients.jedis.JedisCluster legacy) {
+            nodes = legacy.getClusterNodes();
+        } else {
+            return List.of();
+        }
+        return new ArrayList<>(nodes.values());
+    }
+
+    @SuppressWarnings("deprecation") // recognises the deprecated JedisCluster, still common in callers' code
+    private static boolean isClusterClient(UnifiedJedis client) {
+        return client instanceof RedisClusterClient || client instanceof redis.clients.jedis.JedisCluster;
+    }
+
+    /** Blanks out the password wherever a message repeats it; defence in depth, Redis does not echo passwords. */
+    private static String redact(String text, Optional<String> password) {
+        if (password.isEmpty() || text == null) {
+            return text;
+        }
+        return text.replace(password.get(), "***");
+    }
+}

@@ -1,0 +1,228 @@
+package dev.cachet.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * How a {@link RedisTier} connects and names its keys. Immutable; make one with {@link #builder()} or take {@link
+ * #defaults()}. The canonical constructor validates like {@link Builder#build()}.
+ *
+ * @param keyPrefix the first part of every key the tier writes: 1 to 64 characters from {@code [A-Za-z0-9._-]}
+ *     (no {@code :}, so that two prefixes can never produce the same key; no braces, which would break the Cluster
+ *     hash tag); default {@code cachet}
+ * @param connectTimeout how long to wait for a TCP connection, and for a free pooled connection; 1 ms to {@link
+ *     Integer#MAX_VALUE} ms; default 200 ms
+ * @param socketTimeout how long to wait for a reply; 1 ms to {@link Integer#MAX_VALUE} ms; default 200 ms
+ * @param maxConnections connections per Redis node; at least 1; default 16
+ * @param maxKeyLength the length in UTF-8 bytes above which a cache key (once escaped) is stored as its SHA-256
+ *     hash; at least 72 (the length of the hashed form); default 512
+ * @param user the ACL user, overriding the one in a connection URI; empty to keep the URI's (or the default user)
+ * @param password the password, overriding the one in a connection URI; empty to keep the URI's (or none)
+ */
+public record RedisTierConfig(
+        String keyPrefix,
+        Duration connectTimeout,
+        Duration socketTimeout,
+        int maxConnections,
+        int maxKeyLength,
+        Optional<String> user,
+        Optional<String> password) {
+
+    private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final String DEFAULT_KEY_PREFIX = "cachet";
+    private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMillis(200);
+    private static final int DEFAULT_MAX_CONNECTIONS = 16;
+    private static final int DEFAULT_MAX_KEY_LENGTH = 512;
+    private static final RedisTierConfig DEFAULTS = builder().build();
+
+    /**
+     * Validates every component.
+     *
+     * @throws NullPointerException naming the component if one is null
+     * @throws IllegalArgumentException naming the component and its value if one is out of range
+     */
+    public RedisTierConfig {
+        requireNonNull(keyPrefix, "keyPrefix");
+        requireNonNull(connectTimeout, "connectTimeout");
+        requireNonNull(socketTimeout, "socketTimeout");
+        requireNonNull(user, "user");
+        requireNonNull(password, "password");
+        if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
+            throw new IllegalArgumentException(
+                    "keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was '" + keyPrefix + "'");
+        }
+        checkTimeout("connectTimeout", connectTimeout);
+        checkTimeout("socketTimeout", socketTimeout);
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+        }
+        if (maxKeyLength < KeyLayout.HASHED_KEY_LENGTH) {
+            throw new IllegalArgumentException("maxKeyLength must be at least " + KeyLayout.HASHED_KEY_LENGTH
+                    + " bytes (the length of a hashed key), was " + maxKeyLength);
+        }
+        if (user.isPresent() && user.get().isBlank()) {
+            throw new IllegalArgumentException("user must not be blank, was '" + user.get() + "'");
+        }
+        if (password.isPresent() && password.get().isEmpty()) {
+            // Never echo a password, not even a wrong one.
+            throw new IllegalArgumentException("password must not be empty");
+        }
+    }
+
+    /** Returns the configuration with every default; see the components. */
+    public static RedisTierConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** Returns a new builder, with every option unset (that is, at its default). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the configuration's components, with the password, if any, shown as {@code <set>}. */
+    @Override
+    public String toString() {
+        return "RedisTierConfig[keyPrefix=" + keyPrefix + ", connectTimeout=" + connectTimeout + ", socketTimeout="
+                + socketTimeout + ", maxConnections=" + maxConnections + ", maxKeyLength=" + maxKeyLength + ", user="
+                + user.orElse("<none>") + ", password=" + (password.isPresent() ? "<set>" : "<none>") + ']';
+    }
+
+    private static void checkTimeout(String name, Duration timeout) {
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0
+                || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException(
+                    name + " must be between 1 ms and " + Integer.MAX_VALUE + " ms, was " + timeout);
+        }
+    }
+
+    /**
+     * Builds a {@link RedisTierConfig}. Each option may be set once; unset options take their defaults. Values are
+     * checked by {@link #build()}. Not thread-safe.
+     */
+    public static final class Builder {
+        private String keyPrefix;
+        private Duration connectTimeout;
+        private Duration socketTimeout;
+        private Integer maxConnections;
+        private Integer maxKeyLength;
+        private String user;
+        private String password;
+
+        private Builder() {}
+
+        /**
+         * Sets the prefix of every key; see {@link RedisTierConfig#keyPrefix()}.
+         *
+         * @throws NullPointerException if {@code keyPrefix} is null
+         * @throws IllegalStateException if already set
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            requireNonNull(keyPrefix, "keyPrefix");
+            checkUnset("keyPrefix", this.keyPrefix);
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * Sets the connect timeout; see {@link RedisTierConfig#connectTimeout()}.
+         *
+         * @throws NullPointerException if {@code connectTimeout} is null
+         * @throws IllegalStateException if already set
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            requireNonNull(connectTimeout, "connectTimeout");
+            checkUnset("connectTimeout", this.connectTimeout);
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * Sets the socket (reply) timeout; see {@link RedisTierConfig#socketTimeout()}.
+         *
+         * @throws NullPointerException if {@code socketTimeout} is null
+         * @throws IllegalStateException if already set
+         */
+        public Builder socketTimeout(Duration socketTimeout) {
+            requireNonNull(socketTimeout, "socketTimeout");
+            checkUnset("socketTimeout", this.socketTimeout);
+            this.socketTimeout = socketTimeout;
+            return this;
+        }
+
+        /**
+         * Sets the number of connections per node; see {@link RedisTierConfig#maxConnections()}.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxConnections(int maxConnections) {
+            checkUnset("maxConnections", this.maxConnections);
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Sets the key length above which keys are hashed; see {@link RedisTierConfig#maxKeyLength()}.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxKeyLength(int maxKeyLength) {
+            checkUnset("maxKeyLength", this.maxKeyLength);
+            this.maxKeyLength = maxKeyLength;
+            return this;
+        }
+
+        /**
+         * Sets the ACL user, overriding a connection URI's.
+         *
+         * @throws NullPointerException if {@code user} is null
+         * @throws IllegalStateException if already set
+         */
+        public Builder user(String user) {
+            requireNonNull(user, "user");
+            checkUnset("user", this.user);
+            this.user = user;
+            return this;
+        }
+
+        /**
+         * Sets the password, overriding a connection URI's. It never appears in messages, logs or {@code toString()}.
+         *
+         * @throws NullPointerException if {@code password} is null
+         * @throws IllegalStateException if already set
+         */
+        public Builder password(String password) {
+            requireNonNull(password, "password");
+            if (this.password != null) {
+                throw new IllegalStateException("password was already set");
+            }
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * Returns the configuration.
+         *
+         * @throws IllegalArgumentException naming the option and its value if one is out of range
+         */
+        public RedisTierConfig build() {
+            return new RedisTierConfig(
+                    keyPrefix == null ? DEFAULT_KEY_PREFIX : keyPrefix,
+                    connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout,
+                    socketTimeout == null ? DEFAULT_SOCKET_TIMEOUT : socketTimeout,
+                    maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections,
+                    maxKeyLength == null ? DEFAULT_MAX_KEY_LENGTH : maxKeyLength,
+                    Optional.ofNullable(user),
+                    Optional.ofNullable(password));
+        }
+
+        private static void checkUnset(String option, Object current) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set to " + current);
+            }
+        }
+    }
+}

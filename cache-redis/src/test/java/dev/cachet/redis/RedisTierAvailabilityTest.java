@@ -1,0 +1,151 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachet.CacheUnavailableException;
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import java.time.Duration;
+import java.util.Set;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** How the tier fails: unreachable, stopped and unresponsive servers, credentials. Each test runs its own server. */
+class RedisTierAvailabilityTest {
+    private static final Duration SOCKET_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration SLACK = Duration.ofMillis(300);
+    private static final Duration TTL = Duration.ofMinutes(1);
+    private static final RedisTierConfig CONFIG = RedisTierConfig.builder()
+            .connectTimeout(Duration.ofMillis(200))
+            .socketTimeout(SOCKET_TIMEOUT)
+            .build();
+
+    @Test
+    void aStoppedServerFailsEveryOperationWithinTheSocketTimeout() {
+        LocalRedis redis = LocalRedis.start();
+        try (RedisTier tier = RedisTier.connect(redis.uri(), CONFIG)) {
+            RemoteStore store = tier.store("orders");
+            store.put("k", RemoteStoreContract.utf8("v"), TTL);
+            RemoteLock lock = store.tryLock("k", TTL).orElseThrow();
+
+            redis.close();
+
+            assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), () -> store.get("k"), "get", tier);
+            assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), () -> store.put("k", new byte[1], TTL), "put", tier);
+            assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), () -> store.delete("k"), "delete", tier);
+            assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), store::deleteAll, "deleteAll", tier);
+            assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), () -> store.tryLock("k", TTL), "tryLock", tier);
+            assertUnavailableWithin(
+                    SOCKET_TIMEOUT.plus(SLACK), () -> store.putFenced("k", new byte[1], TTL, lock), "putFenced", tier);
+            lock.close(); // logs, never throws: the lease expires on its own
+        } finally {
+            redis.close();
+        }
+    }
+
+    @Test
+    void anUnresponsiveServerFailsWithinTheSocketTimeout() {
+        try (LocalRedis redis = LocalRedis.start();
+                RedisTier tier = RedisTier.connect(redis.uri(), CONFIG);
+                Jedis admin = redis.connect()) {
+            RemoteStore store = tier.store("orders");
+            assertThat(store.get("k")).isEmpty(); // a pooled connection is ready
+
+            admin.clientPause(1_500); // the server accepts connections and commands but answers nothing
+
+            long start = System.nanoTime();
+            assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), () -> store.get("k"), "get", tier);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(SOCKET_TIMEOUT.minusMillis(50));
+        }
+    }
+
+    @Test
+    void aServerThatNeverRanFailsAtTheFirstOperation() {
+        int port = LocalRedis.freePort();
+        try (RedisTier tier = RedisTier.connect("redis://127.0.0.1:" + port, CONFIG)) {
+            assertUnavailableWithin(
+                    SOCKET_TIMEOUT.plus(SLACK), () -> tier.store("orders").get("k"), "get", tier);
+        }
+    }
+
+    @Test
+    void anUnreachableClusterFailsAtConnection() {
+        HostAndPort nowhere = new HostAndPort("127.0.0.1", LocalRedis.freePort());
+
+        assertThatThrownBy(() -> RedisTier.cluster(Set.of(nowhere), CONFIG))
+                .isInstanceOf(CacheUnavailableException.class)
+                .hasMessageContaining("redis-cluster://" + nowhere);
+    }
+
+    @Test
+    void thePasswordInTheUriAuthenticatesAndIsNeverShown() {
+        String password = "s3cret-Pw";
+        try (LocalRedis redis = LocalRedis.start("--requirepass", password)) {
+            String uri = "redis://:" + password + "@127.0.0.1:" + redis.port();
+            try (RedisTier tier = RedisTier.connect(uri, CONFIG);
+                    RedisTier wrong = RedisTier.connect("redis://:wrong-Pw@127.0.0.1:" + redis.port(), CONFIG)) {
+                RemoteStore store = tier.store("secured");
+                store.put("k", RemoteStoreContract.utf8("v"), TTL);
+                assertThat(store.get("k")).isPresent();
+                assertThat(tier.describe()).isEqualTo(redis.uri()).doesNotContain(password);
+
+                assertThatThrownBy(() -> wrong.store("secured").get("k"))
+                        .isInstanceOf(CacheUnavailableException.class)
+                        .hasMessageContaining("'secured'")
+                        .message()
+                        .doesNotContain("wrong-Pw", password);
+
+                redis.stop();
+                assertThatThrownBy(() -> store.get("k"))
+                        .isInstanceOf(CacheUnavailableException.class)
+                        .message()
+                        .doesNotContain(password);
+            }
+        }
+    }
+
+    @Test
+    void anAclUserFromTheUri() {
+        try (LocalRedis redis = LocalRedis.start()) {
+            try (Jedis admin = redis.connect()) {
+                admin.aclSetUser("cachet", "on", ">app:Pw", "~cachet:*", "+@all");
+            }
+            String uri = "redis://cachet:app%3APw@127.0.0.1:" + redis.port();
+            try (RedisTier tier = RedisTier.connect(uri, CONFIG)) {
+                RemoteStore store = tier.store("acl");
+                store.put("k", RemoteStoreContract.utf8("v"), TTL);
+                try (RemoteLock lock = store.tryLock("k", TTL).orElseThrow()) {
+                    assertThat(store.putFenced("k", RemoteStoreContract.utf8("w"), TTL, lock))
+                            .isTrue();
+                }
+                assertThat(store.get("k").map(RemoteStoreContract::text)).contains("w");
+            }
+            // The ACL confines the user to the prefix: another prefix is refused, and reported as unavailable.
+            try (RedisTier outside = RedisTier.connect(
+                    uri, RedisTierConfig.builder().keyPrefix("elsewhere").build())) {
+                assertThatThrownBy(() -> outside.store("acl").get("k"))
+                        .isInstanceOf(CacheUnavailableException.class)
+                        .hasMessageContaining("NOPERM")
+                        .message()
+                        .doesNotContain("app:Pw");
+            }
+        }
+    }
+
+    private static void assertUnavailableWithin(
+            Duration limit, ThrowingCallable operation, String operationName, RedisTier tier) {
+        long start = System.nanoTime();
+        assertThatThrownBy(operation)
+                .isInstanceOf(CacheUnavailableException.class)
+                .hasMessageContaining("Redis " + operationName + " for cache 'orders' failed on " + tier.describe())
+                .hasCauseInstanceOf(JedisException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as(operationName)
+                .isLessThan(limit);
+    }
+}

@@ -1,0 +1,428 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every Redis deployment must do for a {@link RemoteStore}: subclasses supply a tier and raw access to the
+ * keyspace. After each test, every key on the server(s) must have a time to live.
+ */
+abstract class RemoteStoreContract {
+    private static final AtomicInteger CACHE_IDS = new AtomicInteger();
+    private static final Duration TTL = Duration.ofMinutes(5);
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    /** Returns the tier under test, shared by the tests of the class. */
+    abstract RedisTier tier();
+
+    /** Returns every key on the server(s) with its PTTL in milliseconds (-1: no expiry). */
+    abstract Map<String, Long> ttlOfEveryKey();
+
+    /** Returns the PTTL of {@code key} in milliseconds: -2 when absent, -1 when it never expires. */
+    abstract long pttl(String key);
+
+    /** Deletes {@code key} behind the store's back, as its expiry would. */
+    abstract void deleteKey(String key);
+
+    @AfterEach
+    void everyKeyHasATimeToLive() {
+        assertThat(ttlOfEveryKey())
+                .allSatisfy((key, ttl) -> assertThat(ttl).as("PTTL of %s", key).isPositive());
+    }
+
+    @Test
+    void putThenGetReturnsTheBytesWithATimeToLive() {
+        RedisStore store = newStore("put");
+        byte[] value = allByteValues();
+
+        store.put("k", value, TTL);
+
+        assertThat(store.get("k")).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(value));
+        assertThat(pttl(store.layout().valueKey("k"))).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+    }
+
+    @Test
+    void anAbsentKeyIsEmpty() {
+        assertThat(newStore("absent").get("nothing")).isEmpty();
+    }
+
+    @Test
+    void putReplacesTheValueAndItsTimeToLive() {
+        RedisStore store = newStore("replace");
+
+        store.put("k", utf8("one"), TTL);
+        store.put("k", utf8("two"), Duration.ofSeconds(10));
+
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("two");
+        assertThat(pttl(store.layout().valueKey("k"))).isPositive().isLessThanOrEqualTo(10_000);
+    }
+
+    @Test
+    void valuesExpire() {
+        RedisStore store = newStore("expire");
+
+        store.put("k", utf8("v"), Duration.ofMillis(50));
+
+        awaitTrue(() -> store.get("k").isEmpty(), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aSubMillisecondTtlStillExpires() {
+        RedisStore store = newStore("tiny");
+
+        store.put("k", utf8("v"), Duration.ofNanos(1));
+
+        awaitTrue(() -> store.get("k").isEmpty(), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aTtlMustBePositive() {
+        RedisStore store = newStore("ttl");
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> store.put("k", utf8("v"), Duration.ZERO))
+                .withMessage("ttl must be positive, was PT0S");
+        assertThatIllegalArgumentException().isThrownBy(() -> store.put("k", utf8("v"), Duration.ofSeconds(-1)));
+        assertThatIllegalArgumentException().isThrownBy(() -> store.tryLock("k", Duration.ZERO));
+        assertThatNullPointerException()
+                .isThrownBy(() -> store.put("k", utf8("v"), null))
+                .withMessage("ttl");
+        assertThat(store.get("k")).isEmpty();
+    }
+
+    @Test
+    void awkwardKeysAreStoredApart() {
+        RedisStore store = newStore("awkward");
+        List<String> keys = List.of(
+                "",
+                "%",
+                "{",
+                "}",
+                "{}",
+                "%7B",
+                "a:b",
+                "*",
+                "?",
+                "[x]",
+                "\\",
+                "\uD800",
+                "?",
+                "k".repeat(600),
+                "k".repeat(601),
+                "%sha256:" + "0".repeat(64),
+                "emoji \uD83D\uDE00");
+        for (int i = 0; i < keys.size(); i++) {
+            store.put(keys.get(i), utf8("v" + i), TTL);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            // "?" appears twice: the later write wins for both.
+            int expected = keys.lastIndexOf(keys.get(i));
+            assertThat(store.get(keys.get(i)).map(RemoteStoreContract::text))
+                    .as("key %s", keys.get(i))
+                    .contains("v" + expected);
+        }
+    }
+
+    @Test
+    void deleteRemovesOnlyThatKey() {
+        RedisStore store = newStore("delete");
+        store.put("a", utf8("1"), TTL);
+        store.put("b", utf8("2"), TTL);
+
+        store.delete("a");
+        store.delete("never-written");
+
+        assertThat(store.get("a")).isEmpty();
+        assertThat(store.get("b")).isPresent();
+    }
+
+    @Test
+    void deleteAllRemovesOnlyThisCachesKeys() {
+        String base = "users" + CACHE_IDS.incrementAndGet();
+        List<String> names = List.of(
+                base,
+                base + ":admin",
+                base.substring(0, base.length() - 1),
+                base + "*",
+                base + "?",
+                base + "[x]",
+                "x" + base);
+        List<RemoteStore> stores = new ArrayList<>();
+        for (String name : names) {
+            RemoteStore store = tier().store(name);
+            stores.add(store);
+            store.put("k", utf8(name), TTL);
+            store.put("k:2", utf8(name), TTL);
+        }
+
+        stores.get(0).deleteAll(); // base
+        stores.get(3).deleteAll(); // base*, a glob character in the name
+
+        for (int i = 0; i < names.size(); i++) {
+            boolean cleared = i == 0 || i == 3;
+            assertThat(stores.get(i).get("k").isPresent()).as(names.get(i)).isEqualTo(!cleared);
+            assertThat(stores.get(i).get("k:2").isPresent()).as(names.get(i)).isEqualTo(!cleared);
+        }
+    }
+
+    @Test
+    void deleteAllRemovesMoreKeysThanOneScanPage() {
+        RedisStore store = newStore("many");
+        RedisStore neighbour = newStore("many-neighbour");
+        for (int i = 0; i < 2_500; i++) {
+            store.put("k" + i, utf8("v"), TTL);
+        }
+        neighbour.put("k1", utf8("v"), TTL);
+
+        store.deleteAll();
+
+        assertThat(ttlOfEveryKey().keySet())
+                .noneMatch(key -> key.startsWith(store.layout().namespace()));
+        assertThat(neighbour.get("k1")).isPresent();
+    }
+
+    @Test
+    void deleteAllKeepsLocksSoTheirHoldersStayFenced() {
+        RedisStore store = newStore("clear-locked");
+        RemoteLock lock = store.tryLock("k", LEASE).orElseThrow();
+        store.put("k", utf8("old"), TTL);
+
+        store.deleteAll();
+
+        assertThat(store.get("k")).isEmpty();
+        assertThat(store.tryLock("k", LEASE)).isEmpty();
+        assertThat(store.putFenced("k", utf8("new"), TTL, lock)).isTrue();
+        lock.close();
+        try (RemoteLock next = store.tryLock("k", LEASE).orElseThrow()) {
+            assertThat(next.fencingToken()).isGreaterThan(lock.fencingToken());
+        }
+    }
+
+    @Test
+    void aLockIsExclusiveUntilReleased() {
+        RedisStore store = newStore("exclusive");
+
+        RemoteLock first = store.tryLock("k", LEASE).orElseThrow();
+        assertThat(store.tryLock("k", LEASE)).isEmpty();
+        assertThat(store.tryLock("other", LEASE)).hasValueSatisfying(RemoteLock::close);
+        first.close();
+
+        try (RemoteLock second = store.tryLock("k", LEASE).orElseThrow()) {
+            assertThat(second.key()).isEqualTo("k");
+            assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        }
+    }
+
+    @Test
+    void aLockIsExclusiveUntilItsLeaseExpires() {
+        RedisStore store = newStore("lease");
+        RemoteLock first = store.tryLock("k", Duration.ofMillis(200)).orElseThrow();
+
+        assertThat(store.tryLock("k", LEASE)).isEmpty();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        Optional<RemoteLock> second = Optional.empty();
+        while (second.isEmpty() && System.nanoTime() < deadline) {
+            LocalRedis.sleep(Duration.ofMillis(20));
+            second = store.tryLock("k", LEASE);
+        }
+        assertThat(second).hasValueSatisfying(lock -> {
+            assertThat(lock.fencingToken()).isGreaterThan(first.fencingToken());
+            lock.close();
+        });
+    }
+
+    @Test
+    void lockAndFenceKeysHaveTimeToLive() {
+        RedisStore store = newStore("lock-ttl");
+
+        try (RemoteLock lock = store.tryLock("k", LEASE).orElseThrow()) {
+            assertThat(lock.fencingToken()).isPositive();
+            assertThat(pttl(store.layout().lockKey("k"))).isPositive().isLessThanOrEqualTo(LEASE.toMillis());
+            assertThat(pttl(store.layout().fenceKey("k")))
+                    .isGreaterThan(LEASE.toMillis())
+                    .isLessThanOrEqualTo(RedisStore.MIN_FENCE_TTL.toMillis());
+        }
+        assertThat(pttl(store.layout().lockKey("k"))).isEqualTo(-2);
+    }
+
+    @Test
+    void fencingTokensStrictlyIncrease() {
+        RedisStore store = newStore("tokens");
+        long previous = 0;
+
+        for (int i = 0; i < 20; i++) {
+            try (RemoteLock lock = store.tryLock("k", LEASE).orElseThrow()) {
+                assertThat(lock.fencingToken()).isGreaterThan(previous);
+                previous = lock.fencingToken();
+            }
+        }
+    }
+
+    @Test
+    void fencingTokensKeepGrowingAfterTheFenceKeyExpires() {
+        RedisStore store = newStore("fence-expiry");
+        RemoteLock first = store.tryLock("k", LEASE).orElseThrow();
+        first.close();
+
+        deleteKey(store.layout().fenceKey("k")); // what an hour without locks does
+
+        try (RemoteLock second = store.tryLock("k", LEASE).orElseThrow()) {
+            assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+            assertThat(store.putFenced("k", utf8("late"), TTL, first)).isFalse();
+            assertThat(store.putFenced("k", utf8("fresh"), TTL, second)).isTrue();
+        }
+    }
+
+    @Test
+    void putFencedWritesWhileTheLockIsTheNewest() {
+        RedisStore store = newStore("fenced");
+
+        try (RemoteLock lock = store.tryLock("k", LEASE).orElseThrow()) {
+            assertThat(store.putFenced("k", utf8("loaded"), TTL, lock)).isTrue();
+        }
+
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("loaded");
+        assertThat(pttl(store.layout().valueKey("k"))).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+    }
+
+    @Test
+    void putFencedIsRefusedForASupersededLock() {
+        RedisStore store = newStore("superseded");
+        RemoteLock stale = store.tryLock("k", Duration.ofMillis(100)).orElseThrow();
+        RemoteLock current = awaitLock(store, "k");
+
+        assertThat(store.putFenced("k", utf8("stale"), TTL, stale)).isFalse();
+        assertThat(store.get("k")).isEmpty();
+        assertThat(store.putFenced("k", utf8("current"), TTL, current)).isTrue();
+        assertThat(store.putFenced("k", utf8("stale"), TTL, stale)).isFalse();
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("current");
+        current.close();
+        stale.close();
+    }
+
+    @Test
+    void closingAnExpiredLockLeavesTheNewHoldersLockAlone() {
+        RedisStore store = newStore("foreign");
+        RemoteLock expired = store.tryLock("k", Duration.ofMillis(100)).orElseThrow();
+        RemoteLock holder = awaitLock(store, "k");
+
+        expired.close();
+
+        assertThat(store.tryLock("k", LEASE)).isEmpty();
+        assertThat(pttl(store.layout().lockKey("k"))).isPositive();
+        holder.close();
+        holder.close(); // idempotent
+        assertThat(store.tryLock("k", LEASE)).hasValueSatisfying(RemoteLock::close);
+    }
+
+    @Test
+    void putFencedRejectsALockOfAnotherKeyOrCache() {
+        RedisStore store = newStore("mismatch");
+        RedisStore other = newStore("mismatch-other");
+
+        try (RemoteLock lockA = store.tryLock("a", LEASE).orElseThrow();
+                RemoteLock otherCache = other.tryLock("b", LEASE).orElseThrow()) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> store.putFenced("b", utf8("v"), TTL, lockA))
+                    .withMessageContaining("'b'");
+            assertThatIllegalArgumentException().isThrownBy(() -> store.putFenced("b", utf8("v"), TTL, otherCache));
+        }
+        assertThat(store.get("b")).isEmpty();
+    }
+
+    @Test
+    void concurrentTryLocksHaveOneWinner() throws Exception {
+        RedisStore store = newStore("race");
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Optional<RemoteLock>>> attempts = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                attempts.add(pool.submit(() -> {
+                    start.await();
+                    return store.tryLock("k", LEASE);
+                }));
+            }
+            start.countDown();
+            List<RemoteLock> winners = new ArrayList<>();
+            for (Future<Optional<RemoteLock>> attempt : attempts) {
+                attempt.get(10, TimeUnit.SECONDS).ifPresent(winners::add);
+            }
+            assertThat(winners).hasSize(1);
+            winners.forEach(RemoteLock::close);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void storesAreCachedByNameAndKnowIt() {
+        String name = "named" + CACHE_IDS.incrementAndGet();
+
+        assertThat(tier().store(name)).isSameAs(tier().store(name));
+        assertThat(tier().store(name).cacheName()).isEqualTo(name);
+        assertThatNullPointerException().isThrownBy(() -> tier().store(null)).withMessage("cacheName");
+    }
+
+    RedisStore newStore(String name) {
+        return (RedisStore) tier().store(name + "-" + CACHE_IDS.incrementAndGet());
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static RemoteLock awaitLock(RemoteStore store, String key) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<RemoteLock> lock = store.tryLock(key, LEASE);
+            if (lock.isPresent()) {
+                return lock.get();
+            }
+            LocalRedis.sleep(Duration.ofMillis(20));
+        }
+        throw new AssertionError("lock on " + key + " was not released by its lease");
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition still false after " + timeout);
+            }
+            LocalRedis.sleep(Duration.ofMillis(10));
+        }
+    }
+
+    private static byte[] allByteValues() {
+        byte[] bytes = new byte[256];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) i;
+        }
+        return bytes;
+    }
+}
