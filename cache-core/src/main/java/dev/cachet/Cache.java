@@ -110,4 +110,11 @@ public interface Cache<K, V> {
     default java.util.Optional<RemoteStats> remoteStats() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Returns what the cache's near tier did, or empty for a cache without one. Thread-safe; an immutable snapshot.
+     */
+    default java.util.Optional<NearStats> nearStats() {
+        return java.util.Optional.empty();
+    }
 }

@@ -6,6 +6,7 @@ import dev.cachet.internal.LocalCache;
 import dev.cachet.internal.LocalCacheSettings;
 import dev.cachet.internal.LocalLoadingCache;
 import dev.cachet.internal.LowHitRatioLogger;
+import dev.cachet.internal.remote.NearCache;
 import dev.cachet.internal.remote.RemoteCache;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
@@ -60,6 +61,8 @@ public final class CacheBuilder<K, V> {
     private RemoteTier remoteTier;
     private ValueCodec<V> remoteCodec;
     private RemoteConfig remoteConfig;
+    private Long nearMaximumSize;
+    private Duration nearExpireAfterWrite;
 
     CacheBuilder(String name) {
         this.name = requireNonNull(name, "name");
@@ -258,6 +261,25 @@ public final class CacheBuilder<K, V> {
     }
 
     /**
+     * Keeps a bounded local copy of the remote tier's values in this process (the near tier): a near hit costs a
+     * local lookup instead of a network round trip. Writes and invalidations in any process evict the key from every
+     * other process's near tier through the remote tier's invalidation channel; {@code expireAfterWrite} caps how long
+     * a local copy can be stale if a message is lost. Needs {@link #remote}. Near-tier values are copied like an
+     * in-memory cache's ({@link #copier}).
+     *
+     * @param maximumSize the near tier's entry bound
+     * @param expireAfterWrite the near tier's TTL: the longest a local copy may be stale
+     * @throws IllegalStateException if already set
+     * @throws NullPointerException if {@code expireAfterWrite} is null
+     */
+    public CacheBuilder<K, V> nearCache(long maximumSize, Duration expireAfterWrite) {
+        requireUnset("nearCache", this.nearMaximumSize);
+        this.nearMaximumSize = maximumSize;
+        this.nearExpireAfterWrite = requireNonNull(expireAfterWrite, "expireAfterWrite");
+        return this;
+    }
+
+    /**
      * Builds the cache, or returns the one already registered under this name with equal settings.
      *
      * @throws IllegalArgumentException if a value is out of range (the message names the option and the value)
@@ -273,11 +295,15 @@ public final class CacheBuilder<K, V> {
         if (remoteTier != null) {
             requireRemoteCompatible();
             ValueCodec<V1> codec = (ValueCodec<V1>) remoteCodec;
-            return register(
-                    settings,
-                    false,
-                    () -> new RemoteCache<K1, V1>(
-                            settings.config(), remoteConfig, remoteTier.store(name), codec, settings.ticker()));
+            return register(settings, false, () -> {
+                RemoteCache<K1, V1> remote = new RemoteCache<>(
+                        settings.config(), remoteConfig, remoteTier.store(name), codec, settings.ticker());
+                return nearMaximumSize == null ? remote : nearCache(settings, remote);
+            });
+        }
+        if (nearMaximumSize != null) {
+            throw new IllegalStateException(
+                    "nearCache needs a remote tier: call remote(tier, codec) (cache '" + name + "')");
         }
         return register(settings, false, () -> new LocalCache<>(settings));
     }
@@ -301,17 +327,49 @@ public final class CacheBuilder<K, V> {
         return register(settings, true, () -> new LocalLoadingCache<>(settings, loader));
     }
 
+    private <K1, V1> NearCache<K1, V1> nearCache(LocalCacheSettings<K1, V1> settings, RemoteCache<K1, V1> remote) {
+        CacheConfig nearConfig = new CacheConfig(
+                name + ".near",
+                OptionalLong.of(nearMaximumSize),
+                OptionalLong.empty(),
+                Optional.of(nearExpireAfterWrite),
+                Optional.empty(),
+                Optional.empty(),
+                0, // the near cache watches the combined hit ratio itself
+                DEFAULT_HIT_RATIO_WINDOW);
+        LocalCache<String, V1> near = new LocalCache<>(new LocalCacheSettings<String, V1>(
+                nearConfig,
+                settings.ticker(),
+                settings.executor(),
+                settings.copier(),
+                null,
+                null,
+                settings.lowHitRatioHandler()));
+        return new NearCache<>(
+                settings.config(), near, remote, remoteTier.invalidations(name), settings.lowHitRatioHandler());
+    }
+
     /** Rejects options that a remote-only cache cannot honour, rather than ignoring them. */
     private void requireRemoteCompatible() {
         if (expireAfterWrite == null || expireAfterWrite.isZero()) {
             throw new IllegalStateException("a remote tier needs a positive expireAfterWrite, so that every value it"
                     + " writes has a TTL (cache '" + name + "')");
         }
+        if (nearMaximumSize != null) {
+            if (nearMaximumSize < 0) {
+                throw new IllegalArgumentException("nearCache maximumSize must not be negative, was " + nearMaximumSize
+                        + " (cache '" + name + "')");
+            }
+            if (nearExpireAfterWrite.isNegative() || nearExpireAfterWrite.isZero()) {
+                throw new IllegalArgumentException("nearCache expireAfterWrite must be positive, was "
+                        + nearExpireAfterWrite + " (cache '" + name + "')");
+            }
+        }
         Object[][] localOnly = {
             {"maximumSize", maximumSize},
             {"maximumWeight", maximumWeight},
             {"expireAfterAccess", expireAfterAccess},
-            {"copier", copier},
+            {"copier", nearMaximumSize == null ? copier : null},
             {"removalListener", removalListener}
         };
         for (Object[] option : localOnly) {
@@ -332,6 +390,7 @@ public final class CacheBuilder<K, V> {
             fingerprint.add(component == null ? "none" : component.getClass().getName());
         }
         fingerprint.add(remoteConfig == null ? "local" : remoteConfig.withoutFunctions());
+        fingerprint.add(nearMaximumSize == null ? "no near" : "near " + nearMaximumSize + " " + nearExpireAfterWrite);
         CacheRegistry target = registry != null ? registry : CacheRegistry.defaultRegistry();
         return target.getOrCreate(settings.config(), List.copyOf(fingerprint), factory);
     }

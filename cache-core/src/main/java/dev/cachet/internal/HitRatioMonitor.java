@@ -21,7 +21,8 @@ public final class HitRatioMonitor {
     private final String cacheName;
     private final double threshold;
     private final int window;
-    private final StatsRecorder stats;
+    private final LongSupplier hitCount;
+    private final LongSupplier missCount;
     private final LongSupplier size;
     private final OptionalLong bound;
     private final Consumer<? super LowHitRatio> handler;
@@ -34,20 +35,24 @@ public final class HitRatioMonitor {
      *
      * @param threshold hit ratio below which a window raises an event; 0 disables the monitor
      * @param window requests per window, at least 1
+     * @param hitCount the cache's hits so far
+     * @param missCount the cache's misses so far
      * @param handler receives the events; its failures are logged and ignored
      */
     public HitRatioMonitor(
             String cacheName,
             double threshold,
             int window,
-            StatsRecorder stats,
+            LongSupplier hitCount,
+            LongSupplier missCount,
             LongSupplier size,
             OptionalLong bound,
             Consumer<? super LowHitRatio> handler) {
         this.cacheName = cacheName;
         this.threshold = threshold;
         this.window = window;
-        this.stats = stats;
+        this.hitCount = hitCount;
+        this.missCount = missCount;
         this.size = size;
         this.bound = bound;
         this.handler = handler;
@@ -59,8 +64,8 @@ public final class HitRatioMonitor {
             return;
         }
         WindowStart current = start.get();
-        long hits = stats.hitCount();
-        long requests = hits + stats.missCount();
+        long hits = hitCount.getAsLong();
+        long requests = hits + missCount.getAsLong();
         long inWindow = requests - current.requests();
         if (inWindow < window || !start.compareAndSet(current, new WindowStart(hits, requests))) {
             return;

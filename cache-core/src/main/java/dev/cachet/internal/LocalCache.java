@@ -71,7 +71,8 @@ public class LocalCache<K, V> implements Cache<K, V> {
                 config.name(),
                 config.hitRatioThreshold(),
                 config.hitRatioWindow(),
-                stats,
+                stats::hitCount,
+                stats::missCount,
                 store::estimatedSize,
                 config.bound(),
                 settings.lowHitRatioHandler());

@@ -2,6 +2,7 @@ package dev.cachet.metrics;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheStats;
+import dev.cachet.NearStats;
 import dev.cachet.RemoteStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -121,6 +122,34 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
         if (cache.remoteStats().isPresent()) {
             bindRemoteMetrics(registry, cache);
         }
+        if (cache.nearStats().isPresent()) {
+            bindNearMetrics(registry, cache);
+        }
+    }
+
+    private void bindNearMetrics(MeterRegistry registry, Cache<?, ?> cache) {
+        nearCounter(cache, MetricNames.CACHE_NEAR_GETS, NearStats::hits, "Reads the near tier answered")
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_HIT)
+                .register(registry);
+        nearCounter(cache, MetricNames.CACHE_NEAR_GETS, NearStats::misses, "Reads the near tier passed on")
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_MISS)
+                .register(registry);
+        nearCounter(
+                        cache,
+                        MetricNames.CACHE_NEAR_INVALIDATIONS,
+                        NearStats::invalidationsReceived,
+                        "Invalidation messages from other processes applied")
+                .register(registry);
+        nearCounter(cache, MetricNames.CACHE_NEAR_CLEARS, NearStats::clears, "Times the whole near tier was dropped")
+                .register(registry);
+    }
+
+    private FunctionCounter.Builder<Cache<?, ?>> nearCounter(
+            Cache<?, ?> cache, String name, ToLongFunction<NearStats> figure, String help) {
+        return FunctionCounter.<Cache<?, ?>>builder(
+                        name, cache, c -> c.nearStats().map(figure::applyAsLong).orElse(0L))
+                .tags(getTagsWithCacheName())
+                .description(help);
     }
 
     private void bindRemoteMetrics(MeterRegistry registry, Cache<?, ?> cache) {

@@ -75,4 +75,13 @@ public final class MetricNames {
 
     /** Values recomputed before expiry by probabilistic early recompute. */
     public static final String CACHE_REMOTE_EARLY_RECOMPUTES = "cache.remote.early.recomputes";
+
+    /** Reads the near tier answered, tagged {@code result=hit|miss} (a miss goes on to the remote tier). */
+    public static final String CACHE_NEAR_GETS = "cache.near.gets";
+
+    /** Invalidation messages from other processes applied to the near tier. */
+    public static final String CACHE_NEAR_INVALIDATIONS = "cache.near.invalidations";
+
+    /** Times the whole near tier was dropped (lost messages, recovery after an outage, an invalidate-all). */
+    public static final String CACHE_NEAR_CLEARS = "cache.near.clears";
 }

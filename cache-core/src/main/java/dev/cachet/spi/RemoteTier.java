@@ -15,6 +15,16 @@ public interface RemoteTier extends AutoCloseable {
      */
     RemoteStore store(String cacheName);
 
+    /**
+     * Returns the invalidation channel of the cache named {@code cacheName}, for near caches over this tier.
+     *
+     * @throws NullPointerException if {@code cacheName} is null
+     * @throws UnsupportedOperationException if this tier cannot carry invalidations
+     */
+    default InvalidationChannel invalidations(String cacheName) {
+        throw new UnsupportedOperationException(describe() + " carries no invalidation messages");
+    }
+
     /** Returns a short description for logs and health checks, such as the server address; never a password. */
     String describe();
 

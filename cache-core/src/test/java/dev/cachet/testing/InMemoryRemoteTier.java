@@ -2,12 +2,16 @@ package dev.cachet.testing;
 
 import dev.cachet.CacheUnavailableException;
 import dev.cachet.Ticker;
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.InvalidationListener;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +33,7 @@ public final class InMemoryRemoteTier implements RemoteTier {
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicInteger calls = new AtomicInteger();
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
     /** Creates an empty tier whose TTLs follow {@code ticker}. */
     public InMemoryRemoteTier(Ticker ticker) {
@@ -59,6 +64,22 @@ public final class InMemoryRemoteTier implements RemoteTier {
     @Override
     public RemoteStore store(String cacheName) {
         return new Store(cacheName);
+    }
+
+    /**
+     * Returns a new invalidation channel for {@code cacheName}: each call stands for another process. Messages are
+     * delivered synchronously, on the publishing thread, to every other channel of the same cache.
+     */
+    @Override
+    public InvalidationChannel invalidations(String cacheName) {
+        Channel channel = new Channel(cacheName);
+        channels.add(channel);
+        return channel;
+    }
+
+    /** Simulates every subscriber of {@code cacheName} losing its connection and subscribing again. */
+    public void dropSubscribers(String cacheName) {
+        channels.stream().filter(c -> c.cacheName.equals(cacheName)).forEach(c -> c.listener.onMessagesLost());
     }
 
     @Override
@@ -162,6 +183,49 @@ public final class InMemoryRemoteTier implements RemoteTier {
                     locks.computeIfPresent(full, (k, held) -> held.token().equals(token) ? null : held);
                 }
             });
+        }
+    }
+
+    private final class Channel implements InvalidationChannel {
+        private final String cacheName;
+        private volatile InvalidationListener listener;
+
+        Channel(String cacheName) {
+            this.cacheName = cacheName;
+        }
+
+        @Override
+        public void subscribe(InvalidationListener listener) {
+            this.listener = listener;
+        }
+
+        private void send(java.util.function.Consumer<InvalidationListener> message) {
+            call(cacheName, "publish");
+            for (Channel other : channels) {
+                if (other != this && other.cacheName.equals(cacheName) && other.listener != null) {
+                    message.accept(other.listener);
+                }
+            }
+        }
+
+        @Override
+        public void publish(String key) {
+            send(l -> l.onInvalidate(key));
+        }
+
+        @Override
+        public void publishAll() {
+            send(InvalidationListener::onInvalidateAll);
+        }
+
+        @Override
+        public boolean isConnected() {
+            return !down.get();
+        }
+
+        @Override
+        public void close() {
+            channels.remove(this);
         }
     }
 }

@@ -61,6 +61,7 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
     private final SingleFlight<String, Loaded<V>> flights;
     private final SingleFlight.Participant<String, Loaded<V>> participant = new Participant();
     private final AtomicBoolean outage = new AtomicBoolean();
+    private volatile Runnable recoveryListener = () -> {};
     private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
     private final LongAdder remoteHits = new LongAdder();
     private final LongAdder remoteMisses = new LongAdder();
@@ -270,6 +271,16 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
         return config;
     }
 
+    /** Sets what runs when the tier is reachable again after an outage (a near cache clears itself). */
+    public void onRecovery(Runnable listener) {
+        this.recoveryListener = requireNonNull(listener, "listener");
+    }
+
+    /** Returns the string the tier stores {@code key} under. */
+    public String encodeKey(K key) {
+        return keyEncoder.apply(requireNonNull(key, "key"));
+    }
+
     /** Returns the number of loads in flight in this process, for invariant checks. */
     public int loadsInFlight() {
         return flights.inFlight();
@@ -458,6 +469,7 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
             if (breaker.onSuccess() || outage.compareAndSet(true, false)) {
                 outage.set(false);
                 log.info("cache '{}': remote tier is reachable again", config.name());
+                recoveryListener.run();
             }
             return result;
         } catch (CacheUnavailableException e) {

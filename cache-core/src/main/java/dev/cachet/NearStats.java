@@ -1,0 +1,13 @@
+package dev.cachet;
+
+/**
+ * An immutable snapshot of what a cache's near tier (the local copy over a remote tier) did, beside its {@link
+ * CacheStats} and {@link RemoteStats}.
+ *
+ * @param hits reads answered from the near tier
+ * @param misses reads the near tier passed on to the remote tier
+ * @param invalidationsReceived invalidation messages from other processes that were applied
+ * @param clears times the whole near tier was dropped because messages may have been lost (a reconnection of the
+ *     invalidation channel, or the remote tier coming back after an outage) or another process invalidated all
+ */
+public record NearStats(long hits, long misses, long invalidationsReceived, long clears) {}

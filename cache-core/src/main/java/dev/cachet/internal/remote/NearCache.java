@@ -1,0 +1,258 @@
+package dev.cachet.internal.remote;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheConfig;
+import dev.cachet.CacheStats;
+import dev.cachet.CacheUnavailableException;
+import dev.cachet.LowHitRatio;
+import dev.cachet.NearStats;
+import dev.cachet.RemoteStats;
+import dev.cachet.internal.HitRatioMonitor;
+import dev.cachet.internal.LocalCache;
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.InvalidationListener;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A two-level cache: a bounded local copy (the near tier, keyed by the remote key string) over a {@link RemoteCache}.
+ * Reads go near → remote → loader; a value loaded or read from the remote tier fills the near tier. Writes and
+ * invalidations go to the remote tier, then to every other process through the {@link InvalidationChannel} (the key
+ * only), then to the own near tier; a process never receives its own messages, so it never evicts what it just wrote.
+ *
+ * <p>Staleness is bounded: the near tier's TTL caps how long a copy can outlive a lost message, and the whole near
+ * tier is dropped when the channel reports lost messages or the remote tier comes back after an outage. While the
+ * remote tier is down the near tier keeps serving what it has until its TTL; then the remote tier's failure policy
+ * applies.
+ *
+ * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class NearCache<K, V> implements Cache<K, V> {
+    private static final Logger log = LoggerFactory.getLogger(NearCache.class);
+
+    private final CacheConfig config;
+    private final LocalCache<String, V> near;
+    private final RemoteCache<K, V> remote;
+    private final InvalidationChannel channel;
+    private final HitRatioMonitor monitor;
+    private final LongAdder invalidationsReceived = new LongAdder();
+    private final LongAdder clears = new LongAdder();
+
+    /**
+     * Builds the two-level cache and subscribes it to invalidations.
+     *
+     * @param config the cache's settings (the remote TTL, the hit-ratio warning)
+     * @param near the local tier; built with its hit-ratio warning off (this class watches the combined ratio)
+     * @param remote the remote tier
+     * @param channel the cache's invalidation channel; this cache subscribes to it and closes it never (the tier does)
+     * @param lowHitRatioHandler told of windows whose combined (near + remote) hit ratio is low
+     */
+    public NearCache(
+            CacheConfig config,
+            LocalCache<String, V> near,
+            RemoteCache<K, V> remote,
+            InvalidationChannel channel,
+            Consumer<? super LowHitRatio> lowHitRatioHandler) {
+        this.config = requireNonNull(config, "config");
+        this.near = requireNonNull(near, "near");
+        this.remote = requireNonNull(remote, "remote");
+        this.channel = requireNonNull(channel, "channel");
+        this.monitor = new HitRatioMonitor(
+                config.name(),
+                config.hitRatioThreshold(),
+                config.hitRatioWindow(),
+                () -> near.stats().hitCount() + remote.stats().hitCount(),
+                () -> remote.stats().missCount(),
+                near::estimatedSize,
+                near.config().bound(),
+                lowHitRatioHandler);
+        remote.onRecovery(() -> clear("the remote tier is reachable again"));
+        channel.subscribe(new Listener());
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        requireNonNull(key, "key");
+        requireNonNull(loader, "loader");
+        String encodedKey = remote.encodeKey(key);
+        V value = near.lookup(encodedKey);
+        if (value != null) {
+            return value;
+        }
+        monitor.onMiss();
+        return near.loadAfterMiss(encodedKey, k -> remote.get(key, loader));
+    }
+
+    @Override
+    public V getIfPresent(K key) {
+        String encodedKey = remote.encodeKey(key);
+        V value = near.lookup(encodedKey);
+        if (value != null) {
+            return value;
+        }
+        monitor.onMiss();
+        V fromRemote = remote.getIfPresent(key);
+        if (fromRemote != null) {
+            near.put(encodedKey, fromRemote);
+        }
+        return fromRemote;
+    }
+
+    @Override
+    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
+        requireNonNull(keys, "keys");
+        Map<K, V> present = new LinkedHashMap<>();
+        for (K key : keys) {
+            V value = getIfPresent(requireNonNull(key, "key"));
+            if (value != null) {
+                present.put(key, value);
+            }
+        }
+        return Collections.unmodifiableMap(present);
+    }
+
+    @Override
+    public Map<K, V> getAll(
+            Iterable<? extends K> keys,
+            Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+        Map<K, V> result = remote.getAll(keys, bulkLoader);
+        result.forEach((key, value) -> near.put(remote.encodeKey(key), value));
+        return result;
+    }
+
+    @Override
+    public void put(K key, V value) {
+        requireNonNull(value, "value");
+        String encodedKey = remote.encodeKey(key);
+        remote.put(key, value);
+        publish(() -> channel.publish(encodedKey));
+        near.put(encodedKey, value);
+    }
+
+    @Override
+    public void invalidate(K key) {
+        String encodedKey = remote.encodeKey(key);
+        remote.invalidate(key);
+        publish(() -> channel.publish(encodedKey));
+        near.invalidate(encodedKey);
+    }
+
+    @Override
+    public void invalidateAll() {
+        remote.invalidateAll();
+        publish(channel::publishAll);
+        near.invalidateAll();
+    }
+
+    private void publish(Runnable send) {
+        try {
+            send.run();
+        } catch (CacheUnavailableException e) {
+            // The remote write already went through the failure policy; a lost message is bounded by the near TTL
+            // and by the clear every other process does when its channel reconnects.
+            log.debug("cache '{}': invalidation message not sent: {}", config.name(), e.getMessage());
+        }
+    }
+
+    /** Returns the near tier's size; the remote tier's is not counted. */
+    @Override
+    public long estimatedSize() {
+        return near.estimatedSize();
+    }
+
+    @Override
+    public void cleanUp() {
+        near.cleanUp();
+    }
+
+    /**
+     * Returns the combined figures: hits in either tier, misses that reached the loader, the remote tier's loads and
+     * puts, the near tier's evictions.
+     */
+    @Override
+    public CacheStats stats() {
+        CacheStats nearStats = near.stats();
+        CacheStats remoteStats = remote.stats();
+        return new CacheStats(
+                nearStats.hitCount() + remoteStats.hitCount(),
+                remoteStats.missCount(),
+                remoteStats.loadSuccessCount(),
+                remoteStats.loadFailureCount(),
+                remoteStats.totalLoadTimeNanos(),
+                nearStats.evictionCount(),
+                nearStats.evictionWeight(),
+                remoteStats.putCount());
+    }
+
+    @Override
+    public Optional<RemoteStats> remoteStats() {
+        return remote.remoteStats();
+    }
+
+    @Override
+    public Optional<NearStats> nearStats() {
+        CacheStats nearStats = near.stats();
+        return Optional.of(
+                new NearStats(nearStats.hitCount(), nearStats.missCount(), invalidationsReceived.sum(), clears.sum()));
+    }
+
+    @Override
+    public CacheConfig config() {
+        return config;
+    }
+
+    /** Returns the loads in flight in this process, for invariant checks. */
+    public int loadsInFlight() {
+        return near.loadsInFlight() + remote.loadsInFlight();
+    }
+
+    /** Returns the near tier, for the module's own tests. */
+    LocalCache<String, V> nearTier() {
+        return near;
+    }
+
+    private void clear(String why) {
+        near.invalidateAll();
+        clears.increment();
+        log.info("cache '{}': near tier cleared: {}", config.name(), why);
+    }
+
+    /** Applies other processes' messages to the near tier. */
+    private final class Listener implements InvalidationListener {
+        @Override
+        public void onInvalidate(String key) {
+            near.invalidate(key);
+            invalidationsReceived.increment();
+        }
+
+        @Override
+        public void onInvalidateAll() {
+            near.invalidateAll();
+            invalidationsReceived.increment();
+            clears.increment();
+        }
+
+        @Override
+        public void onMessagesLost() {
+            clear("invalidation messages may have been lost while the channel reconnected");
+        }
+    }
+}
