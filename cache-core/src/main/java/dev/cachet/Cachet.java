@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cachet.internal.MemoizedFunction;
 import dev.cachet.internal.MemoizedTwoArgFunction;
+import dev.cachet.internal.proxy.CachingProxy;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -82,5 +83,43 @@ public final class Cachet {
         requireNonNull(function, "function");
         requireNonNull(copier, "copier");
         return new MemoizedTwoArgFunction<>(function, maximumSize, copier);
+    }
+
+    /**
+     * Returns a proxy of {@code target} that caches as the annotations of interface {@code type} say ({@link
+     * dev.cachet.annotation.Cached @Cached}, {@link dev.cachet.annotation.CacheInvalidate @CacheInvalidate}, {@link
+     * dev.cachet.annotation.CacheKey @CacheKey}), with its caches in the {@linkplain CacheRegistry#defaultRegistry()
+     * default registry}. No framework is involved: the proxy is a {@link java.lang.reflect.Proxy}.
+     *
+     * <pre>{@code
+     * PriceService prices = Cachet.proxy(PriceService.class, new RealPriceService());
+     * }</pre>
+     *
+     * <p>The interface is checked and every cache it names is built (or found, if registered with the same settings)
+     * now, so a mistake fails here rather than at a call. Methods without annotations call the target directly;
+     * {@code equals} and {@code hashCode} compare proxies by interface, target and registry, and {@code toString} says
+     * it is a Cachet proxy of the target. The proxy is thread-safe if the target is. See {@link
+     * dev.cachet.annotation} for how keys, results and exceptions are handled.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code type} is not an interface, or an annotation has a bad value; the
+     *     message names the method, as in {@code PriceService.price(String, Currency)}, and the value
+     * @throws IllegalStateException if annotations conflict (one cache name with different settings), or a cache name
+     *     is already registered with other settings
+     */
+    public static <T> T proxy(Class<T> type, T target) {
+        return proxy(type, target, CacheRegistry.defaultRegistry());
+    }
+
+    /**
+     * Returns a caching proxy like {@link #proxy(Class, Object)}, with its caches in {@code registry} (tests, or
+     * components that keep their caches apart).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code type} is not an interface, or an annotation has a bad value
+     * @throws IllegalStateException if annotations conflict, or a cache name is registered with other settings
+     */
+    public static <T> T proxy(Class<T> type, T target, CacheRegistry registry) {
+        return CachingProxy.create(type, target, registry);
     }
 }

@@ -16,8 +16,11 @@ import java.util.Set;
  * lists of their (frozen) elements, and mutable lists, sets and maps are copied into unmodifiable ones that nobody
  * else holds. Immutable arguments are their own key. Other objects are used as they are, so their {@code equals} and
  * {@code hashCode} decide, and they must not be mutated while remembered.
+ *
+ * <p>Public only for {@link #ofArguments}, which the annotation proxies in {@code dev.cachet.internal.proxy} use to key
+ * a method's arguments the same way; everything else stays package-private.
  */
-final class MemoKey {
+public final class MemoKey {
     /** Stands for a {@code null} argument or result, which Caffeine cannot hold. */
     enum Null {
         INSTANCE
@@ -39,6 +42,20 @@ final class MemoKey {
 
     static Object of(Object first, Object second) {
         return new Pair(freeze(first, 0), freeze(second, 0));
+    }
+
+    /**
+     * Returns the arguments of one call as a value key: an unmodifiable list of each argument frozen like a memoised
+     * function's argument ({@code null} elements become a marker).
+     *
+     * @throws IllegalArgumentException if an argument is nested more than 64 levels deep (or cyclic)
+     */
+    public static List<Object> ofArguments(Object... arguments) {
+        Object[] frozen = new Object[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            frozen[i] = freeze(arguments[i], 0);
+        }
+        return List.of(frozen);
     }
 
     private static Object freeze(Object value, int depth) {

@@ -1,0 +1,80 @@
+package dev.cachet.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Caches what an interface method returns, in the cache called {@link #name()}, keyed by its arguments compared by
+ * value (or by the parameters marked {@link CacheKey}). A call whose key is cached returns the cached value without
+ * calling the target; a call whose key is missing calls the target once, even when many threads ask for it at the
+ * same time (the others wait and share the result), and caches what it returns.
+ *
+ * <p><b>Return types.</b>
+ *
+ * <ul>
+ *   <li>A plain value is cached as it is. A {@code null} result is returned but not cached: the next call asks the
+ *       target again.
+ *   <li>{@code Optional<T>}: the contained value is cached and returned in a new {@code Optional}; an empty (or
+ *       {@code null}) {@code Optional} is not cached, and the proxy returns {@code Optional.empty()}.
+ *   <li>{@code CompletableFuture<T>} or {@code CompletionStage<T>}: the proxy returns a future at once. On a hit it is
+ *       already completed with the cached value. On a miss the target is called and its future's value is cached when
+ *       it completes normally; a future that fails (or completes with {@code null}) caches nothing, so the next call
+ *       retries, and its exception reaches every caller unchanged. Callers of one proxy that miss while a call for
+ *       the same key is in flight share that call instead of starting another. Each caller gets its own future: cancelling it does
+ *       not disturb the others.
+ *   <li>{@code void}, {@code Void} and other future types ({@code Future}, subtypes of {@code CompletableFuture})
+ *       are rejected when the proxy is created.
+ * </ul>
+ *
+ * <p><b>Exceptions</b> thrown by the target reach the caller unchanged, checked ones included, and are never cached.
+ *
+ * <p><b>Settings.</b> The first proxy that needs a cache builds it with these settings in its registry (see {@code
+ * Cachet.proxy}); methods that name the same cache must give it the same settings, and share it. A cache already
+ * registered under that name with other settings (including one built with a ticker, copier or listener of its own)
+ * makes {@code Cachet.proxy} throw {@link IllegalStateException}. Durations are written {@code 250ms}, {@code 30s},
+ * {@code 5m}, {@code 2h}, {@code 1d} (also {@code ns} and {@code us}; units in lower case) or in ISO-8601 ({@code
+ * PT1M}, either case); the empty string means "not set". Refresh-after-write is not offered: it needs a loader per
+ * cache, and a proxy has one per method and key.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Cached {
+
+    /** The {@link #maximumSize()} that means "no size bound". */
+    long UNBOUNDED = -1;
+
+    /**
+     * The cache's name, as registries, metrics and logs know it; not blank.
+     *
+     * @return the cache's name
+     */
+    String name();
+
+    /**
+     * About how many entries the cache keeps before it evicts the least valuable; {@link #UNBOUNDED} (the default)
+     * for no bound. Zero or more, or {@link #UNBOUNDED}.
+     *
+     * @return the size bound, or {@link #UNBOUNDED}
+     */
+    long maximumSize() default UNBOUNDED;
+
+    /**
+     * How long an entry lives after it was stored, such as {@code "30s"} or {@code "PT30S"}; zero or more. Empty (the
+     * default) for no limit.
+     *
+     * @return the time to live after a write, or empty
+     */
+    String expireAfterWrite() default "";
+
+    /**
+     * How long an entry lives after it was last read or written, such as {@code "10m"}; zero or more. Empty (the
+     * default) for no limit.
+     *
+     * @return the time to live after an access, or empty
+     */
+    String expireAfterAccess() default "";
+}
