@@ -86,6 +86,14 @@ final class KeyLayout {
     }
 
     /**
+     * Returns the pub/sub channel of this cache's invalidations: the namespace followed by {@code invalidations}, such
+     * as {@code cachet:5:users:invalidations}. It has no brace, so it can never equal a value, lock or fence key.
+     */
+    String invalidationChannel() {
+        return namespace + "invalidations";
+    }
+
+    /**
      * Returns the SCAN MATCH pattern of this cache's value keys, and of no other key: the namespace with its glob
      * metacharacters escaped, then <code>&#123;*&#125;</code>. Lock and fence keys end in a letter, so they do not
      * match.

@@ -3,6 +3,7 @@ package dev.cachet.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.CacheUnavailableException;
+import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -52,6 +54,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * CacheUnavailableException} naming the cache, the operation and {@link #describe()}, never a password. Operations
  * after {@link #close()} fail the same way.
  *
+ * <p>{@link #invalidations} carries a cache's invalidations over Redis pub/sub, for near caches; see {@link
+ * RedisInvalidationChannel}.
+ *
  * <p>Thread-safe. Stores are cached by name: {@link #store} returns the same instance for the same name.
  */
 public final class RedisTier implements RemoteTier {
@@ -64,7 +69,10 @@ public final class RedisTier implements RemoteTier {
     private final RedisTierConfig config;
     private final String description;
     private final Optional<String> password;
+    private final Optional<RedisInvalidationChannel.Connector> subscriberConnector;
+    private final String originId = RedisInvalidationChannel.newOriginId();
     private final ConcurrentMap<String, RedisStore> stores = new ConcurrentHashMap<>();
+    private final Set<RedisInvalidationChannel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisTier(
@@ -72,13 +80,15 @@ public final class RedisTier implements RemoteTier {
             boolean ownsClient,
             RedisTierConfig config,
             String description,
-            Optional<String> password) {
+            Optional<String> password,
+            Optional<RedisInvalidationChannel.Connector> subscriberConnector) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.cluster = isClusterClient(client);
         this.config = config;
         this.description = description;
         this.password = password;
+        this.subscriberConnector = subscriberConnector;
     }
 
     /**
@@ -109,12 +119,16 @@ public final class RedisTier implements RemoteTier {
                     "user '" + settings.user().get() + "' needs a password, in the uri or the config");
         }
         try {
+            JedisClientConfig clientConfig = settings.clientConfig(config);
             RedisClient client = RedisClient.builder()
                     .hostAndPort(settings.hostAndPort())
-                    .clientConfig(settings.clientConfig(config))
+                    .clientConfig(clientConfig)
                     .poolConfig(ConnectionSettings.poolConfig(config))
                     .build();
-            return new RedisTier(client, true, config, settings.describe(), settings.password());
+            RedisInvalidationChannel.Connector subscriber =
+                    RedisInvalidationChannel.Connector.dedicated(clientConfig, () -> List.of(settings.hostAndPort()));
+            return new RedisTier(
+                    client, true, config, settings.describe(), settings.password(), Optional.of(subscriber));
         } catch (JedisException e) {
             throw new CacheUnavailableException(
                     "Cannot set up the connection pool to " + settings.describe() + ": "
@@ -152,15 +166,19 @@ public final class RedisTier implements RemoteTier {
         config.user().ifPresent(clientConfig::user);
         config.password().ifPresent(clientConfig::password);
         Duration retries = config.connectTimeout().plus(config.socketTimeout()).multipliedBy(CLUSTER_MAX_ATTEMPTS);
+        JedisClientConfig builtConfig = clientConfig.build();
+        Set<HostAndPort> seeds = Set.copyOf(nodes);
         try {
             RedisClusterClient client = RedisClusterClient.builder()
-                    .nodes(Set.copyOf(nodes))
-                    .clientConfig(clientConfig.build())
+                    .nodes(seeds)
+                    .clientConfig(builtConfig)
                     .poolConfig(ConnectionSettings.poolConfig(config))
                     .maxAttempts(CLUSTER_MAX_ATTEMPTS)
                     .maxTotalRetriesDuration(retries)
                     .build();
-            return new RedisTier(client, true, config, description, config.password());
+            RedisInvalidationChannel.Connector subscriber = RedisInvalidationChannel.Connector.dedicated(
+                    builtConfig, RedisInvalidationChannel.Connector.clusterNodes(client, seeds));
+            return new RedisTier(client, true, config, description, config.password(), Optional.of(subscriber));
         } catch (JedisException e) {
             throw new CacheUnavailableException(
                     "Cannot read the slot map of " + description + ": " + redact(e.toString(), config.password()), e);
@@ -170,8 +188,8 @@ public final class RedisTier implements RemoteTier {
     /**
      * Uses a client the caller made and owns: {@link #close()} leaves it open. A {@link RedisClusterClient} (or the
      * older {@code JedisCluster}) is treated as a Cluster, any other {@link UnifiedJedis} as one standalone server.
-     * Only the key prefix and maximum key length of {@code config} apply; the client brings its own connections,
-     * timeouts and credentials.
+     * Only the key prefix, the maximum key length and, for invalidation channels, the timeouts of {@code config}
+     * apply; the client brings its own connections, timeouts and credentials.
      *
      * @throws NullPointerException if an argument is null
      */
@@ -179,7 +197,13 @@ public final class RedisTier implements RemoteTier {
         requireNonNull(client, "client");
         requireNonNull(config, "config");
         String description = "redis via caller-owned " + client.getClass().getSimpleName();
-        return new RedisTier(client, false, config, description, config.password());
+        return new RedisTier(
+                client,
+                false,
+                config,
+                description,
+                config.password(),
+                RedisInvalidationChannel.Connector.borrowing(client));
     }
 
     /**
@@ -193,6 +217,43 @@ public final class RedisTier implements RemoteTier {
         return stores.computeIfAbsent(
                 cacheName,
                 name -> new RedisStore(this, name, KeyLayout.of(config.keyPrefix(), name, config.maxKeyLength())));
+    }
+
+    /**
+     * Returns a new invalidation channel of cache {@code cacheName} over Redis pub/sub, on channel {@code
+     * <keyPrefix>:<name length>:<cache name>:invalidations}; see {@link RedisInvalidationChannel} for the message
+     * format, the thread and the delivery guarantees. Channels of this tier share its origin id, so they never hear
+     * each other, only other tiers (other processes). Its subscription holds one connection of its own (for {@link
+     * #using}, one borrowed from the client); {@link #close()} closes every channel still open.
+     *
+     * @throws NullPointerException if {@code cacheName} is null
+     * @throws UnsupportedOperationException if the tier was made by {@link #using} with a client that has no pool to
+     *     borrow a connection from: only {@link RedisClient}, {@link redis.clients.jedis.JedisPooled}, {@link
+     *     RedisClusterClient} and {@code JedisCluster} have one
+     * @throws CacheUnavailableException if the tier is closed
+     */
+    @Override
+    public InvalidationChannel invalidations(String cacheName) {
+        requireNonNull(cacheName, "cacheName");
+        RedisInvalidationChannel.Connector connector = subscriberConnector.orElseThrow(
+                () -> new UnsupportedOperationException(description + " carries no invalidation messages: a "
+                        + client.getClass().getName() + " has no connection pool to hold a subscription on"));
+        client(cacheName, "invalidations"); // fails once closed
+        RedisInvalidationChannel channel = new RedisInvalidationChannel(
+                this,
+                cacheName,
+                KeyLayout.of(config.keyPrefix(), cacheName, config.maxKeyLength())
+                        .invalidationChannel(),
+                originId,
+                connector,
+                channels::remove);
+        channels.add(channel);
+        if (closed.get()) {
+            // Closed meanwhile, perhaps before close() saw the channel.
+            channel.close();
+            client(cacheName, "invalidations"); // throws, the tier being closed
+        }
+        return channel;
     }
 
     /**
@@ -211,12 +272,19 @@ public final class RedisTier implements RemoteTier {
     }
 
     /**
-     * Closes the connections the tier opened (not a client given to {@link #using}); later operations of its stores
-     * throw {@link CacheUnavailableException}. Idempotent; never throws.
+     * Closes the tier's invalidation channels and the connections the tier opened (not a client given to {@link
+     * #using}); later operations of its stores throw {@link CacheUnavailableException}. Idempotent; never throws.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true) || !ownsClient) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // Before the client: a channel of a using() tier returns its borrowed connection to the client's pool.
+        for (RedisInvalidationChannel channel : channels) {
+            channel.close();
+        }
+        if (!ownsClient) {
             return;
         }
         try {
