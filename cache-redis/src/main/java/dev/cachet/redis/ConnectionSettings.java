@@ -107,12 +107,25 @@ record ConnectionSettings(
                 .database(database);
         user.ifPresent(builder::user);
         password.ifPresent(builder::password);
-        if (tls) {
-            // FULL: the JVM's trust store checks the chain, and the certificate must name the host.
-            builder.sslOptions(
-                    SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+        if (tls || config.tls()) {
+            builder.sslOptions(sslOptions(config));
         }
         return builder.build();
+    }
+
+    /**
+     * Returns the TLS options: FULL verification (the trust store checks the chain, and the certificate must name the
+     * host), with the configured trust store or the JVM's.
+     */
+    static SslOptions sslOptions(RedisTierConfig config) {
+        SslOptions.Builder ssl = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
+        config.trustStore().ifPresent(path -> {
+            ssl.truststore(
+                    path.toFile(),
+                    config.trustStorePassword().map(String::toCharArray).orElse(null));
+            ssl.trustStoreType(path.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+        });
+        return ssl.build();
     }
 
     /** Returns the address as a URI without credentials, such as {@code redis://127.0.0.1:6379} or with {@code /2}. */

@@ -139,7 +139,7 @@ public final class RedisTier implements RemoteTier {
 
     /**
      * Connects to a Redis Cluster through any of {@code nodes} (the rest of the topology is discovered), with the user
-     * and password of {@code config}, without TLS. A command redirected or failing over is retried up to three times
+     * and password of {@code config}, with TLS when {@link RedisTierConfig#tls()} says so. A command redirected or failing over is retried up to three times
      * within three times the connect and socket timeouts.
      *
      * @throws NullPointerException if an argument or node is null
@@ -165,6 +165,9 @@ public final class RedisTier implements RemoteTier {
                 .socketTimeoutMillis((int) config.socketTimeout().toMillis());
         config.user().ifPresent(clientConfig::user);
         config.password().ifPresent(clientConfig::password);
+        if (config.tls()) {
+            clientConfig.sslOptions(ConnectionSettings.sslOptions(config));
+        }
         Duration retries = config.connectTimeout().plus(config.socketTimeout()).multipliedBy(CLUSTER_MAX_ATTEMPTS);
         JedisClientConfig builtConfig = clientConfig.build();
         Set<HostAndPort> seeds = Set.copyOf(nodes);

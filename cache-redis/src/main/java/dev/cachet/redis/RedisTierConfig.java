@@ -2,6 +2,7 @@ package dev.cachet.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -21,6 +22,11 @@ import java.util.regex.Pattern;
  *     hash; at least 72 (the length of the hashed form); default 512
  * @param user the ACL user, overriding the one in a connection URI; empty to keep the URI's (or the default user)
  * @param password the password, overriding the one in a connection URI; empty to keep the URI's (or none)
+ * @param tls whether to connect with TLS even without a {@code rediss://} URI: the way to ask for TLS with {@link
+ *     RedisTier#cluster}; default false
+ * @param trustStore a PKCS12 or JKS trust store with the certificates that may sign the server's certificate; empty
+ *     for the JVM's default trust store. The server's certificate must also name the host connected to.
+ * @param trustStorePassword the trust store's password, if it has one
  */
 public record RedisTierConfig(
         String keyPrefix,
@@ -29,7 +35,10 @@ public record RedisTierConfig(
         int maxConnections,
         int maxKeyLength,
         Optional<String> user,
-        Optional<String> password) {
+        Optional<String> password,
+        boolean tls,
+        Optional<Path> trustStore,
+        Optional<String> trustStorePassword) {
 
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String DEFAULT_KEY_PREFIX = "cachet";
@@ -51,6 +60,8 @@ public record RedisTierConfig(
         requireNonNull(socketTimeout, "socketTimeout");
         requireNonNull(user, "user");
         requireNonNull(password, "password");
+        requireNonNull(trustStore, "trustStore");
+        requireNonNull(trustStorePassword, "trustStorePassword");
         if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
             throw new IllegalArgumentException(
                     "keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was '" + keyPrefix + "'");
@@ -88,7 +99,9 @@ public record RedisTierConfig(
     public String toString() {
         return "RedisTierConfig[keyPrefix=" + keyPrefix + ", connectTimeout=" + connectTimeout + ", socketTimeout="
                 + socketTimeout + ", maxConnections=" + maxConnections + ", maxKeyLength=" + maxKeyLength + ", user="
-                + user.orElse("<none>") + ", password=" + (password.isPresent() ? "<set>" : "<none>") + ']';
+                + user.orElse("<none>") + ", password=" + (password.isPresent() ? "<set>" : "<none>") + ", tls=" + tls
+                + ", trustStore=" + trustStore.map(Path::toString).orElse("<jvm default>") + ", trustStorePassword="
+                + (trustStorePassword.isPresent() ? "<set>" : "<none>") + ']';
     }
 
     private static void checkTimeout(String name, Duration timeout) {
@@ -111,8 +124,37 @@ public record RedisTierConfig(
         private Integer maxKeyLength;
         private String user;
         private String password;
+        private Boolean tls;
+        private Path trustStore;
+        private String trustStorePassword;
 
         private Builder() {}
+
+        /**
+         * Connects with TLS even without a {@code rediss://} URI (the way to ask for TLS on a Cluster); see {@link
+         * RedisTierConfig#tls()}.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder tls(boolean tls) {
+            checkUnset("tls", this.tls);
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Sets the trust store that checks the server's certificate; see {@link RedisTierConfig#trustStore()}.
+         *
+         * @param password the store's password, or null if it has none
+         * @throws NullPointerException if {@code path} is null
+         * @throws IllegalStateException if already set
+         */
+        public Builder trustStore(Path path, String password) {
+            checkUnset("trustStore", this.trustStore);
+            this.trustStore = requireNonNull(path, "trustStore");
+            this.trustStorePassword = password;
+            return this;
+        }
 
         /**
          * Sets the prefix of every key; see {@link RedisTierConfig#keyPrefix()}.
@@ -216,7 +258,10 @@ public record RedisTierConfig(
                     maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections,
                     maxKeyLength == null ? DEFAULT_MAX_KEY_LENGTH : maxKeyLength,
                     Optional.ofNullable(user),
-                    Optional.ofNullable(password));
+                    Optional.ofNullable(password),
+                    tls != null && tls,
+                    Optional.ofNullable(trustStore),
+                    Optional.ofNullable(trustStorePassword));
         }
 
         private static void checkUnset(String option, Object current) {

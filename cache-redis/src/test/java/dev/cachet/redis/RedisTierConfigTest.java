@@ -44,7 +44,10 @@ class RedisTierConfigTest {
                         4,
                         72,
                         Optional.of("cachet"),
-                        Optional.of("s3cret")));
+                        Optional.of("s3cret"),
+                        false,
+                        Optional.empty(),
+                        Optional.empty()));
     }
 
     @Test
@@ -93,14 +96,32 @@ class RedisTierConfigTest {
                 .withMessage("socketTimeout");
         assertThatNullPointerException()
                 .isThrownBy(() -> new RedisTierConfig(
-                        "p", Duration.ofMillis(1), Duration.ofMillis(1), 1, 100, Optional.empty(), null))
+                        "p",
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(1),
+                        1,
+                        100,
+                        Optional.empty(),
+                        null,
+                        false,
+                        Optional.empty(),
+                        Optional.empty()))
                 .withMessage("password");
     }
 
     @Test
     void theCanonicalConstructorValidatesToo() {
         assertThatThrownBy(() -> new RedisTierConfig(
-                        "p", Duration.ofMillis(1), Duration.ofMillis(1), 0, 100, Optional.empty(), Optional.empty()))
+                        "p",
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(1),
+                        0,
+                        100,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        Optional.empty(),
+                        Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxConnections");
     }

@@ -1,0 +1,78 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheRegistry;
+import dev.cachet.CacheUnavailableException;
+import dev.cachet.Cachet;
+import dev.cachet.FailurePolicy;
+import dev.cachet.RemoteConfig;
+import dev.cachet.redis.testing.Dedicated;
+import dev.cachet.redis.testing.RedisServer;
+import dev.cachet.redis.testing.RedisTest;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** ACL users and passwords come from the URI; a wrong one is a clear failure that never leaks the password. */
+@RedisTest
+class RedisAuthTest {
+    private static RedisServer server;
+
+    @BeforeAll
+    static void createUser(@Dedicated RedisServer dedicated) {
+        server = dedicated;
+        try (Jedis admin = new Jedis(dedicated.host(), dedicated.port())) {
+            admin.aclSetUser("alice", "on", ">s3cret", "~*", "&*", "+@all");
+            admin.aclSetUser("default", "off"); // only alice may connect from now on
+        }
+    }
+
+    private static String uri(String userInfo) {
+        return "redis://" + userInfo + "@" + server.host() + ":" + server.port();
+    }
+
+    private static Cache<String, String> cache(RedisTier tier, FailurePolicy policy) {
+        return Cachet.builder("auth")
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(Duration.ofMinutes(1))
+                .remote(
+                        tier,
+                        Codec.string(),
+                        RemoteConfig.custom().failurePolicy(policy).build())
+                .build();
+    }
+
+    @Test
+    void aUserAndPasswordFromTheUriAuthenticate() {
+        try (RedisTier tier = RedisTier.connect(uri("alice:s3cret"))) {
+            Cache<String, String> cache = cache(tier, FailurePolicy.FAIL_CLOSED);
+            cache.put("k", "v");
+            assertThat(cache.getIfPresent("k")).isEqualTo("v");
+            assertThat(tier.describe()).doesNotContain("s3cret");
+        }
+        try (Jedis alice = new Jedis(server.host(), server.port())) {
+            alice.auth("alice", "s3cret");
+            assertThat(alice.keys("cachet:4:auth:*")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aWrongPasswordFailsClearlyWithoutLeakingIt() {
+        try (RedisTier tier = RedisTier.connect(uri("alice:wrong-password"))) {
+            Cache<String, String> closed = cache(tier, FailurePolicy.FAIL_CLOSED);
+            assertThatThrownBy(() -> closed.getIfPresent("k"))
+                    .isInstanceOf(CacheUnavailableException.class)
+                    .hasMessageContaining("'auth'")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-password"));
+        }
+        try (RedisTier tier = RedisTier.connect(uri("alice:wrong-password"))) {
+            Cache<String, String> open = cache(tier, FailurePolicy.FAIL_OPEN);
+            assertThat(open.get("k", key -> "from-loader")).isEqualTo("from-loader");
+            assertThat(open.remoteStats().orElseThrow().errors()).isPositive();
+        }
+    }
+}
