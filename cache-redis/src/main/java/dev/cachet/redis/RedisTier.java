@@ -25,6 +25,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -319,11 +320,29 @@ public final class RedisTier implements RemoteTier {
 
     /** Returns the exception for a Jedis failure of {@code operation} on cache {@code cacheName}. */
     CacheUnavailableException unavailable(String cacheName, String operation, JedisException cause) {
+        if (cause instanceof JedisConnectionException) {
+            discardIdleConnections();
+        }
         String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return new CacheUnavailableException(
                 "Redis " + operation + " for cache '" + cacheName + "' failed on " + description + ": "
                         + redact(reason, password),
                 cause);
+    }
+
+    /**
+     * Drops the idle pooled connections of a standalone server after a connection failure: when the server died and
+     * came back, every connection that idled in the pool meanwhile is dead too, and handing them out one by one would
+     * fail one call each (and, behind a cache, reopen its circuit breaker each time).
+     */
+    private void discardIdleConnections() {
+        if (ownsClient && client instanceof RedisClient standalone) {
+            try {
+                standalone.getPool().clear();
+            } catch (RuntimeException e) {
+                logger.debug("could not clear the idle connections of {}: {}", description, e.toString());
+            }
+        }
     }
 
     /** Returns whether the client talks to a Redis Cluster. */

@@ -2,6 +2,9 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.redis.testing.RedisCluster;
+import dev.cachet.redis.testing.RedisServer;
+import dev.cachet.redis.testing.RedisTest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -10,34 +13,34 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClusterClient;
 
 /** The store contract on a three-master Redis Cluster: Lua on hash-tagged keys, deleteAll on every master. */
+@RedisTest
 class ClusterRedisStoreTest extends RemoteStoreContract {
-    private static List<LocalRedis> nodes;
+    private static List<RedisServer> nodes;
     private static RedisTier tier;
     private static RedisClusterClient inspector;
 
     @BeforeAll
-    static void startCluster() {
-        nodes = LocalRedis.startCluster(3);
+    static void connect(RedisCluster cluster) {
+        nodes = cluster.masters();
+        HostAndPort seed = new HostAndPort(nodes.get(0).host(), nodes.get(0).port());
         tier = RedisTier.cluster(
-                Set.of(nodes.get(0).hostAndPort()),
+                Set.of(seed),
                 RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build());
-        inspector = RedisClusterClient.create(nodes.get(0).hostAndPort());
+        inspector = RedisClusterClient.create(seed);
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void disconnect() {
         if (inspector != null) {
             inspector.close();
         }
         if (tier != null) {
             tier.close();
-        }
-        if (nodes != null) {
-            nodes.forEach(LocalRedis::close);
         }
     }
 
@@ -49,8 +52,8 @@ class ClusterRedisStoreTest extends RemoteStoreContract {
     @Override
     Map<String, Long> ttlOfEveryKey() {
         Map<String, Long> ttls = new HashMap<>();
-        for (LocalRedis node : nodes) {
-            try (Jedis jedis = node.connect()) {
+        for (RedisServer node : nodes) {
+            try (Jedis jedis = new Jedis(node.host(), node.port())) {
                 ttls.putAll(StandaloneRedisStoreTest.ttlOfEveryKey(jedis));
             }
         }
@@ -70,7 +73,8 @@ class ClusterRedisStoreTest extends RemoteStoreContract {
     @Test
     void describesTheSeedNodes() {
         assertThat(tier.describe())
-                .isEqualTo("redis-cluster://127.0.0.1:" + nodes.get(0).port());
+                .isEqualTo("redis-cluster://" + nodes.get(0).host() + ":"
+                        + nodes.get(0).port());
     }
 
     @Test
@@ -79,19 +83,19 @@ class ClusterRedisStoreTest extends RemoteStoreContract {
         for (int i = 0; i < 300; i++) {
             store.put("k" + i, utf8("v"), Duration.ofMinutes(5));
         }
-        for (LocalRedis node : nodes) {
+        for (RedisServer node : nodes) {
             assertThat(keysOf(store, node)).as("keys on node %s", node.port()).isPositive();
         }
 
         store.deleteAll();
 
-        for (LocalRedis node : nodes) {
+        for (RedisServer node : nodes) {
             assertThat(keysOf(store, node)).as("keys on node %s", node.port()).isZero();
         }
     }
 
-    private static long keysOf(RedisStore store, LocalRedis node) {
-        try (Jedis jedis = node.connect()) {
+    private static long keysOf(RedisStore store, RedisServer node) {
+        try (Jedis jedis = new Jedis(node.host(), node.port())) {
             return StandaloneRedisStoreTest.ttlOfEveryKey(jedis).keySet().stream()
                     .filter(key -> key.startsWith(store.layout().namespace()))
                     .count();

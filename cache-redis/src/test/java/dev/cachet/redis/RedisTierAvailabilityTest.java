@@ -4,10 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.CacheUnavailableException;
+import dev.cachet.redis.testing.Dedicated;
+import dev.cachet.redis.testing.RedisServer;
+import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
@@ -15,6 +29,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** How the tier fails: unreachable, stopped and unresponsive servers, credentials. Each test runs its own server. */
+@RedisTest
 class RedisTierAvailabilityTest {
     private static final Duration SOCKET_TIMEOUT = Duration.ofMillis(200);
     private static final Duration SLACK = Duration.ofMillis(300);
@@ -25,14 +40,13 @@ class RedisTierAvailabilityTest {
             .build();
 
     @Test
-    void aStoppedServerFailsEveryOperationWithinTheSocketTimeout() {
-        LocalRedis redis = LocalRedis.start();
+    void aStoppedServerFailsEveryOperationWithinTheSocketTimeout(@Dedicated RedisServer redis) {
         try (RedisTier tier = RedisTier.connect(redis.uri(), CONFIG)) {
             RemoteStore store = tier.store("orders");
             store.put("k", RemoteStoreContract.utf8("v"), TTL);
             RemoteLock lock = store.tryLock("k", TTL).orElseThrow();
 
-            redis.close();
+            redis.kill();
 
             assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), () -> store.get("k"), "get", tier);
             assertUnavailableWithin(SOCKET_TIMEOUT.plus(SLACK), () -> store.put("k", new byte[1], TTL), "put", tier);
@@ -42,16 +56,13 @@ class RedisTierAvailabilityTest {
             assertUnavailableWithin(
                     SOCKET_TIMEOUT.plus(SLACK), () -> store.putFenced("k", new byte[1], TTL, lock), "putFenced", tier);
             lock.close(); // logs, never throws: the lease expires on its own
-        } finally {
-            redis.close();
         }
     }
 
     @Test
-    void anUnresponsiveServerFailsWithinTheSocketTimeout() {
-        try (LocalRedis redis = LocalRedis.start();
-                RedisTier tier = RedisTier.connect(redis.uri(), CONFIG);
-                Jedis admin = redis.connect()) {
+    void anUnresponsiveServerFailsWithinTheSocketTimeout(@Dedicated RedisServer redis) {
+        try (RedisTier tier = RedisTier.connect(redis.uri(), CONFIG);
+                Jedis admin = new Jedis(redis.host(), redis.port())) {
             RemoteStore store = tier.store("orders");
             assertThat(store.get("k")).isEmpty(); // a pooled connection is ready
 
@@ -66,7 +77,7 @@ class RedisTierAvailabilityTest {
 
     @Test
     void aServerThatNeverRanFailsAtTheFirstOperation() {
-        int port = LocalRedis.freePort();
+        int port = freePort();
         try (RedisTier tier = RedisTier.connect("redis://127.0.0.1:" + port, CONFIG)) {
             assertUnavailableWithin(
                     SOCKET_TIMEOUT.plus(SLACK), () -> tier.store("orders").get("k"), "get", tier);
@@ -75,7 +86,7 @@ class RedisTierAvailabilityTest {
 
     @Test
     void anUnreachableClusterFailsAtConnection() {
-        HostAndPort nowhere = new HostAndPort("127.0.0.1", LocalRedis.freePort());
+        HostAndPort nowhere = new HostAndPort("127.0.0.1", freePort());
 
         assertThatThrownBy(() -> RedisTier.cluster(Set.of(nowhere), CONFIG))
                 .isInstanceOf(CacheUnavailableException.class)
@@ -83,57 +94,110 @@ class RedisTierAvailabilityTest {
     }
 
     @Test
-    void thePasswordInTheUriAuthenticatesAndIsNeverShown() {
+    void thePasswordInTheUriAuthenticatesAndIsNeverShown(@Dedicated RedisServer redis) {
         String password = "s3cret-Pw";
-        try (LocalRedis redis = LocalRedis.start("--requirepass", password)) {
-            String uri = "redis://:" + password + "@127.0.0.1:" + redis.port();
-            try (RedisTier tier = RedisTier.connect(uri, CONFIG);
-                    RedisTier wrong = RedisTier.connect("redis://:wrong-Pw@127.0.0.1:" + redis.port(), CONFIG)) {
-                RemoteStore store = tier.store("secured");
-                store.put("k", RemoteStoreContract.utf8("v"), TTL);
-                assertThat(store.get("k")).isPresent();
-                assertThat(tier.describe()).isEqualTo(redis.uri()).doesNotContain(password);
+        try (Jedis admin = new Jedis(redis.host(), redis.port())) {
+            admin.configSet("requirepass", password);
+        }
+        String uri = "redis://:" + password + "@127.0.0.1:" + redis.port();
+        try (RedisTier tier = RedisTier.connect(uri, CONFIG);
+                RedisTier wrong = RedisTier.connect("redis://:wrong-Pw@127.0.0.1:" + redis.port(), CONFIG)) {
+            RemoteStore store = tier.store("secured");
+            store.put("k", RemoteStoreContract.utf8("v"), TTL);
+            assertThat(store.get("k")).isPresent();
+            assertThat(tier.describe()).isEqualTo(redis.uri()).doesNotContain(password);
 
-                assertThatThrownBy(() -> wrong.store("secured").get("k"))
-                        .isInstanceOf(CacheUnavailableException.class)
-                        .hasMessageContaining("'secured'")
-                        .message()
-                        .doesNotContain("wrong-Pw", password);
+            assertThatThrownBy(() -> wrong.store("secured").get("k"))
+                    .isInstanceOf(CacheUnavailableException.class)
+                    .hasMessageContaining("'secured'")
+                    .message()
+                    .doesNotContain("wrong-Pw", password);
 
-                redis.stop();
-                assertThatThrownBy(() -> store.get("k"))
-                        .isInstanceOf(CacheUnavailableException.class)
-                        .message()
-                        .doesNotContain(password);
-            }
+            redis.kill();
+            assertThatThrownBy(() -> store.get("k"))
+                    .isInstanceOf(CacheUnavailableException.class)
+                    .message()
+                    .doesNotContain(password);
         }
     }
 
     @Test
-    void anAclUserFromTheUri() {
-        try (LocalRedis redis = LocalRedis.start()) {
-            try (Jedis admin = redis.connect()) {
-                admin.aclSetUser("cachet", "on", ">app:Pw", "~cachet:*", "+@all");
+    void anAclUserFromTheUri(@Dedicated RedisServer redis) {
+        try (Jedis admin = new Jedis(redis.host(), redis.port())) {
+            admin.aclSetUser("cachet", "on", ">app:Pw", "~cachet:*", "+@all");
+        }
+        String uri = "redis://cachet:app%3APw@127.0.0.1:" + redis.port();
+        try (RedisTier tier = RedisTier.connect(uri, CONFIG)) {
+            RemoteStore store = tier.store("acl");
+            store.put("k", RemoteStoreContract.utf8("v"), TTL);
+            try (RemoteLock lock = store.tryLock("k", TTL).orElseThrow()) {
+                assertThat(store.putFenced("k", RemoteStoreContract.utf8("w"), TTL, lock))
+                        .isTrue();
             }
-            String uri = "redis://cachet:app%3APw@127.0.0.1:" + redis.port();
-            try (RedisTier tier = RedisTier.connect(uri, CONFIG)) {
-                RemoteStore store = tier.store("acl");
-                store.put("k", RemoteStoreContract.utf8("v"), TTL);
-                try (RemoteLock lock = store.tryLock("k", TTL).orElseThrow()) {
-                    assertThat(store.putFenced("k", RemoteStoreContract.utf8("w"), TTL, lock))
-                            .isTrue();
+            assertThat(store.get("k").map(RemoteStoreContract::text)).contains("w");
+        }
+        // The ACL confines the user to the prefix: another prefix is refused, and reported as unavailable.
+        try (RedisTier outside = RedisTier.connect(
+                uri, RedisTierConfig.builder().keyPrefix("elsewhere").build())) {
+            assertThatThrownBy(() -> outside.store("acl").get("k"))
+                    .isInstanceOf(CacheUnavailableException.class)
+                    .hasMessageContaining("NOPERM")
+                    .message()
+                    .doesNotContain("app:Pw");
+        }
+    }
+
+    /**
+     * Connections that idled in the pool while the server was killed must not be handed out one by one after its
+     * restart, each failing a call (behind a cache, each failure would be a failed breaker probe and one more open
+     * period): the first failure clears the idle connections.
+     */
+    @Test
+    void afterARestartAtMostOneCallFailsOnAConnectionThatDiedWithTheServer(@Dedicated RedisServer redis)
+            throws Exception {
+        int idle = 4;
+        RedisTierConfig patient =
+                RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(5)).build();
+        ExecutorService callers = Executors.newFixedThreadPool(idle);
+        try (RedisTier tier = RedisTier.connect(redis.uri(), patient);
+                Jedis admin = new Jedis(redis.host(), redis.port())) {
+            RemoteStore store = tier.store("orders");
+            // Calls that overlap while the server is paused each hold a connection of their own, then leave it idle.
+            admin.clientPause(300);
+            List<Future<Optional<byte[]>>> overlapping = new ArrayList<>();
+            for (int i = 0; i < idle; i++) {
+                overlapping.add(callers.submit(() -> store.get("k")));
+            }
+            for (Future<Optional<byte[]>> call : overlapping) {
+                assertThat(call.get(5, TimeUnit.SECONDS)).isEmpty();
+            }
+
+            redis.kill();
+            redis.restart();
+
+            int failures = 0;
+            for (int i = 0; i < idle; i++) {
+                try {
+                    store.put("k", RemoteStoreContract.utf8("v" + i), TTL);
+                } catch (CacheUnavailableException e) {
+                    failures++;
                 }
-                assertThat(store.get("k").map(RemoteStoreContract::text)).contains("w");
             }
-            // The ACL confines the user to the prefix: another prefix is refused, and reported as unavailable.
-            try (RedisTier outside = RedisTier.connect(
-                    uri, RedisTierConfig.builder().keyPrefix("elsewhere").build())) {
-                assertThatThrownBy(() -> outside.store("acl").get("k"))
-                        .isInstanceOf(CacheUnavailableException.class)
-                        .hasMessageContaining("NOPERM")
-                        .message()
-                        .doesNotContain("app:Pw");
-            }
+            assertThat(failures)
+                    .as("calls failed on connections to the killed server")
+                    .isLessThanOrEqualTo(1);
+            assertThat(store.get("k")).isPresent();
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /** Returns a loopback port nothing listens on right now. */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -241,7 +241,7 @@ abstract class RemoteStoreContract {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         Optional<RemoteLock> second = Optional.empty();
         while (second.isEmpty() && System.nanoTime() < deadline) {
-            LocalRedis.sleep(Duration.ofMillis(20));
+            sleep(Duration.ofMillis(20));
             second = store.tryLock("k", LEASE);
         }
         assertThat(second).hasValueSatisfying(lock -> {
@@ -403,7 +403,7 @@ abstract class RemoteStoreContract {
             if (lock.isPresent()) {
                 return lock.get();
             }
-            LocalRedis.sleep(Duration.ofMillis(20));
+            sleep(Duration.ofMillis(20));
         }
         throw new AssertionError("lock on " + key + " was not released by its lease");
     }
@@ -414,7 +414,16 @@ abstract class RemoteStoreContract {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition still false after " + timeout);
             }
-            LocalRedis.sleep(Duration.ofMillis(10));
+            sleep(Duration.ofMillis(10));
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.CacheUnavailableException;
+import dev.cachet.redis.testing.RedisServer;
+import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.spi.RemoteStore;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,27 +19,25 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-/** The store contract on one standalone server, plus what only the standalone factories do. */
+/** The store contract on the shared standalone server, plus what only the standalone factories do. */
+@RedisTest
 class StandaloneRedisStoreTest extends RemoteStoreContract {
     private static final RedisTierConfig CONFIG =
             RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build();
 
-    private static LocalRedis redis;
+    private static RedisServer redis;
     private static RedisTier tier;
 
     @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.start();
+    static void connect(RedisServer server) {
+        redis = server;
         tier = RedisTier.connect(redis.uri(), CONFIG);
     }
 
     @AfterAll
-    static void stopRedis() {
+    static void disconnect() {
         if (tier != null) {
             tier.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 
@@ -47,23 +48,27 @@ class StandaloneRedisStoreTest extends RemoteStoreContract {
 
     @Override
     Map<String, Long> ttlOfEveryKey() {
-        try (Jedis jedis = redis.connect()) {
+        try (Jedis jedis = connect()) {
             return ttlOfEveryKey(jedis);
         }
     }
 
     @Override
     long pttl(String key) {
-        try (Jedis jedis = redis.connect()) {
+        try (Jedis jedis = connect()) {
             return jedis.pttl(key);
         }
     }
 
     @Override
     void deleteKey(String key) {
-        try (Jedis jedis = redis.connect()) {
+        try (Jedis jedis = connect()) {
             jedis.del(key);
         }
+    }
+
+    private static Jedis connect() {
+        return new Jedis(URI.create(redis.uri()));
     }
 
     /** Returns the PTTL of every key {@code jedis} sees, skipping keys that expire while it looks. */
@@ -86,8 +91,9 @@ class StandaloneRedisStoreTest extends RemoteStoreContract {
 
     @Test
     void describesTheServerWithoutCredentials() {
-        assertThat(tier.describe()).isEqualTo(redis.uri());
-        assertThat(tier.toString()).isEqualTo("RedisTier[" + redis.uri() + "]");
+        String plain = "redis://" + redis.host() + ":" + redis.port();
+        assertThat(tier.describe()).isEqualTo(plain);
+        assertThat(tier.toString()).isEqualTo("RedisTier[" + plain + "]");
         assertThat(tier.config()).isEqualTo(CONFIG);
     }
 
@@ -109,7 +115,7 @@ class StandaloneRedisStoreTest extends RemoteStoreContract {
 
     @Test
     void aCallerOwnedClientStaysOpen() {
-        try (RedisClient client = RedisClient.create("127.0.0.1", redis.port())) {
+        try (RedisClient client = RedisClient.create(URI.create(redis.uri()))) {
             RedisTier borrowed = RedisTier.using(
                     client, RedisTierConfig.builder().keyPrefix("borrowed").build());
             RemoteStore store = borrowed.store("owned");

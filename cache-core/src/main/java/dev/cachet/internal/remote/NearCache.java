@@ -109,11 +109,9 @@ public final class NearCache<K, V> implements Cache<K, V> {
             return value;
         }
         monitor.onMiss();
-        V fromRemote = remote.getIfPresent(key);
-        if (fromRemote != null) {
-            near.put(encodedKey, fromRemote);
-        }
-        return fromRemote;
+        // Through the near tier's single flight, registered before the remote read: an invalidation or clear that
+        // arrives while the read is under way discards the flight, so the value read cannot outlive the message.
+        return near.loadAfterMiss(encodedKey, k -> remote.getIfPresent(key));
     }
 
     @Override
@@ -133,9 +131,31 @@ public final class NearCache<K, V> implements Cache<K, V> {
     public Map<K, V> getAll(
             Iterable<? extends K> keys,
             Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
-        Map<K, V> result = remote.getAll(keys, bulkLoader);
-        result.forEach((key, value) -> near.put(remote.encodeKey(key), value));
-        return result;
+        // Keys already near are answered from there; the rest come from the remote tier without filling the near tier:
+        // a fill after the remote read could undo an invalidation that arrived meanwhile. Later gets fill it safely.
+        requireNonNull(keys, "keys");
+        requireNonNull(bulkLoader, "bulkLoader");
+        java.util.List<K> requested = new java.util.ArrayList<>();
+        keys.forEach(requested::add);
+        Map<K, V> result = new LinkedHashMap<>();
+        java.util.List<K> missing = new java.util.ArrayList<>();
+        for (K key : requested) {
+            V value = near.lookup(remote.encodeKey(requireNonNull(key, "key")));
+            if (value != null) {
+                result.put(key, value);
+            } else {
+                missing.add(key);
+            }
+        }
+        Map<K, V> fromRemote = missing.isEmpty() ? Map.of() : remote.getAll(missing, bulkLoader);
+        Map<K, V> ordered = new LinkedHashMap<>();
+        for (K key : requested) {
+            V value = result.containsKey(key) ? result.get(key) : fromRemote.get(key);
+            if (value != null) {
+                ordered.put(key, value);
+            }
+        }
+        return Collections.unmodifiableMap(ordered);
     }
 
     @Override

@@ -337,7 +337,9 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
     // ---- loading ----
 
     private Loaded<V> loadThroughTier(K key, String encodedKey, Function<? super K, ? extends V> loader) {
-        if (remote.lockWait().isZero() || !breaker.allowsRequest()) {
+        // isOpen, not allowsRequest: the read at the start of get() has already been this period's probe, and
+        // asking again here would use up the next one without calling the tier.
+        if (remote.lockWait().isZero() || breaker.isOpen()) {
             return loadAndWrite(key, encodedKey, loader, null);
         }
         Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));

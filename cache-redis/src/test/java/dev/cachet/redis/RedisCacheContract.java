@@ -1,0 +1,503 @@
+package dev.cachet.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheRegistry;
+import dev.cachet.Cachet;
+import dev.cachet.RemoteConfig;
+import dev.cachet.RemoteStats;
+import dev.cachet.Ticker;
+import dev.cachet.internal.remote.RemoteCache;
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.ValueCodec;
+import dev.cachet.testing.CacheInvariants;
+import dev.cachet.testing.FakeTicker;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What a cache over a {@link RedisTier} does against real Redis. Two caches with their own registries and their own
+ * tiers stand for two processes sharing one deployment; subclasses supply the deployment and raw access to it. After
+ * each test every key has a time to live, no lock is left held and no load is left in flight.
+ */
+abstract class RedisCacheContract {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static final Duration TTL = Duration.ofMinutes(1);
+    private static final Duration AWAIT = Duration.ofSeconds(10);
+    private static final RedisTierConfig TIER_CONFIG =
+            RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build();
+    private static final Codec<String> STRINGS = Codec.string();
+
+    /** A value with nested and non-ASCII content, for the JSON codec. */
+    record Quote(String symbol, BigDecimal price, List<String> venues, Map<String, Integer> depth) {}
+
+    private final String name = "quotes-" + NAMES.incrementAndGet();
+    private final List<RedisTier> tiers = new ArrayList<>();
+    private final List<Cache<?, ?>> caches = new ArrayList<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    /** Connects a new tier to the deployment: one per simulated process. */
+    abstract RedisTier newTier(RedisTierConfig config);
+
+    /** Returns a client for raw single-key commands on the deployment. */
+    abstract UnifiedJedis raw();
+
+    /** Returns every key of the deployment with its PTTL in milliseconds (-1: no expiry). */
+    abstract Map<String, Long> ttlOfEveryKey();
+
+    @AfterEach
+    void checkInvariantsAndDisconnect() {
+        pool.shutdownNow();
+        try {
+            for (Cache<?, ?> cache : caches) {
+                CacheInvariants.check(cache);
+                if (cache instanceof RemoteCache<?, ?> remote) {
+                    assertThat(remote.loadsInFlight())
+                            .as("loads in flight in %s", cache.name())
+                            .isZero();
+                }
+            }
+            Map<String, Long> ttls = ttlOfEveryKey();
+            assertThat(ttls)
+                    .allSatisfy(
+                            (key, ttl) -> assertThat(ttl).as("PTTL of %s", key).isPositive());
+            assertThat(ttls.keySet()).as("locks left held").noneMatch(key -> key.endsWith(":lock"));
+        } finally {
+            tiers.forEach(RedisTier::close);
+        }
+    }
+
+    @Test
+    void aValueLoadedByOneProcessIsAHitInTheOther() {
+        Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+        AtomicInteger loads = new AtomicInteger();
+
+        assertThat(a.get("AAPL", k -> k + "=" + loads.incrementAndGet())).isEqualTo("AAPL=1");
+        assertThat(b.get("AAPL", k -> k + "=" + loads.incrementAndGet())).isEqualTo("AAPL=1");
+
+        assertThat(loads).hasValue(1);
+        assertThat(a.stats().missCount()).isEqualTo(1);
+        assertThat(a.stats().loadSuccessCount()).isEqualTo(1);
+        assertThat(a.stats().putCount()).isEqualTo(1);
+        // A reads before and again after taking the lock; both miss.
+        assertThat(a.remoteStats()).contains(new RemoteStats(0, 2, 0, 0, 0, 0, 0, 0));
+        assertThat(b.stats().hitCount()).isEqualTo(1);
+        assertThat(b.stats().loadCount()).isZero();
+        assertThat(b.remoteStats()).contains(new RemoteStats(1, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void putsAndInvalidationsOfOneProcessAreSeenByTheOther() {
+        Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+
+        a.put("MSFT", "m");
+        assertThat(b.getIfPresent("MSFT")).isEqualTo("m");
+        b.put("MSFT", "m2");
+        assertThat(a.getIfPresent("MSFT")).isEqualTo("m2");
+
+        b.invalidate("MSFT");
+        assertThat(a.getIfPresent("MSFT")).isNull();
+        assertThat(raw().exists(valueKey(name, "MSFT"))).isFalse();
+    }
+
+    @Test
+    void invalidateAllClearsThisCacheInEveryProcessAndNoOtherCache() {
+        Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+        String neighbourName = name + "-neighbour";
+        Cache<String, String> neighbour =
+                process(neighbourName, STRINGS, RemoteConfig.ofDefaults(), Ticker.systemTicker());
+        a.put("x", "1");
+        assertThat(a.get("y", k -> "2")).isEqualTo("2");
+        neighbour.put("x", "n");
+
+        b.invalidateAll();
+
+        assertThat(a.getIfPresent("x")).isNull();
+        assertThat(a.getIfPresent("y")).isNull();
+        assertThat(raw().exists(valueKey(name, "x"))).isFalse();
+        assertThat(raw().exists(valueKey(name, "y"))).isFalse();
+        assertThat(raw().exists(valueKey(neighbourName, "x"))).isTrue();
+        assertThat(neighbour.getIfPresent("x")).isEqualTo("n");
+    }
+
+    @Test
+    void everyKeyTheCacheWritesHasATimeToLive() {
+        Duration lease = Duration.ofSeconds(20);
+        Cache<String, String> a =
+                process(STRINGS, RemoteConfig.custom().lockLease(lease).build());
+        AtomicLong lockTtlDuringLoad = new AtomicLong();
+        AtomicLong fenceTtlDuringLoad = new AtomicLong();
+
+        a.get("k", k -> {
+            lockTtlDuringLoad.set(raw().pttl(lockKey(name, "k")));
+            fenceTtlDuringLoad.set(raw().pttl(fenceKey(name, "k")));
+            return "v";
+        });
+        a.put("p", "v");
+
+        assertThat(lockTtlDuringLoad.get()).isPositive().isLessThanOrEqualTo(lease.toMillis());
+        assertThat(fenceTtlDuringLoad.get()).isGreaterThan(lease.toMillis());
+        assertThat(raw().pttl(valueKey(name, "k"))).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+        assertThat(raw().pttl(valueKey(name, "p"))).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+        assertThat(raw().pttl(fenceKey(name, "k"))).isPositive();
+        assertThat(raw().pttl(lockKey(name, "k"))).as("released after the load").isEqualTo(-2);
+        assertThat(ttlOfEveryKey())
+                .containsKeys(valueKey(name, "k"), valueKey(name, "p"), fenceKey(name, "k"))
+                .allSatisfy((key, ttl) -> assertThat(ttl).as("PTTL of %s", key).isPositive());
+    }
+
+    @Test
+    void valuesRoundTripThroughJson() {
+        Cache<String, Quote> a = process(Codec.json(Quote.class), RemoteConfig.ofDefaults());
+        Cache<String, Quote> b = process(Codec.json(Quote.class), RemoteConfig.ofDefaults());
+        Quote put = new Quote(
+                "GLE.PA", new BigDecimal("31.415"), List.of("Euronext", "Société Générale €"), Map.of("bid", 3));
+        Quote loaded = new Quote("\uD83D\uDE00", new BigDecimal("-0.001"), List.of(), Map.of());
+
+        a.put("GLE", put);
+        assertThat(a.get("SMILE", k -> loaded)).isSameAs(loaded);
+
+        assertThat(b.getIfPresent("GLE")).isEqualTo(put).isNotSameAs(put);
+        assertThat(b.get("SMILE", k -> null)).isEqualTo(loaded).isNotSameAs(loaded);
+        assertThat(raw().get(valueKey(name, "GLE")))
+                .contains("\"symbol\":\"GLE.PA\"")
+                .contains("\"price\":31.415");
+        assertThat(b.remoteStats().orElseThrow().decodeFailures()).isZero();
+    }
+
+    @Test
+    void garbageInRedisIsACountedMissThatIsDeletedAndReloaded() {
+        Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+        a.put("k", "v");
+        byte[] envelope = rawBytes(valueKey(name, "k"));
+        byte[] badUtf8 = envelope.clone();
+        badUtf8[badUtf8.length - 1] = (byte) 0xFF; // the string codec rejects malformed UTF-8
+        List<byte[]> garbage = List.of(
+                "not an envelope".getBytes(UTF_8), Arrays.copyOf(envelope, 10), badUtf8, new byte[] {(byte) 0xCA});
+
+        for (int i = 0; i < garbage.size(); i++) {
+            raw().set(valueKey(name, "k").getBytes(UTF_8), garbage.get(i));
+            assertThat(b.getIfPresent("k")).as("garbage %s", i).isNull();
+            assertThat(raw().exists(valueKey(name, "k")))
+                    .as("deleted garbage %s", i)
+                    .isFalse();
+        }
+        raw().set(valueKey(name, "k").getBytes(UTF_8), garbage.get(0));
+        AtomicInteger loads = new AtomicInteger();
+        assertThat(b.get("k", k -> "reloaded-" + loads.incrementAndGet())).isEqualTo("reloaded-1");
+
+        assertThat(loads).hasValue(1);
+        assertThat(b.remoteStats().orElseThrow().decodeFailures()).isEqualTo(garbage.size() + 1L);
+        assertThat(b.remoteStats().orElseThrow().hits()).isZero();
+        assertThat(a.getIfPresent("k")).isEqualTo("reloaded-1");
+        assertThat(a.remoteStats().orElseThrow().decodeFailures()).isZero();
+    }
+
+    @Test
+    void aValueWrittenByAnotherCodecIsACountedMissNeverAWrongValue() {
+        Cache<String, Long> longs = process(Codec.longs(), RemoteConfig.ofDefaults());
+        Cache<String, Integer> integers = process(Codec.integers(), RemoteConfig.ofDefaults());
+        Cache<String, String> strings = process(STRINGS, RemoteConfig.ofDefaults());
+
+        // "42" is a valid payload for all three codecs: only the envelope's codec id tells them apart.
+        longs.put("k", 42L);
+        assertThat(integers.get("k", k -> 7)).isEqualTo(7);
+        assertThat(integers.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
+        assertThat(integers.stats().loadSuccessCount()).isEqualTo(1);
+
+        assertThat(strings.getIfPresent("k")).isNull(); // now holds the integer 7
+        assertThat(strings.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
+        assertThat(raw().exists(valueKey(name, "k"))).isFalse();
+
+        strings.put("k", "42");
+        assertThat(longs.getIfPresent("k")).isNull();
+        assertThat(longs.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void anOversizedValueIsRejectedNamingCacheAndSizeAndThePreviousValueStays() {
+        RemoteConfig small = RemoteConfig.custom().maxValueBytes(64).build();
+        Cache<String, String> a = process(STRINGS, small);
+        Cache<String, String> b = process(STRINGS, small);
+        a.put("k", "small");
+        byte[] before = rawBytes(valueKey(name, "k"));
+
+        assertThatThrownBy(() -> a.put("k", "x".repeat(65)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + name + "'")
+                .hasMessageContaining("65 bytes exceeds maxValueBytes 64");
+
+        assertThat(rawBytes(valueKey(name, "k"))).isEqualTo(before);
+        assertThat(b.getIfPresent("k")).isEqualTo("small");
+        a.put("k", "y".repeat(64));
+        assertThat(b.getIfPresent("k")).isEqualTo("y".repeat(64));
+    }
+
+    @Test
+    void threadsOfOneProcessShareOneLoad() throws Exception {
+        Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
+        int threads = 64;
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger loads = new AtomicInteger();
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            results.add(pool.submit(() -> {
+                barrier.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return a.get("k", k -> {
+                    loads.incrementAndGet();
+                    await(release);
+                    return "v";
+                });
+            }));
+        }
+        // Every thread has missed once it is counted, and the loader holds the value back until then.
+        awaitTrue(() -> a.stats().missCount() == threads);
+        release.countDown();
+
+        Set<String> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Future<String> result : results) {
+            String value = result.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(value).isEqualTo("v");
+            distinct.add(value);
+        }
+        assertThat(loads).hasValue(1);
+        assertThat(distinct).as("every caller gets its own copy").hasSize(threads);
+        assertThat(a.stats().loadSuccessCount()).isEqualTo(1);
+        assertThat(a.stats().putCount()).isEqualTo(1);
+        assertThat(a.remoteStats().orElseThrow().lockWaits())
+                .as("the threads never contended for the Redis lock")
+                .isZero();
+    }
+
+    @Test
+    void aSecondProcessWaitsForTheFirstProcesssLoad() throws Exception {
+        RemoteConfig patient = RemoteConfig.custom().lockWait(AWAIT).build();
+        Cache<String, String> a = process(STRINGS, patient);
+        Cache<String, String> b = process(STRINGS, patient);
+        CountDownLatch aLoading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> first = pool.submit(() -> a.get("k", k -> {
+            aLoading.countDown();
+            await(release);
+            return "from-a";
+        }));
+        await(aLoading);
+        AtomicInteger bLoads = new AtomicInteger();
+
+        Future<String> second = pool.submit(() -> b.get("k", k -> "from-b-" + bLoads.incrementAndGet()));
+        awaitTrue(() -> b.remoteStats().orElseThrow().lockWaits() == 1);
+        release.countDown();
+
+        assertThat(first.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("from-a");
+        assertThat(second.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("from-a");
+        assertThat(bLoads).hasValue(0);
+        assertThat(b.remoteStats().orElseThrow().lockWaits()).isEqualTo(1);
+        assertThat(b.remoteStats().orElseThrow().lockTimeouts()).isZero();
+        assertThat(b.stats().loadCount()).isZero();
+    }
+
+    @Test
+    void aWaitThatRunsOutLoadsItselfAndIsCounted() throws Exception {
+        RemoteConfig impatient = RemoteConfig.custom()
+                .lockWait(Duration.ofMillis(100))
+                .lockPollInterval(Duration.ofMillis(10))
+                .build();
+        Cache<String, String> a = process(STRINGS, impatient);
+        Cache<String, String> b = process(STRINGS, impatient);
+        CountDownLatch aLoading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> first = pool.submit(() -> a.get("k", k -> {
+            aLoading.countDown();
+            await(release);
+            return "from-a";
+        }));
+        await(aLoading);
+
+        assertThat(b.get("k", k -> "from-b")).isEqualTo("from-b");
+
+        assertThat(b.remoteStats().orElseThrow().lockWaits()).isEqualTo(1);
+        assertThat(b.remoteStats().orElseThrow().lockTimeouts()).isEqualTo(1);
+        assertThat(b.stats().loadSuccessCount()).isEqualTo(1);
+        assertThat(a.getIfPresent("k")).as("B wrote its own value").isEqualTo("from-b");
+        release.countDown();
+        assertThat(first.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("from-a");
+        assertThat(b.getIfPresent("k"))
+                .as("A still holds the newest lock, so its fenced write lands")
+                .isEqualTo("from-a");
+    }
+
+    @Test
+    void aLockHolderWhoseLeaseRanOutCannotOverwriteANewerValue() {
+        RemoteStore staleStore = connect(TIER_CONFIG).store(name);
+        RemoteLock stale = staleStore.tryLock("k", Duration.ofMillis(50)).orElseThrow();
+        Cache<String, String> scratch =
+                process(name + "-scratch", STRINGS, RemoteConfig.ofDefaults(), Ticker.systemTicker());
+        scratch.put("k", "stale");
+        byte[] staleValue = rawBytes(valueKey(name + "-scratch", "k")); // a well-formed value, were it written
+        awaitTrue(() -> raw().pttl(lockKey(name, "k")) == -2);
+
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+        assertThat(b.get("k", k -> "newer")).isEqualTo("newer");
+        assertThat(b.remoteStats().orElseThrow().lockWaits()).isZero();
+        assertThat(Long.parseLong(raw().get(fenceKey(name, "k")))).isGreaterThan(stale.fencingToken());
+        byte[] newer = rawBytes(valueKey(name, "k"));
+
+        assertThat(staleStore.putFenced("k", staleValue, TTL, stale)).isFalse();
+        stale.close();
+
+        assertThat(rawBytes(valueKey(name, "k"))).isEqualTo(newer);
+        assertThat(process(STRINGS, RemoteConfig.ofDefaults()).getIfPresent("k"))
+                .isEqualTo("newer");
+    }
+
+    @Test
+    void earlyRecomputeWithALargeBetaRecomputesBeforeExpiryAndWithoutBetaNever() {
+        FakeTicker ticker = new FakeTicker();
+        AtomicInteger loads = new AtomicInteger();
+        Function<String, String> slowLoader = k -> {
+            ticker.advance(Duration.ofMillis(100)); // XFetch's δ: the load took 100 ms
+            return "v" + loads.incrementAndGet();
+        };
+        Cache<String, String> eager =
+                process(name, STRINGS, RemoteConfig.custom().earlyRecompute(1e9).build(), ticker);
+
+        assertThat(eager.get("k", slowLoader)).isEqualTo("v1");
+        for (int i = 2; i <= 6; i++) {
+            assertThat(eager.get("k", slowLoader)).isEqualTo("v" + i);
+        }
+
+        assertThat(eager.remoteStats().orElseThrow().earlyRecomputes()).isEqualTo(5);
+        assertThat(process(STRINGS, RemoteConfig.ofDefaults()).getIfPresent("k"))
+                .as("recomputed values are written back")
+                .isEqualTo("v6");
+
+        String plainName = name + "-plain";
+        Cache<String, String> plain = process(plainName, STRINGS, RemoteConfig.ofDefaults(), ticker);
+        for (int i = 0; i < 20; i++) {
+            assertThat(plain.get("k", slowLoader)).isEqualTo("v7");
+        }
+        assertThat(loads).hasValue(7);
+        assertThat(plain.remoteStats().orElseThrow().earlyRecomputes()).isZero();
+        assertThat(plain.stats().hitCount()).isEqualTo(19);
+    }
+
+    @Test
+    void ttlJitterKeepsEveryTimeToLiveWithinTheFraction() {
+        Cache<String, String> jittered =
+                process(STRINGS, RemoteConfig.custom().ttlJitter(0.2).build());
+        String steadyName = name + "-steady";
+        Cache<String, String> steady = process(steadyName, STRINGS, RemoteConfig.ofDefaults(), Ticker.systemTicker());
+        List<Long> ttls = new ArrayList<>();
+
+        for (int i = 0; i < 40; i++) {
+            jittered.put("put" + i, "v");
+            jittered.get("loaded" + i, k -> "v");
+            steady.put("k" + i, "v");
+            ttls.add(raw().pttl(valueKey(name, "put" + i)));
+            ttls.add(raw().pttl(valueKey(name, "loaded" + i)));
+            assertThat(raw().pttl(valueKey(steadyName, "k" + i))).isBetween(TTL.toMillis() - 2_000, TTL.toMillis());
+        }
+
+        long ttl = TTL.toMillis();
+        assertThat(ttls).allSatisfy(pttl -> assertThat(pttl).isBetween(ttl * 8 / 10 - 2_000, ttl * 12 / 10));
+        assertThat(Collections.max(ttls) - Collections.min(ttls))
+                .as("spread of %s", ttls)
+                .isGreaterThan(ttl / 10);
+    }
+
+    // ---- helpers ----
+
+    private <V> Cache<String, V> process(ValueCodec<V> codec, RemoteConfig config) {
+        return process(name, codec, config, Ticker.systemTicker());
+    }
+
+    /** Builds a cache with a registry and a tier of its own: one more process on the deployment. */
+    private <V> Cache<String, V> process(String cacheName, ValueCodec<V> codec, RemoteConfig config, Ticker ticker) {
+        Cache<String, V> cache = Cachet.builder(cacheName)
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(TTL)
+                .ticker(ticker)
+                .remote(connect(TIER_CONFIG), codec, config)
+                .build();
+        caches.add(cache);
+        return cache;
+    }
+
+    /** Connects a tier that is closed after the test. */
+    private RedisTier connect(RedisTierConfig config) {
+        RedisTier tier = newTier(config);
+        tiers.add(tier);
+        return tier;
+    }
+
+    private static KeyLayout layout(String cacheName) {
+        return KeyLayout.of(TIER_CONFIG.keyPrefix(), cacheName, TIER_CONFIG.maxKeyLength());
+    }
+
+    static String valueKey(String cacheName, String key) {
+        return layout(cacheName).valueKey(key);
+    }
+
+    static String lockKey(String cacheName, String key) {
+        return layout(cacheName).lockKey(key);
+    }
+
+    static String fenceKey(String cacheName, String key) {
+        return layout(cacheName).fenceKey(key);
+    }
+
+    private byte[] rawBytes(String key) {
+        return raw().get(key.getBytes(UTF_8));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("latch released")
+                    .isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("condition still false after %s", AWAIT)
+                    .isNegative();
+            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+        }
+    }
+}
