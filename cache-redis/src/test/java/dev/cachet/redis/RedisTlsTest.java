@@ -109,8 +109,10 @@ class RedisTlsTest {
     private static void awaitListening() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                return;
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                if (socket.isConnected()) {
+                    return;
+                }
             } catch (IOException notYet) {
                 Thread.sleep(20);
             }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -50,6 +51,8 @@ public final class NearCache<K, V> implements Cache<K, V> {
     private final HitRatioMonitor monitor;
     private final LongAdder invalidationsReceived = new LongAdder();
     private final LongAdder clears = new LongAdder();
+    /** Bumped before anything drops near-tier entries, so that a fill which read the remote tier earlier can tell. */
+    private final AtomicLong evictions = new AtomicLong();
 
     /**
      * Builds the two-level cache and subscribes it to invalidations.
@@ -75,7 +78,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
                 config.hitRatioThreshold(),
                 config.hitRatioWindow(),
                 () -> near.stats().hitCount() + remote.stats().hitCount(),
-                () -> remote.stats().missCount(),
+                () -> combinedMisses(near.stats(), remote.stats()),
                 near::estimatedSize,
                 near.config().bound(),
                 lowHitRatioHandler);
@@ -109,9 +112,25 @@ public final class NearCache<K, V> implements Cache<K, V> {
             return value;
         }
         monitor.onMiss();
-        // Through the near tier's single flight, registered before the remote read: an invalidation or clear that
-        // arrives while the read is under way discards the flight, so the value read cannot outlive the message.
-        return near.loadAfterMiss(encodedKey, k -> remote.getIfPresent(key));
+        // Not through the near tier's single flight: a get of the same key would join it and return its null.
+        long seen = evictions.get();
+        V fromRemote = remote.getIfPresent(key);
+        if (fromRemote != null) {
+            fill(encodedKey, fromRemote, seen);
+        }
+        return fromRemote;
+    }
+
+    /**
+     * Stores a value read from the remote tier unless the near tier dropped something since {@code seen}: a message or
+     * clear that arrived while the value was on its way may be about a newer write, so the copy is dropped again.
+     * Checking after the put closes the race with a drop between the check and the put (drops bump first).
+     */
+    private void fill(String encodedKey, V value, long seen) {
+        near.put(encodedKey, value);
+        if (evictions.get() != seen) {
+            near.invalidate(encodedKey);
+        }
     }
 
     @Override
@@ -164,6 +183,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
         String encodedKey = remote.encodeKey(key);
         remote.put(key, value);
         publish(() -> channel.publish(encodedKey));
+        evictions.incrementAndGet();
         near.put(encodedKey, value);
     }
 
@@ -172,6 +192,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
         String encodedKey = remote.encodeKey(key);
         remote.invalidate(key);
         publish(() -> channel.publish(encodedKey));
+        evictions.incrementAndGet();
         near.invalidate(encodedKey);
     }
 
@@ -179,6 +200,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
     public void invalidateAll() {
         remote.invalidateAll();
         publish(channel::publishAll);
+        evictions.incrementAndGet();
         near.invalidateAll();
     }
 
@@ -204,7 +226,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
     }
 
     /**
-     * Returns the combined figures: hits in either tier, misses that reached the loader, the remote tier's loads and
+     * Returns the combined figures: hits in either tier, the other requests as misses, the remote tier's loads and
      * puts, the near tier's evictions.
      */
     @Override
@@ -213,13 +235,21 @@ public final class NearCache<K, V> implements Cache<K, V> {
         CacheStats remoteStats = remote.stats();
         return new CacheStats(
                 nearStats.hitCount() + remoteStats.hitCount(),
-                remoteStats.missCount(),
+                combinedMisses(nearStats, remoteStats),
                 remoteStats.loadSuccessCount(),
                 remoteStats.loadFailureCount(),
                 remoteStats.totalLoadTimeNanos(),
                 nearStats.evictionCount(),
                 nearStats.evictionWeight(),
                 remoteStats.putCount());
+    }
+
+    /**
+     * Every request is a near hit or a near miss; a near miss is a hit if the remote tier answered it, otherwise a
+     * miss, including callers that waited for another caller's load of the same key (as in any cache).
+     */
+    private static long combinedMisses(CacheStats nearStats, CacheStats remoteStats) {
+        return Math.max(0, nearStats.missCount() - remoteStats.hitCount());
     }
 
     @Override
@@ -250,6 +280,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
     }
 
     private void clear(String why) {
+        evictions.incrementAndGet();
         near.invalidateAll();
         clears.increment();
         log.info("cache '{}': near tier cleared: {}", config.name(), why);
@@ -259,12 +290,14 @@ public final class NearCache<K, V> implements Cache<K, V> {
     private final class Listener implements InvalidationListener {
         @Override
         public void onInvalidate(String key) {
+            evictions.incrementAndGet();
             near.invalidate(key);
             invalidationsReceived.increment();
         }
 
         @Override
         public void onInvalidateAll() {
+            evictions.incrementAndGet();
             near.invalidateAll();
             invalidationsReceived.increment();
             clears.increment();

@@ -1,0 +1,338 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheRegistry;
+import dev.cachet.Cachet;
+import dev.cachet.NearStats;
+import dev.cachet.redis.testing.RedisServer;
+import dev.cachet.redis.testing.RedisTest;
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.RemoteTier;
+import dev.cachet.spi.ValueCodec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
+
+/**
+ * A near-tier fill that races with an invalidation: process B reads {@code v1} from Redis, A writes {@code v2} and B
+ * applies A's message (or clears its near tier after lost messages) before B's read stores {@code v1} in its near tier.
+ * The message is newer than {@code v1}, so {@code v1} must not stay in the near tier. B's codec holds the read at a
+ * gate between Redis and the near tier, which makes the interleaving deterministic; the near TTL is long, so a stale
+ * copy would stay for a minute.
+ *
+ * <p>{@code get} fills through the near tier's single flight, which an invalidation discards; {@code getIfPresent}
+ * fills after its remote read only if nothing was dropped from the near tier meanwhile; {@code getAll} does not fill.
+ * The last test checks that a {@code get} never joins a {@code getIfPresent} and returns its null.
+ */
+@RedisTest
+class NearCacheFillRaceTest {
+    private static final Duration REMOTE_TTL = Duration.ofMinutes(1);
+    private static final Duration NEAR_TTL = Duration.ofMinutes(1);
+    private static final Duration AWAIT = Duration.ofSeconds(5);
+    private static final RedisTierConfig TIER_CONFIG =
+            RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<RemoteTier> tiers = new ArrayList<>();
+    private final ExecutorService pool = Executors.newSingleThreadExecutor();
+    private int names;
+
+    @AfterEach
+    void disconnect() {
+        pool.shutdownNow();
+        tiers.forEach(RemoteTier::close);
+    }
+
+    @Test
+    void aGetThatStraddlesAnInvalidationDoesNotKeepTheOldValue(RedisServer redis) throws Exception {
+        straddleAPut(redis, b -> b.get("k", k -> fail("no load expected")));
+    }
+
+    @Test
+    void aGetIfPresentThatStraddlesAnInvalidationDoesNotKeepTheOldValue(RedisServer redis) throws Exception {
+        straddleAPut(redis, b -> b.getIfPresent("k"));
+    }
+
+    @Test
+    void aGetAllThatStraddlesAnInvalidationDoesNotKeepTheOldValue(RedisServer redis) throws Exception {
+        straddleAPut(
+                redis,
+                b -> b.getAll(List.of("k"), keys -> fail("no load expected")).get("k"));
+    }
+
+    @Test
+    void aGetIfPresentThatStraddlesAClearAfterLostMessagesDoesNotKeepTheOldValue(RedisServer redis) throws Exception {
+        String name = "near-race-" + ++names;
+        Cache<String, String> a = process(name, redis, Codec.string());
+        GatedCodec gated = new GatedCodec();
+        Cache<String, String> b = process(name, redis, gated);
+        a.put("k", "v1");
+        awaitTrue(() -> near(b).invalidationsReceived() == 1, "B applies the message about v1");
+
+        Gate gate = gated.arm();
+        Future<String> pending = pool.submit(() -> b.getIfPresent("k"));
+        gate.awaitArrived();
+        try (Jedis admin = new Jedis(URI.create(redis.uri()))) {
+            assertThat(admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB)))
+                    .isPositive();
+        }
+        a.put("k", "v2"); // before B subscribes again, so before B's clear
+        awaitTrue(() -> near(b).clears() == 1, "B's near tier is cleared after it subscribed again");
+        gate.release();
+
+        assertThat(pending.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("v1");
+        assertThat(b.getIfPresent("k"))
+                .as("v2 was written before B's clear; v1 was read before it")
+                .isEqualTo("v2");
+    }
+
+    /**
+     * A {@code get} that arrives while a {@code getIfPresent} of the same absent key is reading Redis must still run its
+     * loader: {@code get} returns null only when its loader does. B's store holds the {@code getIfPresent} at a gate
+     * in its Redis read; the {@code get} is let through once it finished or is parked (waiting for someone else's
+     * load).
+     */
+    @Test
+    void aGetThatMeetsAGetIfPresentOfTheSameKeyInFlightStillLoads(RedisServer redis) throws Exception {
+        String name = "near-race-" + ++names;
+        GatedTier tier = new GatedTier(RedisTier.connect(redis.uri(), TIER_CONFIG));
+        tiers.add(tier);
+        Cache<String, String> b = Cachet.builder(name)
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(REMOTE_TTL)
+                .remote(tier, Codec.string())
+                .nearCache(100, NEAR_TTL)
+                .build();
+
+        Gate gate = tier.arm();
+        Future<String> present = pool.submit(() -> b.getIfPresent("absent"));
+        gate.awaitArrived(); // B's getIfPresent is reading Redis
+        AtomicReference<Object> got = new AtomicReference<>();
+        Thread getter = new Thread(() -> {
+            try {
+                got.set(b.get("absent", k -> "loaded"));
+            } catch (RuntimeException | Error e) {
+                got.set(e);
+            }
+        });
+        getter.start();
+        awaitTrue(
+                () -> !getter.isAlive() || getter.getState() == Thread.State.WAITING,
+                "the get finished or waits for another load");
+        gate.release();
+        getter.join(AWAIT.toMillis());
+
+        assertThat(present.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+        assertThat(getter.isAlive()).isFalse();
+        assertThat(got.get()).as("what get returned").isEqualTo("loaded");
+    }
+
+    /** B reads k through {@code read}; A's put of v2 and B's handling of its message happen while B holds v1. */
+    private void straddleAPut(RedisServer redis, Function<Cache<String, String>, String> read) throws Exception {
+        String name = "near-race-" + ++names;
+        Cache<String, String> a = process(name, redis, Codec.string());
+        GatedCodec gated = new GatedCodec();
+        Cache<String, String> b = process(name, redis, gated);
+        a.put("k", "v1");
+        awaitTrue(() -> near(b).invalidationsReceived() == 1, "B applies the message about v1");
+
+        Gate gate = gated.arm();
+        Future<String> pending = pool.submit(() -> read.apply(b));
+        gate.awaitArrived(); // B has read v1 from Redis
+        a.put("k", "v2");
+        awaitTrue(() -> near(b).invalidationsReceived() == 2, "B applies the message about v2");
+        gate.release();
+
+        assertThat(pending.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                .as("v1 was current when B read it")
+                .isEqualTo("v1");
+        assertThat(b.getIfPresent("k"))
+                .as("B applied the message about v2 before v1 reached its near tier")
+                .isEqualTo("v2");
+        Map<String, String> all = b.getAll(List.of("k"), keys -> fail("no load expected"));
+        assertThat(all).containsEntry("k", "v2");
+    }
+
+    private <V> Cache<String, V> process(String name, RedisServer redis, ValueCodec<V> codec) {
+        RedisTier tier = RedisTier.connect(redis.uri(), TIER_CONFIG);
+        tiers.add(tier);
+        return Cachet.builder(name)
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(REMOTE_TTL)
+                .remote(tier, codec)
+                .nearCache(100, NEAR_TTL)
+                .build();
+    }
+
+    private static NearStats near(Cache<?, ?> cache) {
+        return cache.nearStats().orElseThrow();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("Timed out after %s waiting until %s", AWAIT, what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** Holds one decoding thread until released. */
+    private static final class Gate {
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        void hold() {
+            arrived.countDown();
+            try {
+                if (!released.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("the gate was not released within " + AWAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted at the gate", e);
+            }
+        }
+
+        void awaitArrived() throws InterruptedException {
+            assertThat(arrived.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("a read reached the gate")
+                    .isTrue();
+        }
+
+        void release() {
+            released.countDown();
+        }
+    }
+
+    /** A tier whose store's next {@code get} after {@link #arm()} waits at a gate; the rest passes through. */
+    private static final class GatedTier implements RemoteTier {
+        private final RedisTier delegate;
+        private final AtomicReference<Gate> armed = new AtomicReference<>();
+
+        GatedTier(RedisTier delegate) {
+            this.delegate = delegate;
+        }
+
+        Gate arm() {
+            Gate gate = new Gate();
+            armed.set(gate);
+            return gate;
+        }
+
+        @Override
+        public RemoteStore store(String cacheName) {
+            RemoteStore store = delegate.store(cacheName);
+            return new RemoteStore() {
+                @Override
+                public String cacheName() {
+                    return store.cacheName();
+                }
+
+                @Override
+                public Optional<byte[]> get(String key) {
+                    Optional<byte[]> value = store.get(key);
+                    Gate gate = armed.getAndSet(null);
+                    if (gate != null) {
+                        gate.hold();
+                    }
+                    return value;
+                }
+
+                @Override
+                public void put(String key, byte[] value, Duration ttl) {
+                    store.put(key, value, ttl);
+                }
+
+                @Override
+                public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
+                    return store.putFenced(key, value, ttl, lock);
+                }
+
+                @Override
+                public void delete(String key) {
+                    store.delete(key);
+                }
+
+                @Override
+                public void deleteAll() {
+                    store.deleteAll();
+                }
+
+                @Override
+                public Optional<RemoteLock> tryLock(String key, Duration lease) {
+                    return store.tryLock(key, lease);
+                }
+            };
+        }
+
+        @Override
+        public InvalidationChannel invalidations(String cacheName) {
+            return delegate.invalidations(cacheName);
+        }
+
+        @Override
+        public String describe() {
+            return "gated " + delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /** {@link Codec#string()}, whose next decode after {@link #arm()} waits at a gate. */
+    private static final class GatedCodec implements ValueCodec<String> {
+        private final Codec<String> strings = Codec.string();
+        private final AtomicReference<Gate> armed = new AtomicReference<>();
+
+        Gate arm() {
+            Gate gate = new Gate();
+            armed.set(gate);
+            return gate;
+        }
+
+        @Override
+        public String id() {
+            return strings.id();
+        }
+
+        @Override
+        public byte[] encode(String value) {
+            return strings.encode(value);
+        }
+
+        @Override
+        public String decode(byte[] bytes) {
+            String value = strings.decode(bytes);
+            Gate gate = armed.getAndSet(null);
+            if (gate != null) {
+                gate.hold();
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheRegistry;
+import dev.cachet.Cachet;
+import dev.cachet.NearStats;
+import dev.cachet.RemoteStats;
+import dev.cachet.internal.remote.NearCache;
+import dev.cachet.redis.testing.Dedicated;
+import dev.cachet.redis.testing.RedisServer;
+import dev.cachet.redis.testing.RedisTest;
+import dev.cachet.testing.CacheInvariants;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The near tier through a Redis outage (a {@link Dedicated} server killed with SIGKILL and restarted): it keeps serving
+ * what it holds until its TTL, without exceptions; then the fail-open policy hands out the loader's values; once Redis
+ * is back the near tier is cleared and values come from Redis again.
+ */
+@RedisTest
+class NearCacheOutageTest {
+    private static final Duration NEAR_TTL = Duration.ofSeconds(1);
+    private static final Duration REMOTE_TTL = Duration.ofMinutes(1);
+    private static final Duration AWAIT = Duration.ofSeconds(5);
+    private static final RedisTierConfig FAST = RedisTierConfig.builder()
+            .connectTimeout(Duration.ofMillis(150))
+            .socketTimeout(Duration.ofMillis(150))
+            .build();
+
+    @Test
+    void whileRedisIsDownTheNearTierServesUntilItsTtlThenTheLoaderAndARestartClearsIt(@Dedicated RedisServer redis) {
+        String name = "near-outage";
+        try (RedisTier tierA = RedisTier.connect(redis.uri(), FAST);
+                RedisTier tierB = RedisTier.connect(redis.uri(), FAST);
+                Jedis raw = new Jedis(redis.host(), redis.port())) {
+            Cache<String, String> a = process(name, tierA);
+            Cache<String, String> b = process(name, tierB);
+            Function<String, String> noLoad = k -> fail("no load expected for " + k);
+            a.put("k", "v1");
+            // Else the message about v1, if late, could drop the copy B is about to make.
+            awaitTrue(() -> near(b).invalidationsReceived() == 1, "B applies the message about v1");
+            long beforeFill = System.nanoTime();
+            assertThat(b.get("k", noLoad)).isEqualTo("v1");
+            long filled = System.nanoTime();
+            assertThat(b.get("k", noLoad)).isEqualTo("v1");
+            assertThat(near(b).hits()).as("B's near tier holds k").isEqualTo(1);
+
+            redis.kill();
+            int nearReads = 0;
+            long lastNearReadStart = 0;
+            long firstLoaderReadEnd;
+            long deadline = filled + NEAR_TTL.plus(AWAIT).toNanos();
+            while (true) {
+                long started = System.nanoTime();
+                String value = b.get("k", k -> "from-loader");
+                long ended = System.nanoTime();
+                if (!"v1".equals(value)) {
+                    assertThat(value)
+                            .as("once the near copy expired, fail-open loads")
+                            .isEqualTo("from-loader");
+                    firstLoaderReadEnd = ended;
+                    break;
+                }
+                nearReads++;
+                lastNearReadStart = started;
+                if (ended - deadline > 0) {
+                    fail("B still served the near copy %s after the near TTL", AWAIT);
+                }
+                Thread.onSpinWait();
+            }
+            RemoteStats duringOutage = remote(b);
+
+            assertThat(nearReads)
+                    .as("reads the near tier answered while Redis was down")
+                    .isPositive();
+            assertThat(Duration.ofNanos(lastNearReadStart - filled))
+                    .as("the near copy is not served past its TTL")
+                    .isLessThan(NEAR_TTL);
+            assertThat(Duration.ofNanos(firstLoaderReadEnd - beforeFill))
+                    .as("the near copy is served until its TTL")
+                    .isGreaterThanOrEqualTo(NEAR_TTL);
+            assertThat(duringOutage.errors())
+                    .as("the read after the TTL found Redis down")
+                    .isPositive();
+            assertThat(duringOutage.fallbackLoads()).isEqualTo(1);
+            assertThat(b.get("k", noLoad))
+                    .as("the loader's value is a near hit now")
+                    .isEqualTo("from-loader");
+            assertThat(near(b).clears()).as("no clear while Redis is down").isZero();
+
+            redis.restart();
+            awaitTrue(() -> near(b).clears() >= 1, "B's near tier is cleared after the restart");
+            long clearsAtFirstClear = near(b).clears();
+            assertThat(b.estimatedSize()).as("B's near tier is empty").isZero();
+            awaitTrue(
+                    () -> {
+                        a.put("k", "v2");
+                        return raw.exists(valueKey(name, "k"));
+                    },
+                    "A's put reaches the restarted server");
+            long remoteHits = remote(b).hits();
+            awaitTrue(() -> "v2".equals(b.get("k", k -> "from-loader")), "B reads A's value from Redis");
+            assertThat(remote(b).hits()).as("B's read was a Redis hit").isGreaterThan(remoteHits);
+            // The first call that reaches Redis again clears the near tier, discarding that call's own fill, and
+            // messages about A's retried puts may still drop B's copy: poll.
+            awaitTrue(
+                    () -> {
+                        long nearHits = near(b).hits();
+                        return "v2".equals(b.get("k", noLoad)) && near(b).hits() == nearHits + 1;
+                    },
+                    "B's near tier serves v2");
+
+            System.out.printf(
+                    "near outage: %d near reads served while Redis was down; first loader value %d ms after the near"
+                            + " fill (near TTL %d ms); clears after the restart: B %d (first seen: %d), A %d; B %s%n",
+                    nearReads,
+                    Duration.ofNanos(firstLoaderReadEnd - beforeFill).toMillis(),
+                    NEAR_TTL.toMillis(),
+                    near(b).clears(),
+                    clearsAtFirstClear,
+                    near(a).clears(),
+                    remote(b));
+            assertThat(near(b).clears()).as("cleared at most a couple of times").isBetween(1L, 2L);
+            for (Cache<?, ?> cache : List.of(a, b)) {
+                CacheInvariants.check(cache);
+                assertThat(((NearCache<?, ?>) cache).loadsInFlight()).isZero();
+            }
+        }
+    }
+
+    private static Cache<String, String> process(String name, RedisTier tier) {
+        return Cachet.builder(name)
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(REMOTE_TTL)
+                .remote(tier, Codec.string())
+                .nearCache(100, NEAR_TTL)
+                .build();
+    }
+
+    private static String valueKey(String name, String key) {
+        RedisTierConfig defaults = RedisTierConfig.defaults();
+        return KeyLayout.of(defaults.keyPrefix(), name, defaults.maxKeyLength()).valueKey(key);
+    }
+
+    private static NearStats near(Cache<?, ?> cache) {
+        return cache.nearStats().orElseThrow();
+    }
+
+    private static RemoteStats remote(Cache<?, ?> cache) {
+        return cache.remoteStats().orElseThrow();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("Timed out after %s waiting until %s", AWAIT, what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}

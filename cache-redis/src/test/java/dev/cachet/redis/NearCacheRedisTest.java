@@ -1,0 +1,44 @@
+package dev.cachet.redis;
+
+import dev.cachet.redis.testing.RedisServer;
+import dev.cachet.redis.testing.RedisTest;
+import java.net.URI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The near-cache contract on the shared standalone server. */
+@RedisTest
+class NearCacheRedisTest extends NearCacheContract {
+    private static RedisServer redis;
+    private static RedisClient raw;
+
+    @BeforeAll
+    static void connect(RedisServer server) {
+        redis = server;
+        raw = RedisClient.create(URI.create(server.uri()));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (raw != null) {
+            raw.close();
+        }
+    }
+
+    @Override
+    RedisTier newTier(RedisTierConfig config) {
+        return RedisTier.connect(redis.uri(), config);
+    }
+
+    @Override
+    UnifiedJedis raw() {
+        return raw;
+    }
+
+    @Override
+    String deployment() {
+        return "standalone";
+    }
+}

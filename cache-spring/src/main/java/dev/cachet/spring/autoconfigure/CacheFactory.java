@@ -1,0 +1,362 @@
+package dev.cachet.spring.autoconfigure;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheBuilder;
+import dev.cachet.CacheRegistry;
+import dev.cachet.Cachet;
+import dev.cachet.Copier;
+import dev.cachet.RemoteConfig;
+import dev.cachet.redis.Codec;
+import dev.cachet.spi.RemoteTier;
+import dev.cachet.spi.ValueCodec;
+import dev.cachet.spring.CacheCustomization;
+import dev.cachet.spring.CacheTier;
+import dev.cachet.spring.CachetCacheCustomizer;
+import dev.cachet.spring.autoconfigure.CachetProperties.CacheDefinition;
+import dev.cachet.spring.autoconfigure.CachetProperties.CodecType;
+import dev.cachet.spring.autoconfigure.CachetProperties.CopierType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Builds the caches of the Spring integration in its {@link CacheRegistry}: those declared in {@code cachet.caches}
+ * (checked first, so that every mistake names its property) and those {@code @Cached} annotations ask for, each after
+ * the {@link CachetCacheCustomizer} beans have seen it. Thread-safe if the customizers are.
+ */
+final class CacheFactory {
+    /** The default bound of a near cache's local copy. */
+    static final long DEFAULT_NEAR_MAXIMUM_SIZE = 10_000;
+
+    private static final Pattern PLAIN_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    private final CacheRegistry registry;
+    private final @Nullable RemoteTier remoteTier;
+    private final List<CachetCacheCustomizer> customizers;
+
+    CacheFactory(CacheRegistry registry, @Nullable RemoteTier remoteTier, List<CachetCacheCustomizer> customizers) {
+        this.registry = requireNonNull(registry, "registry");
+        this.remoteTier = remoteTier;
+        this.customizers = List.copyOf(customizers);
+    }
+
+    /** Returns the registry the caches are built in. */
+    CacheRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Builds the cache declared as {@code cachet.caches.<name>}.
+     *
+     * @throws InvalidConfigurationPropertyValueException naming the property if a value is wrong or does not apply
+     * @throws IllegalStateException if customizers set an option twice, or the name is registered with other
+     *     settings
+     */
+    Cache<Object, Object> declared(String name, CacheDefinition definition) {
+        CacheTier tier = definition.tier();
+        Customization customization = new Customization(name, tier);
+        checkDeclared(name, definition, customization);
+        CacheBuilder<Object, Object> builder = Cachet.builder(name).registry(registry);
+        if (definition.maximumSize() != null) {
+            builder.maximumSize(definition.maximumSize());
+        }
+        if (definition.expireAfterWrite() != null) {
+            builder.expireAfterWrite(definition.expireAfterWrite());
+        }
+        if (definition.expireAfterAccess() != null) {
+            builder.expireAfterAccess(definition.expireAfterAccess());
+        }
+        customize(customization);
+        if (tier != CacheTier.LOCAL && customization.codec == null) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "value-type"),
+                    null,
+                    "a " + tier.name().toLowerCase(Locale.ROOT) + " cache needs a codec for its values:"
+                            + " set value-type (JSON of that class), or codec (string, long, integer, double,"
+                            + " bytes), or set one with a CachetCacheCustomizer bean");
+        }
+        long nearMaximumSize =
+                definition.nearMaximumSize() == null ? DEFAULT_NEAR_MAXIMUM_SIZE : definition.nearMaximumSize();
+        return build(builder, customization, nearMaximumSize, definition.nearExpireAfterWrite());
+    }
+
+    /**
+     * Builds (or finds, when registered with the same settings) the in-memory cache a {@code @Cached} annotation
+     * describes, after the customizers have seen it.
+     *
+     * @throws IllegalStateException if the name is registered with other settings, or customizers conflict
+     */
+    Cache<Object, Object> annotated(
+            String name,
+            OptionalLong maximumSize,
+            Optional<Duration> expireAfterWrite,
+            Optional<Duration> expireAfterAccess) {
+        CacheBuilder<Object, Object> builder = Cachet.builder(name).registry(registry);
+        maximumSize.ifPresent(builder::maximumSize);
+        expireAfterWrite.ifPresent(builder::expireAfterWrite);
+        expireAfterAccess.ifPresent(builder::expireAfterAccess);
+        Customization customization = new Customization(name, CacheTier.LOCAL);
+        customize(customization);
+        return build(builder, customization, 0, null);
+    }
+
+    private void customize(Customization customization) {
+        for (CachetCacheCustomizer customizer : customizers) {
+            customization.source = "customizer " + customizer.getClass().getName();
+            customizer.customize(customization);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // the builder's value type is Object throughout
+    private Cache<Object, Object> build(
+            CacheBuilder<Object, Object> builder,
+            Customization customization,
+            long nearMaximumSize,
+            @Nullable Duration nearExpireAfterWrite) {
+        if (customization.copier != null) {
+            builder.copier((Copier) customization.copier);
+        }
+        for (Consumer<? super CacheBuilder<Object, Object>> options : customization.options) {
+            options.accept(builder);
+        }
+        CacheTier tier = customization.tier();
+        if (tier != CacheTier.LOCAL) {
+            RemoteConfig config =
+                    customization.remoteConfig == null ? RemoteConfig.ofDefaults() : customization.remoteConfig;
+            builder.remote(requireNonNull(remoteTier, "remoteTier"), (ValueCodec) customization.codec, config);
+            if (tier == CacheTier.NEAR) {
+                builder.nearCache(nearMaximumSize, requireNonNull(nearExpireAfterWrite, "nearExpireAfterWrite"));
+            }
+        }
+        return builder.build();
+    }
+
+    /** Checks a declared cache's properties and applies the ones that are options of the customization. */
+    private void checkDeclared(String name, CacheDefinition definition, Customization customization) {
+        CacheTier tier = definition.tier();
+        notNegative(name, "maximum-size", definition.maximumSize());
+        notNegative(name, "expire-after-write", definition.expireAfterWrite());
+        notNegative(name, "expire-after-access", definition.expireAfterAccess());
+        notNegative(name, "near-maximum-size", definition.nearMaximumSize());
+        if (tier == CacheTier.LOCAL) {
+            onlyFor(name, "value-type", definition.valueType(), "remote and near");
+            onlyFor(name, "codec", definition.codec(), "remote and near");
+            onlyFor(name, "failure-policy", definition.failurePolicy(), "remote and near");
+        } else {
+            if (remoteTier == null) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, "tier"),
+                        tier.name().toLowerCase(Locale.ROOT),
+                        "a remote or near cache needs Redis: set cachet.redis.url or cachet.redis.cluster.nodes (or"
+                                + " define a RemoteTier bean)");
+            }
+            String why = "applies to local caches only: Redis keeps entries until expire-after-write";
+            if (tier == CacheTier.NEAR) {
+                why += "; the near tier's local copy is bounded by near-maximum-size";
+            }
+            onlyFor(name, "maximum-size", definition.maximumSize(), why);
+            onlyFor(name, "expire-after-access", definition.expireAfterAccess(), why);
+            Duration ttl = definition.expireAfterWrite();
+            if (ttl == null || ttl.isZero()) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, "expire-after-write"),
+                        ttl,
+                        "a remote or near cache needs a positive expire-after-write: the time to live of its Redis"
+                                + " entries");
+            }
+            customization.codec = codec(name, definition);
+            customization.codecSource = property(name, definition.codec() == null ? "value-type" : "codec");
+            if (definition.failurePolicy() != null) {
+                customization.remoteConfig = RemoteConfig.custom()
+                        .failurePolicy(definition.failurePolicy())
+                        .build();
+                customization.remoteConfigSource = property(name, "failure-policy");
+            }
+        }
+        if (tier == CacheTier.NEAR) {
+            Duration nearTtl = definition.nearExpireAfterWrite();
+            if (nearTtl == null || nearTtl.isZero() || nearTtl.isNegative()) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, "near-expire-after-write"),
+                        nearTtl,
+                        "a near cache needs a positive near-expire-after-write: how long a local copy may live,"
+                                + " which bounds its staleness if an invalidation message is lost");
+            }
+        } else {
+            onlyFor(name, "near-maximum-size", definition.nearMaximumSize(), "near");
+            onlyFor(name, "near-expire-after-write", definition.nearExpireAfterWrite(), "near");
+        }
+        if (definition.copier() != null) {
+            if (tier == CacheTier.REMOTE) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, "copier"),
+                        definition.copier(),
+                        "applies to local and near caches only: a remote cache decodes a fresh value for each"
+                                + " caller");
+            }
+            customization.copier = copier(definition.copier());
+            customization.copierSource = property(name, "copier");
+        }
+    }
+
+    private static @Nullable ValueCodec<?> codec(String name, CacheDefinition definition) {
+        Class<?> valueType = definition.valueType();
+        CodecType type = definition.codec();
+        if (type == null && valueType == null) {
+            return null;
+        }
+        if (type == null || type == CodecType.JSON) {
+            if (valueType == null) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, "value-type"),
+                        null,
+                        "codec json needs value-type: the class that values are decoded as");
+            }
+            if (valueType == Object.class || valueType.isPrimitive() || valueType.isArray()) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, "value-type"),
+                        valueType.getName(),
+                        "must name the class of the values, not " + valueType.getName() + ": JSON is decoded as"
+                                + " exactly that class, and the payload never chooses one");
+            }
+            return Codec.json(valueType);
+        }
+        if (valueType != null) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "value-type"),
+                    valueType.getName(),
+                    "applies to codec json only; codec " + type.name().toLowerCase(Locale.ROOT)
+                            + " has a type of its own");
+        }
+        return switch (type) {
+            case STRING -> Codec.string();
+            case LONG -> Codec.longs();
+            case INTEGER -> Codec.integers();
+            case DOUBLE -> Codec.doubles();
+            case BYTES -> Codec.bytes();
+            case JSON -> throw new AssertionError("handled above");
+        };
+    }
+
+    private static Copier<Object> copier(CopierType type) {
+        return switch (type) {
+            case DEFENSIVE -> Copier.defensive();
+            case IDENTITY -> Copier.identity();
+            case SERIALIZING -> Copier.serializing();
+        };
+    }
+
+    private static void notNegative(String name, String leaf, @Nullable Long value) {
+        if (value != null && value < 0) {
+            throw new InvalidConfigurationPropertyValueException(property(name, leaf), value, "must be zero or more");
+        }
+    }
+
+    private static void notNegative(String name, String leaf, @Nullable Duration value) {
+        if (value != null && value.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException(property(name, leaf), value, "must be zero or more");
+        }
+    }
+
+    private static void onlyFor(String name, String leaf, @Nullable Object value, String tiers) {
+        if (value != null) {
+            String reason = tiers.startsWith("applies") ? tiers : "applies to " + tiers + " caches only";
+            throw new InvalidConfigurationPropertyValueException(property(name, leaf), value, reason);
+        }
+    }
+
+    /** Returns the name of property {@code leaf} of cache {@code name}, bracketed when the name needs it. */
+    static String property(String name, String leaf) {
+        String cache = PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + name + "]";
+        return "cachet.caches" + cache + "." + leaf;
+    }
+
+    /** The options customizers (and properties) set for one cache; each once. */
+    private static final class Customization implements CacheCustomization {
+        private final String name;
+        private final CacheTier tier;
+        private final List<Consumer<? super CacheBuilder<Object, Object>>> options = new ArrayList<>();
+        private String source = "";
+        private @Nullable ValueCodec<?> codec;
+        private String codecSource = "";
+        private @Nullable Copier<?> copier;
+        private String copierSource = "";
+        private @Nullable RemoteConfig remoteConfig;
+        private String remoteConfigSource = "";
+
+        Customization(String name, CacheTier tier) {
+            this.name = name;
+            this.tier = tier;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public CacheTier tier() {
+            return tier;
+        }
+
+        @Override
+        public CacheCustomization codec(ValueCodec<?> codec) {
+            requireNonNull(codec, "codec");
+            requireTier("codec", tier != CacheTier.LOCAL, "remote and near");
+            requireUnset("codec", this.codec, codecSource);
+            this.codec = codec;
+            this.codecSource = source;
+            return this;
+        }
+
+        @Override
+        public CacheCustomization copier(Copier<?> copier) {
+            requireNonNull(copier, "copier");
+            requireTier("copier", tier != CacheTier.REMOTE, "local and near");
+            requireUnset("copier", this.copier, copierSource);
+            this.copier = copier;
+            this.copierSource = source;
+            return this;
+        }
+
+        @Override
+        public CacheCustomization remoteConfig(RemoteConfig config) {
+            requireNonNull(config, "config");
+            requireTier("remoteConfig", tier != CacheTier.LOCAL, "remote and near");
+            requireUnset("remoteConfig", this.remoteConfig, remoteConfigSource);
+            this.remoteConfig = config;
+            this.remoteConfigSource = source;
+            return this;
+        }
+
+        @Override
+        public CacheCustomization builder(Consumer<? super CacheBuilder<Object, Object>> options) {
+            this.options.add(requireNonNull(options, "options"));
+            return this;
+        }
+
+        private void requireTier(String option, boolean applies, String tiers) {
+            if (!applies) {
+                throw new IllegalStateException(source + " sets the " + option + " of cache '" + name + "', which is "
+                        + tier.name().toLowerCase(Locale.ROOT) + ": " + option + " applies to " + tiers
+                        + " caches only");
+            }
+        }
+
+        private void requireUnset(String option, @Nullable Object current, String setBy) {
+            if (current != null) {
+                throw new IllegalStateException("the " + option + " of cache '" + name + "' is set twice: by " + setBy
+                        + " and by " + source + "; set it once");
+            }
+        }
+    }
+}

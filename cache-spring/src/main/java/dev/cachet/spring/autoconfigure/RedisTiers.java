@@ -1,0 +1,126 @@
+package dev.cachet.spring.autoconfigure;
+
+import dev.cachet.CacheUnavailableException;
+import dev.cachet.redis.RedisTier;
+import dev.cachet.redis.RedisTierConfig;
+import dev.cachet.spring.autoconfigure.CachetProperties.Redis;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import redis.clients.jedis.HostAndPort;
+
+/** Makes the {@link RedisTier} that {@code cachet.redis} describes. Stateless. */
+final class RedisTiers {
+    private static final String PREFIX = "cachet.redis.";
+
+    private RedisTiers() {}
+
+    /**
+     * Connects to the server or Cluster of {@code redis}; a standalone server is connected lazily, a Cluster's slot map
+     * is read now.
+     *
+     * @throws InvalidConfigurationPropertyValueException naming the property if a value is wrong
+     * @throws dev.cachet.CacheUnavailableException if no Cluster node answers
+     */
+    static RedisTier create(Redis redis) {
+        List<String> nodes = redis.cluster().nodes();
+        String url = redis.url();
+        boolean hasUrl = url != null && !url.isBlank();
+        if (hasUrl && !nodes.isEmpty()) {
+            throw new InvalidConfigurationPropertyValueException(
+                    PREFIX + "cluster.nodes",
+                    String.join(",", nodes),
+                    "cannot be combined with cachet.redis.url: set one of them");
+        }
+        RedisTierConfig config = config(redis);
+        if (hasUrl) {
+            try {
+                return RedisTier.connect(url, config);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationPropertyValueException(
+                        PREFIX + "url", RedisUris.redact(url), e.getMessage());
+            }
+        }
+        Set<HostAndPort> seeds = new LinkedHashSet<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            seeds.add(node(i, nodes.get(i)));
+        }
+        try {
+            return RedisTier.cluster(seeds, config);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    PREFIX + "cluster.nodes", String.join(",", nodes), e.getMessage());
+        } catch (CacheUnavailableException e) {
+            throw new IllegalStateException(
+                    "No node of the Redis Cluster in cachet.redis.cluster.nodes (" + String.join(",", nodes)
+                            + ") answered with the slot map; is the Cluster up? " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static HostAndPort node(int index, String node) {
+        int colon = node.lastIndexOf(':');
+        String reason = "must be host:port";
+        if (colon > 0 && colon < node.length() - 1) {
+            try {
+                int port = Integer.parseInt(node.substring(colon + 1));
+                if (port > 0 && port < 65_536) {
+                    return new HostAndPort(node.substring(0, colon), port);
+                }
+                reason = "the port must be between 1 and 65535";
+            } catch (NumberFormatException e) {
+                reason = "must be host:port, with a numeric port";
+            }
+        }
+        throw new InvalidConfigurationPropertyValueException(PREFIX + "cluster.nodes[" + index + "]", node, reason);
+    }
+
+    private static RedisTierConfig config(Redis redis) {
+        RedisTierConfig.Builder builder = RedisTierConfig.builder();
+        if (redis.keyPrefix() != null) {
+            builder.keyPrefix(redis.keyPrefix());
+        }
+        if (redis.connectTimeout() != null) {
+            builder.connectTimeout(redis.connectTimeout());
+        }
+        if (redis.socketTimeout() != null) {
+            builder.socketTimeout(redis.socketTimeout());
+        }
+        if (redis.maxConnections() != null) {
+            builder.maxConnections(redis.maxConnections());
+        }
+        if (redis.user() != null) {
+            builder.user(redis.user());
+        }
+        if (redis.password() != null) {
+            builder.password(redis.password());
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // RedisTierConfig's messages start with the component's name: keyPrefix, connectTimeout, ...
+            String message = String.valueOf(e.getMessage());
+            String component = message.split(" ", 2)[0];
+            String property = PREFIX + kebab(component);
+            Object value = component.equals("password") ? "<hidden>" : valueOf(redis, component);
+            throw new InvalidConfigurationPropertyValueException(property, value, message);
+        }
+    }
+
+    private static Object valueOf(Redis redis, String component) {
+        return switch (component) {
+            case "keyPrefix" -> String.valueOf(redis.keyPrefix());
+            case "connectTimeout" -> String.valueOf(redis.connectTimeout());
+            case "socketTimeout" -> String.valueOf(redis.socketTimeout());
+            case "maxConnections" -> String.valueOf(redis.maxConnections());
+            case "user" -> String.valueOf(redis.user());
+            default -> "?";
+        };
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+}

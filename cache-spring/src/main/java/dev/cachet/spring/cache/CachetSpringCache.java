@@ -1,0 +1,149 @@
+package dev.cachet.spring.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.springframework.cache.Cache;
+import org.springframework.cache.support.SimpleValueWrapper;
+
+/**
+ * A Cachet {@link dev.cachet.Cache} seen through Spring's {@link Cache} interface, so that {@code @Cacheable},
+ * {@code @CachePut} and {@code @CacheEvict} work on it.
+ *
+ * <p><b>Nulls are never cached</b>, as everywhere in Cachet. {@link #put} of {@code null} removes the key instead (so
+ * no stale value survives it), and a {@code @Cacheable} method that returns {@code null} is called again next time,
+ * as if it said {@code unless = "#result == null"}. So {@link #get(Object)} returns either {@code null} (absent) or a
+ * wrapper of a non-null value: a {@code ValueWrapper} holding {@code null} never occurs.
+ *
+ * <p><b>{@code @Cacheable(sync = true)}</b> calls {@link #get(Object, Callable)}, which is Cachet's {@code get(key,
+ * loader)}: one load per key at a time in this process, other callers wait for it; for a remote or near cache also
+ * across processes, through the Redis load lock. A loader's exception is wrapped in a {@link ValueRetrievalException}
+ * (which Spring's interceptor unwraps) and is never cached.
+ *
+ * <p><b>Keys</b> are used as they are: Spring's {@code SimpleKey} (several parameters) works for in-memory caches;
+ * a remote or near cache encodes keys as strings and by default accepts strings, numbers, booleans, characters,
+ * enums and UUIDs only (set a key encoder with {@code RemoteConfig.custom().keyEncoder(...)} in a {@code
+ * CachetCacheCustomizer} for others). Values are copied by the cache's copier, as with the Cachet API.
+ *
+ * <p>{@link #evictIfPresent} and {@link #invalidate()} keep Spring's defaults (they evict, and return {@code false}
+ * for "unknown"); the {@code CompletableFuture}-based {@code retrieve} methods are not supported. Thread-safe.
+ */
+public final class CachetSpringCache implements Cache {
+    private final dev.cachet.Cache<Object, Object> cache;
+
+    /**
+     * Adapts {@code cache}.
+     *
+     * @throws NullPointerException if {@code cache} is null
+     */
+    @SuppressWarnings("unchecked") // Spring's interface is untyped: keys and values are whatever the caller stores
+    public CachetSpringCache(dev.cachet.Cache<?, ?> cache) {
+        this.cache = (dev.cachet.Cache<Object, Object>) requireNonNull(cache, "cache");
+    }
+
+    @Override
+    public String getName() {
+        return cache.name();
+    }
+
+    /** Returns the Cachet cache. */
+    @Override
+    public dev.cachet.Cache<Object, Object> getNativeCache() {
+        return cache;
+    }
+
+    @Override
+    public @Nullable ValueWrapper get(Object key) {
+        Object value = cache.getIfPresent(key);
+        return value == null ? null : new SimpleValueWrapper(value);
+    }
+
+    /**
+     * Returns the value of {@code key} if present, checking its type.
+     *
+     * @throws IllegalStateException if the value is not a {@code type}
+     */
+    @Override
+    public <T> @Nullable T get(Object key, @Nullable Class<T> type) {
+        Object value = cache.getIfPresent(key);
+        if (value != null && type != null && !type.isInstance(value)) {
+            throw new IllegalStateException("cache '" + getName() + "' holds a "
+                    + value.getClass().getName() + " for key " + key + ", not a " + type.getName());
+        }
+        @SuppressWarnings("unchecked") // checked above
+        T typed = (T) value;
+        return typed;
+    }
+
+    @Override
+    public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+        requireNonNull(valueLoader, "valueLoader");
+        try {
+            @SuppressWarnings("unchecked") // the value stored under this key was produced by such a loader
+            T value = (T) cache.get(key, k -> {
+                try {
+                    return valueLoader.call();
+                } catch (Exception e) {
+                    throw new LoaderFailure(e);
+                }
+            });
+            return value;
+        } catch (LoaderFailure failure) {
+            throw new ValueRetrievalException(key, valueLoader, failure.getCause());
+        }
+    }
+
+    /** Stores {@code value}; {@code null} removes the key, since Cachet never caches {@code null}. */
+    @Override
+    public void put(Object key, @Nullable Object value) {
+        if (value == null) {
+            cache.invalidate(key);
+        } else {
+            cache.put(key, value);
+        }
+    }
+
+    /**
+     * Stores {@code value} unless {@code key} has one, atomically with loads of the same key (it is a {@code get(key,
+     * loader)} whose loader returns {@code value}).
+     *
+     * @return the value that was there, or {@code null} if {@code value} was stored (or is {@code null})
+     */
+    @Override
+    public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+        if (value == null) {
+            return get(key);
+        }
+        boolean[] stored = {false};
+        Object current = cache.get(key, k -> {
+            stored[0] = true;
+            return value;
+        });
+        return stored[0] ? null : new SimpleValueWrapper(current);
+    }
+
+    @Override
+    public void evict(Object key) {
+        cache.invalidate(key);
+    }
+
+    @Override
+    public void clear() {
+        cache.invalidateAll();
+    }
+
+    @Override
+    public String toString() {
+        return "CachetSpringCache[" + getName() + "]";
+    }
+
+    /** Carries a loader's exception, checked or not, through Cachet's {@code Function}-based loader. */
+    private static final class LoaderFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LoaderFailure(Exception cause) {
+            super(null, cause, false, false);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.cachet.spring.endtoend;
+
+import dev.cachet.annotation.CacheInvalidate;
+import dev.cachet.annotation.Cached;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A bean whose prices are cached in the near cache "prices", declared in the test's properties. */
+public class PriceBook {
+    private final ConcurrentMap<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+
+    /** A price; immutable, and JSON-friendly for the Redis tier. */
+    public record Price(String symbol, long cents) {}
+
+    /** Loads a price slowly, so that concurrent callers overlap. */
+    @Cached(name = "prices")
+    public Price price(String symbol) throws InterruptedException {
+        loads.computeIfAbsent(symbol, s -> new AtomicInteger()).incrementAndGet();
+        Thread.sleep(200);
+        return new Price(symbol, 100L * symbol.length());
+    }
+
+    /** Changes nothing here; its annotation removes the symbol's cached price. */
+    @CacheInvalidate(name = "prices")
+    public void reprice(String symbol) {}
+
+    /** Returns how often {@link #price} ran for {@code symbol}. */
+    public int loads(String symbol) {
+        AtomicInteger count = loads.get(symbol);
+        return count == null ? 0 : count.get();
+    }
+}
