@@ -66,7 +66,8 @@ final class CacheFactory {
         Customization customization = new Customization(name, tier);
         checkDeclared(name, definition, customization);
         CacheBuilder<Object, Object> builder = Cachet.builder(name).registry(registry);
-        if (definition.maximumSize() != null) {
+        // A near cache's maximum-size goes to its near tier (see build); a remote cache has none (checked above).
+        if (definition.maximumSize() != null && tier == CacheTier.LOCAL) {
             builder.maximumSize(definition.maximumSize());
         }
         if (definition.expireAfterWrite() != null) {
@@ -84,8 +85,9 @@ final class CacheFactory {
                             + " set value-type (JSON of that class), or codec (string, long, integer, double,"
                             + " bytes), or set one with a CachetCacheCustomizer bean");
         }
-        long nearMaximumSize =
-                definition.nearMaximumSize() == null ? DEFAULT_NEAR_MAXIMUM_SIZE : definition.nearMaximumSize();
+        // A near cache's only local bound is its near tier's: maximum-size and near-maximum-size both name it.
+        Long nearBound = definition.nearMaximumSize() != null ? definition.nearMaximumSize() : definition.maximumSize();
+        long nearMaximumSize = nearBound == null ? DEFAULT_NEAR_MAXIMUM_SIZE : nearBound;
         return build(builder, customization, nearMaximumSize, definition.nearExpireAfterWrite());
     }
 
@@ -160,10 +162,14 @@ final class CacheFactory {
                                 + " define a RemoteTier bean)");
             }
             String why = "applies to local caches only: Redis keeps entries until expire-after-write";
-            if (tier == CacheTier.NEAR) {
-                why += "; the near tier's local copy is bounded by near-maximum-size";
+            if (tier == CacheTier.REMOTE) {
+                onlyFor(name, "maximum-size", definition.maximumSize(), why + "; a near cache takes it as its bound");
+            } else if (definition.maximumSize() != null && definition.nearMaximumSize() != null) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, "near-maximum-size"),
+                        definition.nearMaximumSize(),
+                        "maximum-size and near-maximum-size both set the near tier's bound: set one");
             }
-            onlyFor(name, "maximum-size", definition.maximumSize(), why);
             onlyFor(name, "expire-after-access", definition.expireAfterAccess(), why);
             Duration ttl = definition.expireAfterWrite();
             if (ttl == null || ttl.isZero()) {

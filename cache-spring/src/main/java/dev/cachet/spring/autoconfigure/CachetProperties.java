@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     prices:
  *       tier: near                         # local (default), remote or near
  *       expire-after-write: 30s            # the Redis time to live; required for remote and near
- *       near-maximum-size: 1000            # the local copy's bound (default 10000)
+ *       maximum-size: 1000                 # the local copy's bound (default 10000; alias near-maximum-size)
  *       near-expire-after-write: 5s        # how stale a local copy may get if an invalidation is lost; required
  *       value-type: com.example.Price      # values cross Redis as JSON of this class
  *     sessions:
@@ -100,11 +100,12 @@ public record CachetProperties(
      * the startup rather than being ignored.
      *
      * @param tier Where values live: local (default), remote or near
-     * @param maximumSize Local: about how many entries to keep
+     * @param maximumSize Local: about how many entries to keep; near: the local copy's entry bound (as
+     *     near-maximum-size); not for remote caches
      * @param expireAfterWrite How long an entry lives after it was written; for remote and near caches the Redis
      *     time to live, required
      * @param expireAfterAccess Local: how long an entry lives after it was last read or written
-     * @param nearMaximumSize Near: the local copy's entry bound (default 10000)
+     * @param nearMaximumSize Near: the local copy's entry bound (default 10000); the same as maximum-size, set one
      * @param nearExpireAfterWrite Near: how long a local copy lives, so how stale it may get if an invalidation
      *     message is lost; required
      * @param valueType Remote and near: the class values are encoded as JSON of (Jackson 2, no type ids in the

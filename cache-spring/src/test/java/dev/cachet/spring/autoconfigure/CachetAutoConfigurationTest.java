@@ -148,6 +148,38 @@ class CachetAutoConfigurationTest {
     }
 
     @Test
+    void theIssuesNearCacheExampleWorksWithMaximumSizeAsTheNearBound() {
+        InMemoryRemoteTier tier = new InMemoryRemoteTier(Ticker.systemTicker());
+        Contexts.runner()
+                .withBean(RemoteTier.class, () -> tier)
+                .withPropertyValues(
+                        "cachet.caches.prices.maximum-size=10000",
+                        "cachet.caches.prices.expire-after-write=30s",
+                        "cachet.caches.prices.tier=near",
+                        "cachet.caches.prices.near-expire-after-write=5s",
+                        "cachet.caches.prices.value-type=" + Prices.Price.class.getName())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Cache<String, Prices.Price> prices = cache(context.getBean(CacheRegistry.class), "prices");
+                    assertThat(prices.nearStats()).isPresent();
+                    assertThat(prices.config().expireAfterWrite()).contains(java.time.Duration.ofSeconds(30));
+                });
+        Contexts.runner()
+                .withBean(RemoteTier.class, () -> tier)
+                .withPropertyValues(
+                        "cachet.caches.prices.maximum-size=10000",
+                        "cachet.caches.prices.near-maximum-size=100",
+                        "cachet.caches.prices.expire-after-write=30s",
+                        "cachet.caches.prices.tier=near",
+                        "cachet.caches.prices.near-expire-after-write=5s",
+                        "cachet.caches.prices.value-type=" + Prices.Price.class.getName())
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .satisfies(failure -> assertThat(Contexts.messages(failure))
+                                .contains("cachet.caches.prices.near-maximum-size")));
+    }
+
+    @Test
     void buildsNearCachesWithAJsonCodecOfTheValueType() {
         InMemoryRemoteTier tier = new InMemoryRemoteTier(Ticker.systemTicker());
         Contexts.runner()
