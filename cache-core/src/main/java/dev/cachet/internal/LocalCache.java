@@ -10,6 +10,7 @@ import dev.cachet.Copier;
 import dev.cachet.RemovalCause;
 import dev.cachet.RemovalListener;
 import dev.cachet.Ticker;
+import dev.cachet.internal.copy.Immutability;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ public class LocalCache<K, V> implements Cache<K, V> {
     private final com.github.benmanes.caffeine.cache.Cache<K, V> store;
     private final Copier<V> copier;
     private final boolean copying;
+    private final boolean defaultCopier;
+    private Class<?> immutableType; // the last always-immutable value class seen; see copyOut
     private final Ticker ticker;
     private final StatsRecorder stats = new StatsRecorder();
     private final SingleFlight<K, V> flights;
@@ -63,6 +66,7 @@ public class LocalCache<K, V> implements Cache<K, V> {
         this.config = settings.config();
         this.copier = settings.copier();
         this.copying = copier != Copier.identity();
+        this.defaultCopier = copier == Copier.defensive();
         this.ticker = settings.ticker();
         this.flights = new SingleFlight<>(config.name());
         Caffeine<K, V> caffeine = caffeine(settings);
@@ -71,8 +75,8 @@ public class LocalCache<K, V> implements Cache<K, V> {
                 config.name(),
                 config.hitRatioThreshold(),
                 config.hitRatioWindow(),
-                stats::hitCount,
-                stats::missCount,
+                () -> store.stats().hitCount(),
+                () -> store.stats().missCount(),
                 store::estimatedSize,
                 config.bound(),
                 settings.lowHitRatioHandler());
@@ -91,7 +95,9 @@ public class LocalCache<K, V> implements Cache<K, V> {
         if (settings.executor() != null) {
             builder.executor(settings.executor());
         }
-        builder.recordStats(() -> stats);
+        // Caffeine's own counter keeps hits, misses, evictions and refresh loads: a supplied counter would be wrapped
+        // in a guard, one more call on every hit. Our recorder keeps the loads we run and the puts.
+        builder.recordStats();
         Caffeine<K, V> typed = (Caffeine<K, V>) builder;
         if (config.maximumWeight().isPresent()) {
             var weigher = requireNonNull(settings.weigher(), "weigher");
@@ -140,7 +146,7 @@ public class LocalCache<K, V> implements Cache<K, V> {
         requireNonNull(loader, "loader");
         V value = store.getIfPresent(key);
         if (value != null) {
-            return copying ? copier.copy(value) : value;
+            return copying ? copy(value) : value;
         }
         return loadAfterMiss(key, loader);
     }
@@ -170,7 +176,23 @@ public class LocalCache<K, V> implements Cache<K, V> {
      */
     public V lookup(K key) {
         V value = store.getIfPresent(key);
-        return value == null || !copying ? value : copier.copy(value);
+        return value == null || !copying ? value : copy(value);
+    }
+
+    /**
+     * Copies a value on its way in or out. Most caches hold one value type; once the default copier has seen that the
+     * type's instances are always immutable, a class comparison replaces the copier on the hit path.
+     */
+    private V copy(V value) {
+        Class<?> type = value.getClass();
+        if (type == immutableType) {
+            return value;
+        }
+        if (defaultCopier && Immutability.isAlwaysImmutable(type)) {
+            immutableType = type; // a benign race: any thread may publish any always-immutable class
+            return value;
+        }
+        return copier.copy(value);
     }
 
     @Override
@@ -275,7 +297,17 @@ public class LocalCache<K, V> implements Cache<K, V> {
 
     @Override
     public CacheStats stats() {
-        return stats.cacheStats();
+        com.github.benmanes.caffeine.cache.stats.CacheStats caffeine = store.stats();
+        CacheStats own = stats.cacheStats();
+        return new CacheStats(
+                caffeine.hitCount(),
+                caffeine.missCount(),
+                own.loadSuccessCount() + caffeine.loadSuccessCount(),
+                own.loadFailureCount() + caffeine.loadFailureCount(),
+                own.totalLoadTimeNanos() + caffeine.totalLoadTime(),
+                caffeine.evictionCount(),
+                caffeine.evictionWeight(),
+                own.putCount());
     }
 
     @Override
@@ -294,7 +326,7 @@ public class LocalCache<K, V> implements Cache<K, V> {
     }
 
     private V copyIn(V value) {
-        return copying && value != null ? copier.copy(value) : value;
+        return copying && value != null ? copy(value) : value;
     }
 
     @Override
@@ -326,7 +358,7 @@ public class LocalCache<K, V> implements Cache<K, V> {
 
         @Override
         public V share(V prepared) {
-            return copying ? copier.copy(prepared) : prepared;
+            return copying ? copy(prepared) : prepared;
         }
 
         @Override

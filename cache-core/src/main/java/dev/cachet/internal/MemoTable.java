@@ -29,8 +29,10 @@ final class MemoTable {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static LocalCacheSettings<Object, Object> settings(long maximumSize, Copier<?> copier) {
-        Copier<Object> valueCopier = copier == Copier.identity()
-                ? Copier.identity()
+        // The default copier passes the null marker (an enum) through by itself, and the cache recognises it by
+        // identity for its fast path; only a user's copier must be kept from seeing the marker.
+        Copier<Object> valueCopier = copier == Copier.identity() || copier == Copier.defensive()
+                ? (Copier<Object>) copier
                 : value -> value == MemoKey.Null.INSTANCE ? value : ((Copier) copier).copy(value);
         CacheConfig config = new CacheConfig(
                 "memoized",

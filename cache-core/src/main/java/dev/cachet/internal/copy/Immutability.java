@@ -193,6 +193,16 @@ public final class Immutability {
         return rule.kind == Kind.CHECK_CONTENTS && depth <= MAX_DEPTH && rule.check.contentsImmutable(value, depth);
     }
 
+    /**
+     * Returns true if every instance of {@code type} is immutable, whatever it holds (String, boxed primitives,
+     * records of such components, ...): a cache that has seen such a value can skip the copier for its class.
+     *
+     * @throws NullPointerException if {@code type} is null
+     */
+    public static boolean isAlwaysImmutable(Class<?> type) {
+        return RULES.get(Objects.requireNonNull(type, "type")).kind == Kind.ALWAYS;
+    }
+
     /** Returns what {@code type} says about its instances (cached). */
     static Kind kindOf(Class<?> type) {
         return RULES.get(type).kind;
