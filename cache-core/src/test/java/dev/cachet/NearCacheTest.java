@@ -137,6 +137,22 @@ class NearCacheTest {
                 .isEqualTo("v");
     }
 
+    @Test
+    void aReconnectionDuringAnOutageMakesTheRecoveryClearRedundant() {
+        Cache<String, String> a = process();
+        a.put("k", "v");
+        tier.setDown(true);
+        assertThat(a.get("other", k -> "fallback")).isEqualTo("fallback"); // the outage begins
+        tier.setDown(false);
+        tier.dropSubscribers("quotes"); // the channel comes back first and clears
+        assertThat(a.nearStats().orElseThrow().clears()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1)); // past the breaker's open period
+        assertThat(a.get("k", k -> "unused")).isEqualTo("v"); // the first call that reaches the tier again
+        assertThat(a.nearStats().orElseThrow().clears())
+                .as("cleared once for one outage")
+                .isEqualTo(1);
+    }
+
     record Point(int x, int y) {}
 
     @Test

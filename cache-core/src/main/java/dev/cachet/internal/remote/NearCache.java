@@ -51,6 +51,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
     private final HitRatioMonitor monitor;
     private final LongAdder invalidationsReceived = new LongAdder();
     private final LongAdder clears = new LongAdder();
+    private volatile boolean clearedSinceOutage;
     /** Bumped before anything drops near-tier entries, so that a fill which read the remote tier earlier can tell. */
     private final AtomicLong evictions = new AtomicLong();
 
@@ -82,7 +83,14 @@ public final class NearCache<K, V> implements Cache<K, V> {
                 near::estimatedSize,
                 near.config().bound(),
                 lowHitRatioHandler);
-        remote.onRecovery(() -> clear("the remote tier is reachable again"));
+        remote.onOutage(() -> clearedSinceOutage = false);
+        remote.onRecovery(() -> {
+            // If the channel already reconnected (and cleared) during this outage, nothing could have changed since:
+            // clearing again would only throw away what was read after that.
+            if (!clearedSinceOutage) {
+                clear("the remote tier is reachable again");
+            }
+        });
         channel.subscribe(new Listener());
     }
 
@@ -306,6 +314,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
         @Override
         public void onMessagesLost() {
             clear("invalidation messages may have been lost while the channel reconnected");
+            clearedSinceOutage = true;
         }
     }
 }

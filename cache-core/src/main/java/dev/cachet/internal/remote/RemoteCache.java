@@ -62,6 +62,7 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
     private final SingleFlight.Participant<String, Loaded<V>> participant = new Participant();
     private final AtomicBoolean outage = new AtomicBoolean();
     private volatile Runnable recoveryListener = () -> {};
+    private volatile Runnable outageListener = () -> {};
     private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
     private final LongAdder remoteHits = new LongAdder();
     private final LongAdder remoteMisses = new LongAdder();
@@ -269,6 +270,11 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
     @Override
     public CacheConfig config() {
         return config;
+    }
+
+    /** Sets what runs when an outage begins: the first failed call after a healthy period. */
+    public void onOutage(Runnable listener) {
+        this.outageListener = requireNonNull(listener, "listener");
     }
 
     /** Sets what runs when the tier is reachable again after an outage (a near cache clears itself). */
@@ -485,6 +491,7 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
     /** Logs the first failure of an outage; throws under fail-closed, returns under fail-open. */
     private void unavailable(String operation, CacheUnavailableException cause) {
         if (outage.compareAndSet(false, true)) {
+            outageListener.run();
             log.warn(
                     "cache '{}': remote tier unavailable ({}); {} until it is back. Logged once per outage.",
                     config.name(),
