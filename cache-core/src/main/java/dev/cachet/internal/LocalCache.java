@@ -189,7 +189,10 @@ public class LocalCache<K, V> implements Cache<K, V> {
             return value;
         }
         if (defaultCopier && Immutability.isAlwaysImmutable(type)) {
-            immutableType = type; // a benign race: any thread may publish any always-immutable class
+            if (immutableType == null) {
+                // Written once: a cache holding two immutable types must not rewrite the field on every hit.
+                immutableType = type; // a benign race: any thread may publish any always-immutable class
+            }
             return value;
         }
         return copier.copy(value);

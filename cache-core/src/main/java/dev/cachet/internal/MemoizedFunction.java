@@ -57,7 +57,9 @@ public final class MemoizedFunction<T, R> implements Memoized<T, R> {
      */
     private Object keyOf(T argument) {
         if (argument != null && dev.cachet.internal.copy.Immutability.isAlwaysImmutable(argument.getClass())) {
-            immutableArgumentType = argument.getClass(); // a benign race, as in LocalCache.copy
+            if (immutableArgumentType == null) {
+                immutableArgumentType = argument.getClass(); // written once, a benign race, as in LocalCache.copy
+            }
             return argument;
         }
         return MemoKey.of(argument);
