@@ -55,7 +55,17 @@ public interface Cache<K, V> {
      * @return an unmodifiable map in the iteration order of {@code keys}
      * @throws NullPointerException if {@code keys} or any key is null
      */
-    Map<K, V> getAllPresent(Iterable<? extends K> keys);
+    default Map<K, V> getAllPresent(Iterable<? extends K> keys) {
+        java.util.Objects.requireNonNull(keys, "keys");
+        Map<K, V> present = new java.util.LinkedHashMap<>();
+        for (K key : keys) {
+            V value = getIfPresent(java.util.Objects.requireNonNull(key, "key"));
+            if (value != null) {
+                present.put(key, value);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(present);
+    }
 
     /**
      * Returns the values of all {@code keys}, loading the absent ones with one call of {@code bulkLoader}. Keys the

@@ -199,19 +199,6 @@ public class LocalCache<K, V> implements Cache<K, V> {
     }
 
     @Override
-    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
-        requireNonNull(keys, "keys");
-        Map<K, V> present = new LinkedHashMap<>();
-        for (K key : keys) {
-            V value = getIfPresent(requireNonNull(key, "key"));
-            if (value != null) {
-                present.put(key, value);
-            }
-        }
-        return Collections.unmodifiableMap(present);
-    }
-
-    @Override
     public Map<K, V> getAll(
             Iterable<? extends K> keys,
             Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {

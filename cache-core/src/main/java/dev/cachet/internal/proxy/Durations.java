@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * letters in either case). Units are lower case because {@code 5M} reads as months as easily as minutes. Zero is
  * allowed; negative values, fractions, spaces and anything else are rejected. Stateless and thread-safe.
  */
-final class Durations {
+public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)");
     private static final Pattern NEGATIVE_SIMPLE = Pattern.compile("-\\d+(ns|us|ms|s|m|h|d)");
     private static final Map<String, ChronoUnit> UNITS = Map.of(
@@ -38,7 +38,7 @@ final class Durations {
      * @throws IllegalArgumentException naming the value if it is empty, negative, too large or not a duration
      * @throws NullPointerException if {@code value} is null
      */
-    static Duration parse(String value) {
+    public static Duration parse(String value) {
         requireNonNull(value, "value");
         if (value.isEmpty()) {
             throw new IllegalArgumentException("'' is not a duration: " + FORMATS);
@@ -74,7 +74,7 @@ final class Durations {
      *
      * @throws IllegalArgumentException naming the value if it is negative, too large or not a duration
      */
-    static Optional<Duration> parseOptional(String value) {
+    public static Optional<Duration> parseOptional(String value) {
         return requireNonNull(value, "value").isEmpty() ? Optional.empty() : Optional.of(parse(value));
     }
 

@@ -298,7 +298,7 @@ final class CachetOperationSource implements SmartInitializingSingleton {
 
     private static Optional<Duration> duration(String value, String attribute, String where) {
         try {
-            return AnnotationDurations.parseOptional(value);
+            return dev.cachet.internal.proxy.Durations.parseOptional(value); // the same rules as Cachet.proxy
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     where + ": @Cached(" + attribute + " = \"" + value + "\") is invalid: " + e.getMessage(), e);
