@@ -217,14 +217,7 @@ public class LocalCache<K, V> implements Cache<K, V> {
             }
         }
         Map<? extends K, ? extends V> loaded = missing.isEmpty() ? Map.of() : loadAll(missing, bulkLoader);
-        Map<K, V> result = new LinkedHashMap<>();
-        for (K key : order) {
-            V value = present.containsKey(key) ? present.get(key) : loaded.get(key);
-            if (value != null) {
-                result.put(key, value);
-            }
-        }
-        return Collections.unmodifiableMap(result);
+        return BulkResults.inKeyOrder(order, present, loaded);
     }
 
     private Map<? extends K, ? extends V> loadAll(

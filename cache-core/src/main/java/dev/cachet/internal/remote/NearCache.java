@@ -13,7 +13,6 @@ import dev.cachet.internal.HitRatioMonitor;
 import dev.cachet.internal.LocalCache;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -162,14 +161,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
             }
         }
         Map<K, V> fromRemote = missing.isEmpty() ? Map.of() : remote.getAll(missing, bulkLoader);
-        Map<K, V> ordered = new LinkedHashMap<>();
-        for (K key : requested) {
-            V value = result.containsKey(key) ? result.get(key) : fromRemote.get(key);
-            if (value != null) {
-                ordered.put(key, value);
-            }
-        }
-        return Collections.unmodifiableMap(ordered);
+        return dev.cachet.internal.BulkResults.inKeyOrder(requested, result, fromRemote);
     }
 
     @Override

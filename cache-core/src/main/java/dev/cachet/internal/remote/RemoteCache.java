@@ -167,14 +167,7 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
         });
         Map<? extends K, ? extends V> loaded = missing.isEmpty() ? Map.of() : timedBulkLoad(missing, bulkLoader);
         loaded.forEach((key, value) -> put(requireNonNull(key, "a key returned by bulkLoader"), value));
-        Map<K, V> result = new LinkedHashMap<>();
-        for (K key : keys) {
-            V value = present.containsKey(key) ? present.get(key) : loaded.get(key);
-            if (value != null) {
-                result.put(key, value);
-            }
-        }
-        return Collections.unmodifiableMap(result);
+        return dev.cachet.internal.BulkResults.inKeyOrder(keys, present, loaded);
     }
 
     private Map<? extends K, ? extends V> timedBulkLoad(
