@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public class LocalCache<K, V> implements Cache<K, V> {
+public class LocalCache<K, V> implements Cache<K, V>, LoadTracking {
     private static final Logger log = LoggerFactory.getLogger(LocalCache.class);
 
     private final CacheConfig config;
@@ -298,7 +298,7 @@ public class LocalCache<K, V> implements Cache<K, V> {
         return config;
     }
 
-    /** Returns the number of loads in flight, for invariant checks in tests. */
+    @Override
     public int loadsInFlight() {
         return flights.inFlight();
     }

@@ -10,6 +10,7 @@ import dev.cachet.LowHitRatio;
 import dev.cachet.NearStats;
 import dev.cachet.RemoteStats;
 import dev.cachet.internal.HitRatioMonitor;
+import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.LocalCache;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public final class NearCache<K, V> implements Cache<K, V> {
+public final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
     private static final Logger log = LoggerFactory.getLogger(NearCache.class);
 
     private final CacheConfig config;
@@ -256,7 +257,7 @@ public final class NearCache<K, V> implements Cache<K, V> {
         return config;
     }
 
-    /** Returns the loads in flight in this process, for invariant checks. */
+    @Override
     public int loadsInFlight() {
         return near.loadsInFlight() + remote.loadsInFlight();
     }

@@ -10,6 +10,7 @@ import dev.cachet.FailurePolicy;
 import dev.cachet.RemoteConfig;
 import dev.cachet.RemoteStats;
 import dev.cachet.Ticker;
+import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.StatsRecorder;
 import dev.cachet.spi.RemoteLock;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public final class RemoteCache<K, V> implements Cache<K, V> {
+public final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private static final Logger log = LoggerFactory.getLogger(RemoteCache.class);
 
     private final CacheConfig config;
@@ -267,7 +268,7 @@ public final class RemoteCache<K, V> implements Cache<K, V> {
         return keyEncoder.apply(requireNonNull(key, "key"));
     }
 
-    /** Returns the number of loads in flight in this process, for invariant checks. */
+    @Override
     public int loadsInFlight() {
         return flights.inFlight();
     }
