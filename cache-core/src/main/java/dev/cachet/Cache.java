@@ -1,6 +1,10 @@
 package dev.cachet;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -56,15 +60,15 @@ public interface Cache<K, V> {
      * @throws NullPointerException if {@code keys} or any key is null
      */
     default Map<K, V> getAllPresent(Iterable<? extends K> keys) {
-        java.util.Objects.requireNonNull(keys, "keys");
-        Map<K, V> present = new java.util.LinkedHashMap<>();
+        Objects.requireNonNull(keys, "keys");
+        Map<K, V> present = new LinkedHashMap<>();
         for (K key : keys) {
-            V value = getIfPresent(java.util.Objects.requireNonNull(key, "key"));
+            V value = getIfPresent(Objects.requireNonNull(key, "key"));
             if (value != null) {
                 present.put(key, value);
             }
         }
-        return java.util.Collections.unmodifiableMap(present);
+        return Collections.unmodifiableMap(present);
     }
 
     /**
@@ -117,14 +121,14 @@ public interface Cache<K, V> {
     /**
      * Returns what the cache's remote tier did, or empty for a cache without one. Thread-safe; an immutable snapshot.
      */
-    default java.util.Optional<RemoteStats> remoteStats() {
-        return java.util.Optional.empty();
+    default Optional<RemoteStats> remoteStats() {
+        return Optional.empty();
     }
 
     /**
      * Returns what the cache's near tier did, or empty for a cache without one. Thread-safe; an immutable snapshot.
      */
-    default java.util.Optional<NearStats> nearStats() {
-        return java.util.Optional.empty();
+    default Optional<NearStats> nearStats() {
+        return Optional.empty();
     }
 }

@@ -2,12 +2,6 @@ package dev.cachet;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cachet.internal.LocalCache;
-import dev.cachet.internal.LocalCacheSettings;
-import dev.cachet.internal.LocalLoadingCache;
-import dev.cachet.internal.LowHitRatioLogger;
-import dev.cachet.internal.remote.NearCache;
-import dev.cachet.internal.remote.RemoteCache;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
 import java.time.Duration;
@@ -18,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Configures and builds a {@link Cache}; obtained from {@link Cachet#builder(String)}. Each option may be set once;
@@ -382,7 +377,7 @@ public final class CacheBuilder<K, V> {
     }
 
     private <C extends Cache<?, ?>> C register(
-            LocalCacheSettings<?, ?> settings, boolean loading, java.util.function.Supplier<C> factory) {
+            LocalCacheSettings<?, ?> settings, boolean loading, Supplier<C> factory) {
         List<Object> fingerprint = new ArrayList<>();
         fingerprint.add(loading ? "loading" : "plain");
         for (Object component : new Object[] {weigher, ticker, executor, copier, removalListener, lowHitRatioHandler}) {

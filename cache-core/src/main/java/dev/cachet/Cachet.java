@@ -2,9 +2,6 @@ package dev.cachet;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cachet.internal.MemoizedFunction;
-import dev.cachet.internal.MemoizedTwoArgFunction;
-import dev.cachet.internal.proxy.CachingProxy;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 

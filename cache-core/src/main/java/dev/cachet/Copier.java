@@ -1,8 +1,5 @@
 package dev.cachet;
 
-import dev.cachet.internal.copy.DefensiveCopier;
-import dev.cachet.internal.copy.SerializingCopier;
-
 /**
  * Makes the copies that keep cached values safe from callers: a cache copies a value when it is stored and again
  * each time it is returned, so that neither the writer (mutating its object after {@code put}) nor a reader (mutating
@@ -35,7 +32,7 @@ public interface Copier<V> {
      */
     @SuppressWarnings("unchecked")
     static <V> Copier<V> identity() {
-        return (Copier<V>) IdentityCopier.INSTANCE;
+        return (Copier<V>) BuiltInCopier.IDENTITY;
     }
 
     /**
@@ -55,7 +52,7 @@ public interface Copier<V> {
      */
     @SuppressWarnings("unchecked")
     static <V> Copier<V> defensive() {
-        return (Copier<V>) DefensiveCopier.INSTANCE;
+        return (Copier<V>) BuiltInCopier.DEFENSIVE;
     }
 
     /**
@@ -67,16 +64,6 @@ public interface Copier<V> {
      */
     @SuppressWarnings("unchecked")
     static <V> Copier<V> serializing() {
-        return (Copier<V>) SerializingCopier.INSTANCE;
-    }
-}
-
-/** The singleton behind {@link Copier#identity()}; caches recognise it and skip copying. */
-enum IdentityCopier implements Copier<Object> {
-    INSTANCE;
-
-    @Override
-    public Object copy(Object value) {
-        return value;
+        return (Copier<V>) BuiltInCopier.SERIALIZING;
     }
 }

@@ -1,17 +1,40 @@
 package dev.cachet;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Keeps core's layering: Micrometer optional and confined, the SPI independent of the implementation. */
+/**
+ * Keeps core's layering: no package cycles, internal packages as leaves, Micrometer optional and confined, the SPI
+ * independent of the implementation.
+ */
 class ArchitectureTest {
     private static final JavaClasses CORE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.cachet");
+
+    @Test
+    void noPackageCycles() {
+        // "dev.(**)" rather than "dev.cachet.(**)": each package is its own slice, the root package dev.cachet
+        // included.
+        slices().matching("dev.(**)").should().beFreeOfCycles().check(CORE);
+    }
+
+    @Test
+    void internalPackagesAreLeaves() {
+        // Whatever needs the API lives in dev.cachet, package-private; internal packages hold helpers that need none.
+        noClasses()
+                .that()
+                .resideInAPackage("dev.cachet.internal..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.cachet", "dev.cachet.spi", "dev.cachet.annotation", "dev.cachet.metrics")
+                .check(CORE);
+    }
 
     @Test
     void onlyTheMetricsPackageTouchesMicrometer() {
@@ -49,9 +72,12 @@ class ArchitectureTest {
 
     @Test
     void theApiDoesNotExposeCaffeine() {
+        // The package-private implementation in dev.cachet builds on Caffeine; the public types must not show it.
         noClasses()
                 .that()
                 .resideInAnyPackage("dev.cachet", "dev.cachet.spi")
+                .and()
+                .arePublic()
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("com.github.benmanes..")

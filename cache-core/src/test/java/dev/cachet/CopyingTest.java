@@ -109,6 +109,16 @@ class CopyingTest {
     }
 
     @Test
+    void theBuiltInCopiersAreSingletonsThatCopyThroughTheirFunctions() {
+        assertThat(Copier.defensive()).isSameAs(Copier.defensive()).isSameAs(BuiltInCopier.DEFENSIVE);
+        assertThat(Copier.serializing()).isSameAs(Copier.serializing()).isSameAs(BuiltInCopier.SERIALIZING);
+        assertThat(Copier.identity()).isSameAs(BuiltInCopier.IDENTITY);
+        ArrayList<Integer> list = new ArrayList<>(List.of(1, 2));
+        assertThat(Copier.<Object>defensive().copy(list)).isEqualTo(list).isNotSameAs(list);
+        assertThat(Copier.<Object>serializing().copy(list)).isEqualTo(list).isNotSameAs(list);
+    }
+
+    @Test
     void theIdentityCopierSharesInstances() {
         Cache<String, Basket> cache = Cachet.builder("shared")
                 .registry(invariants.registry())

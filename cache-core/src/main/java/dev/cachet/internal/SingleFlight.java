@@ -1,9 +1,9 @@
 package dev.cachet.internal;
 
-import dev.cachet.CacheLoadException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -44,15 +44,20 @@ public final class SingleFlight<K, V> {
     }
 
     private final String cacheName;
+    private final BiFunction<String, Throwable, RuntimeException> checkedFailure;
     private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
 
     /**
      * Creates a single-flight group for one cache.
      *
      * @param cacheName used in error messages
+     * @param checkedFailure wraps a checked exception thrown by a loader (given a message naming the cache and the
+     *     key, and the exception); the cache decides the type, so that this package needs nothing from {@code
+     *     dev.cachet}
      */
-    public SingleFlight(String cacheName) {
+    public SingleFlight(String cacheName, BiFunction<String, Throwable, RuntimeException> checkedFailure) {
         this.cacheName = cacheName;
+        this.checkedFailure = checkedFailure;
     }
 
     /**
@@ -141,7 +146,7 @@ public final class SingleFlight<K, V> {
         if (t instanceof Error error) {
             throw error;
         }
-        return new CacheLoadException("loader of cache '" + cacheName + "' failed for key " + key, t);
+        return checkedFailure.apply("loader of cache '" + cacheName + "' failed for key " + key, t);
     }
 
     /** A load in flight; remembers its thread to tell a cycle from a wait. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.CacheStats;
-import dev.cachet.internal.LocalCache;
+import dev.cachet.internal.LoadTracking;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -45,7 +45,7 @@ public final class CacheInvariants implements AfterEachCallback {
         assertThat(stats.hitRatio() + stats.missRatio())
                 .as("hit + miss ratio of cache '%s'", cache.name())
                 .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
-        if (cache instanceof LocalCache<?, ?> local) {
+        if (cache instanceof LoadTracking local) {
             assertThat(local.loadsInFlight())
                     .as("loads left in flight in cache '%s'", cache.name())
                     .isZero();

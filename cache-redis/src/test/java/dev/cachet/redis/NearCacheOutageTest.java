@@ -8,7 +8,7 @@ import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.NearStats;
 import dev.cachet.RemoteStats;
-import dev.cachet.internal.remote.NearCache;
+import dev.cachet.internal.LoadTracking;
 import dev.cachet.redis.testing.Dedicated;
 import dev.cachet.redis.testing.RedisServer;
 import dev.cachet.redis.testing.RedisTest;
@@ -132,7 +132,7 @@ class NearCacheOutageTest {
             assertThat(near(b).clears()).as("cleared at most a couple of times").isBetween(1L, 2L);
             for (Cache<?, ?> cache : List.of(a, b)) {
                 CacheInvariants.check(cache);
-                assertThat(((NearCache<?, ?>) cache).loadsInFlight()).isZero();
+                assertThat(((LoadTracking) cache).loadsInFlight()).isZero();
             }
         }
     }

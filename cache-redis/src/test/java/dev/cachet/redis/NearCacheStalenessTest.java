@@ -6,7 +6,7 @@ import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.NearStats;
-import dev.cachet.internal.remote.NearCache;
+import dev.cachet.internal.LoadTracking;
 import dev.cachet.redis.testing.RedisServer;
 import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.spi.InvalidationChannel;
@@ -184,7 +184,7 @@ class NearCacheStalenessTest {
         assertThat(Duration.ofNanos(reads.maxStalenessNanos)).isLessThanOrEqualTo(nearTtl.plus(slack));
         for (Cache<?, ?> cache : List.of(a, b)) {
             CacheInvariants.check(cache);
-            assertThat(((NearCache<?, ?>) cache).loadsInFlight()).isZero();
+            assertThat(((LoadTracking) cache).loadsInFlight()).isZero();
         }
     }
 

@@ -1,8 +1,10 @@
 /**
- * How values are copied: the implementations behind {@link dev.cachet.Copier#defensive()} and {@link
- * dev.cachet.Copier#serializing()}, and the immutability rules they share.
+ * How values are copied: the copy functions behind {@code Copier.defensive()} ({@link
+ * dev.cachet.internal.copy.DefensiveCopy}) and {@code Copier.serializing()} ({@link
+ * dev.cachet.internal.copy.SerializingCopy}), and the immutability rules they and memoisation keys share ({@link
+ * dev.cachet.internal.copy.Immutability}).
  *
- * <p>Implementation, not API: the types here are public only so that {@code dev.cachet} can reach them. They may
- * change or disappear in any release; use the factories on {@link dev.cachet.Copier} instead.
+ * <p>Implementation, not API, and a leaf: nothing here depends on {@code dev.cachet}, which adapts these functions
+ * to its {@code Copier} interface. Not exported from the module; use the factories on {@code dev.cachet.Copier}.
  */
 package dev.cachet.internal.copy;

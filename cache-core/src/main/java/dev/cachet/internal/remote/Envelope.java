@@ -17,12 +17,12 @@ import java.nio.charset.StandardCharsets;
  * @param payload the codec's bytes
  */
 @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the payload is never mutated
-record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload) {
+public record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload) {
     static final byte MAGIC_0 = (byte) 0xCA;
     static final byte MAGIC_1 = (byte) 0x5E;
     static final byte VERSION = 1;
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         byte[] id = codecId.getBytes(StandardCharsets.UTF_8);
         if (id.length > 255) {
             throw new IllegalArgumentException("codec id longer than 255 bytes: " + codecId);
@@ -44,7 +44,7 @@ record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[]
      *
      * @throws IllegalArgumentException if the bytes are not such an envelope, saying why
      */
-    static Envelope parse(byte[] bytes, String expectedCodecId) {
+    public static Envelope parse(byte[] bytes, String expectedCodecId) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         if (bytes.length < 4 || in.get() != MAGIC_0 || in.get() != MAGIC_1) {
             throw new IllegalArgumentException("not a Cachet value (no magic bytes)");

@@ -1,5 +1,8 @@
 /**
- * Implementation of caches over a remote tier (the {@link dev.cachet.spi} SPI): the value envelope, the circuit
- * breaker and the cache itself. Not API.
+ * Leaf helpers of the caches over a remote tier, not API: the value envelope ({@link
+ * dev.cachet.internal.remote.Envelope}) and the circuit breaker ({@link dev.cachet.internal.remote.CircuitBreaker}).
+ * The caches themselves ({@code RemoteCache}, {@code NearCache}) are package-private classes in {@code dev.cachet}.
+ *
+ * <p>Nothing here depends on {@code dev.cachet}. Not exported from the module.
  */
 package dev.cachet.internal.remote;

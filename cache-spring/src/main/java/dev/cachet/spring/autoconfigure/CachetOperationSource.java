@@ -5,6 +5,7 @@ import dev.cachet.CacheRegistry;
 import dev.cachet.annotation.CacheInvalidate;
 import dev.cachet.annotation.CacheKey;
 import dev.cachet.annotation.Cached;
+import dev.cachet.internal.method.Durations;
 import dev.cachet.spring.KeyExpression;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -298,7 +299,7 @@ final class CachetOperationSource implements SmartInitializingSingleton {
 
     private static Optional<Duration> duration(String value, String attribute, String where) {
         try {
-            return dev.cachet.internal.proxy.Durations.parseOptional(value); // the same rules as Cachet.proxy
+            return Durations.parseOptional(value); // the same rules as Cachet.proxy
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     where + ": @Cached(" + attribute + " = \"" + value + "\") is invalid: " + e.getMessage(), e);

@@ -2,7 +2,7 @@ package dev.cachet.spring.autoconfigure;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cachet.internal.MemoKey;
+import dev.cachet.internal.method.MemoKey;
 import java.lang.reflect.Method;
 import java.util.List;
 import org.springframework.context.expression.MethodBasedEvaluationContext;

@@ -1,0 +1,53 @@
+package dev.cachet;
+
+import dev.cachet.internal.method.MemoKey;
+import java.util.function.BiFunction;
+
+/**
+ * A memoised two-argument function, keyed on both arguments by value. Thread-safe.
+ *
+ * @param <T> the first argument's type
+ * @param <U> the second argument's type
+ * @param <R> the result type
+ */
+final class MemoizedTwoArgFunction<T, U, R> implements MemoizedBiFunction<T, U, R> {
+    private final BiFunction<? super T, ? super U, ? extends R> function;
+    private final MemoTable table;
+
+    /**
+     * Memoises {@code function}.
+     *
+     * @throws IllegalArgumentException if {@code maximumSize} is negative
+     */
+    MemoizedTwoArgFunction(BiFunction<? super T, ? super U, ? extends R> function, long maximumSize, Copier<R> copier) {
+        this.function = function;
+        this.table = new MemoTable(maximumSize, copier);
+    }
+
+    @Override
+    public R apply(T first, U second) {
+        Object key = MemoKey.of(first, second);
+        Object stored = table.lookup(key);
+        if (stored == null) {
+            stored = table.load(key, k -> MemoTable.wrap(function.apply(first, second)));
+        }
+        @SuppressWarnings("unchecked") // the table holds only this function's results
+        R result = (R) MemoTable.unwrap(stored);
+        return result;
+    }
+
+    @Override
+    public MemoStats stats() {
+        return table.stats();
+    }
+
+    @Override
+    public void clear() {
+        table.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "MemoizedBiFunction[" + stats() + "]";
+    }
+}

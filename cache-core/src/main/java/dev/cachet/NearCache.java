@@ -1,0 +1,289 @@
+package dev.cachet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.internal.BulkResults;
+import dev.cachet.internal.LoadTracking;
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.InvalidationListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A two-level cache: a bounded local copy (the near tier, keyed by the remote key string) over a {@link RemoteCache}.
+ * Reads go near → remote → loader; a value loaded or read from the remote tier fills the near tier. Writes and
+ * invalidations go to the remote tier, then to every other process through the {@link InvalidationChannel} (the key
+ * only), then to the own near tier; a process never receives its own messages, so it never evicts what it just wrote.
+ *
+ * <p>Staleness is bounded: the near tier's TTL caps how long a copy can outlive a lost message, and the whole near
+ * tier is dropped when the channel reports lost messages or the remote tier comes back after an outage. While the
+ * remote tier is down the near tier keeps serving what it has until its TTL; then the remote tier's failure policy
+ * applies.
+ *
+ * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
+    private static final Logger log = LoggerFactory.getLogger(NearCache.class);
+
+    private final CacheConfig config;
+    private final LocalCache<String, V> near;
+    private final RemoteCache<K, V> remote;
+    private final InvalidationChannel channel;
+    private final HitRatioMonitor monitor;
+    private final LongAdder invalidationsReceived = new LongAdder();
+    private final LongAdder clears = new LongAdder();
+    private volatile boolean clearedSinceOutage;
+    /** Bumped before anything drops near-tier entries, so that a fill which read the remote tier earlier can tell. */
+    private final AtomicLong evictions = new AtomicLong();
+
+    /**
+     * Builds the two-level cache and subscribes it to invalidations.
+     *
+     * @param config the cache's settings (the remote TTL, the hit-ratio warning)
+     * @param near the local tier; built with its hit-ratio warning off (this class watches the combined ratio)
+     * @param remote the remote tier
+     * @param channel the cache's invalidation channel; this cache subscribes to it and closes it never (the tier does)
+     * @param lowHitRatioHandler told of windows whose combined (near + remote) hit ratio is low
+     */
+    NearCache(
+            CacheConfig config,
+            LocalCache<String, V> near,
+            RemoteCache<K, V> remote,
+            InvalidationChannel channel,
+            Consumer<? super LowHitRatio> lowHitRatioHandler) {
+        this.config = requireNonNull(config, "config");
+        this.near = requireNonNull(near, "near");
+        this.remote = requireNonNull(remote, "remote");
+        this.channel = requireNonNull(channel, "channel");
+        this.monitor = new HitRatioMonitor(
+                config.name(),
+                config.hitRatioThreshold(),
+                config.hitRatioWindow(),
+                () -> near.stats().hitCount() + remote.stats().hitCount(),
+                () -> combinedMisses(near.stats(), remote.stats()),
+                near::estimatedSize,
+                near.config().bound(),
+                lowHitRatioHandler);
+        remote.onOutage(() -> clearedSinceOutage = false);
+        remote.onRecovery(() -> {
+            // If the channel already reconnected (and cleared) during this outage, nothing could have changed since:
+            // clearing again would only throw away what was read after that.
+            if (!clearedSinceOutage) {
+                clear("the remote tier is reachable again");
+            }
+        });
+        channel.subscribe(new Listener());
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        requireNonNull(key, "key");
+        requireNonNull(loader, "loader");
+        String encodedKey = remote.encodeKey(key);
+        V value = near.lookup(encodedKey);
+        if (value != null) {
+            return value;
+        }
+        monitor.onMiss();
+        return near.loadAfterMiss(encodedKey, k -> remote.get(key, loader));
+    }
+
+    @Override
+    public V getIfPresent(K key) {
+        String encodedKey = remote.encodeKey(key);
+        V value = near.lookup(encodedKey);
+        if (value != null) {
+            return value;
+        }
+        monitor.onMiss();
+        // Not through the near tier's single flight: a get of the same key would join it and return its null.
+        long seen = evictions.get();
+        V fromRemote = remote.getIfPresent(key);
+        if (fromRemote != null) {
+            fill(encodedKey, fromRemote, seen);
+        }
+        return fromRemote;
+    }
+
+    /**
+     * Stores a value read from the remote tier unless the near tier dropped something since {@code seen}: a message or
+     * clear that arrived while the value was on its way may be about a newer write, so the copy is dropped again.
+     * Checking after the put closes the race with a drop between the check and the put (drops bump first).
+     */
+    private void fill(String encodedKey, V value, long seen) {
+        near.put(encodedKey, value);
+        if (evictions.get() != seen) {
+            near.invalidate(encodedKey);
+        }
+    }
+
+    @Override
+    public Map<K, V> getAll(
+            Iterable<? extends K> keys,
+            Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+        // Keys already near are answered from there; the rest come from the remote tier without filling the near tier:
+        // a fill after the remote read could undo an invalidation that arrived meanwhile. Later gets fill it safely.
+        requireNonNull(keys, "keys");
+        requireNonNull(bulkLoader, "bulkLoader");
+        List<K> requested = new ArrayList<>();
+        keys.forEach(requested::add);
+        Map<K, V> result = new LinkedHashMap<>();
+        List<K> missing = new ArrayList<>();
+        for (K key : requested) {
+            V value = near.lookup(remote.encodeKey(requireNonNull(key, "key")));
+            if (value != null) {
+                result.put(key, value);
+            } else {
+                missing.add(key);
+            }
+        }
+        Map<K, V> fromRemote = missing.isEmpty() ? Map.of() : remote.getAll(missing, bulkLoader);
+        return BulkResults.inKeyOrder(requested, result, fromRemote);
+    }
+
+    @Override
+    public void put(K key, V value) {
+        requireNonNull(value, "value");
+        String encodedKey = remote.encodeKey(key);
+        remote.put(key, value);
+        publish(() -> channel.publish(encodedKey));
+        evictions.incrementAndGet();
+        near.put(encodedKey, value);
+    }
+
+    @Override
+    public void invalidate(K key) {
+        String encodedKey = remote.encodeKey(key);
+        remote.invalidate(key);
+        publish(() -> channel.publish(encodedKey));
+        evictions.incrementAndGet();
+        near.invalidate(encodedKey);
+    }
+
+    @Override
+    public void invalidateAll() {
+        remote.invalidateAll();
+        publish(channel::publishAll);
+        evictions.incrementAndGet();
+        near.invalidateAll();
+    }
+
+    private void publish(Runnable send) {
+        try {
+            send.run();
+        } catch (CacheUnavailableException e) {
+            // The remote write already went through the failure policy; a lost message is bounded by the near TTL
+            // and by the clear every other process does when its channel reconnects.
+            log.debug("cache '{}': invalidation message not sent: {}", config.name(), e.getMessage());
+        }
+    }
+
+    /** Returns the near tier's size; the remote tier's is not counted. */
+    @Override
+    public long estimatedSize() {
+        return near.estimatedSize();
+    }
+
+    @Override
+    public void cleanUp() {
+        near.cleanUp();
+    }
+
+    /**
+     * Returns the combined figures: hits in either tier, the other requests as misses, the remote tier's loads and
+     * puts, the near tier's evictions.
+     */
+    @Override
+    public CacheStats stats() {
+        CacheStats nearStats = near.stats();
+        CacheStats remoteStats = remote.stats();
+        return new CacheStats(
+                nearStats.hitCount() + remoteStats.hitCount(),
+                combinedMisses(nearStats, remoteStats),
+                remoteStats.loadSuccessCount(),
+                remoteStats.loadFailureCount(),
+                remoteStats.totalLoadTimeNanos(),
+                nearStats.evictionCount(),
+                nearStats.evictionWeight(),
+                remoteStats.putCount());
+    }
+
+    /**
+     * Every request is a near hit or a near miss; a near miss is a hit if the remote tier answered it, otherwise a
+     * miss, including callers that waited for another caller's load of the same key (as in any cache).
+     */
+    private static long combinedMisses(CacheStats nearStats, CacheStats remoteStats) {
+        return Math.max(0, nearStats.missCount() - remoteStats.hitCount());
+    }
+
+    @Override
+    public Optional<RemoteStats> remoteStats() {
+        return remote.remoteStats();
+    }
+
+    @Override
+    public Optional<NearStats> nearStats() {
+        CacheStats nearStats = near.stats();
+        return Optional.of(
+                new NearStats(nearStats.hitCount(), nearStats.missCount(), invalidationsReceived.sum(), clears.sum()));
+    }
+
+    @Override
+    public CacheConfig config() {
+        return config;
+    }
+
+    @Override
+    public int loadsInFlight() {
+        return near.loadsInFlight() + remote.loadsInFlight();
+    }
+
+    private void clear(String why) {
+        evictions.incrementAndGet();
+        near.invalidateAll();
+        clears.increment();
+        log.info("cache '{}': near tier cleared: {}", config.name(), why);
+    }
+
+    /** Applies other processes' messages to the near tier. */
+    private final class Listener implements InvalidationListener {
+        @Override
+        public void onInvalidate(String key) {
+            evictions.incrementAndGet();
+            near.invalidate(key);
+            invalidationsReceived.increment();
+        }
+
+        @Override
+        public void onInvalidateAll() {
+            evictions.incrementAndGet();
+            near.invalidateAll();
+            invalidationsReceived.increment();
+            clears.increment();
+        }
+
+        @Override
+        public void onMessagesLost() {
+            clear("invalidation messages may have been lost while the channel reconnected");
+            clearedSinceOutage = true;
+        }
+    }
+}

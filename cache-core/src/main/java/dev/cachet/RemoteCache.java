@@ -1,0 +1,509 @@
+package dev.cachet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.internal.BulkResults;
+import dev.cachet.internal.LoadTracking;
+import dev.cachet.internal.SingleFlight;
+import dev.cachet.internal.remote.CircuitBreaker;
+import dev.cachet.internal.remote.Envelope;
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.ValueCodec;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cache whose values live in a remote tier shared by many processes. A miss is loaded once per key in this process
+ * (single flight) and once per key across processes (the tier's lock, with a fencing token so a loader whose lease ran
+ * out cannot overwrite a newer value); the other processes wait a bounded time for the value and load themselves if
+ * it does not come. Values travel in an {@link Envelope}; one that cannot be decoded is a counted miss, deleted and
+ * reloaded. While the tier is unreachable the {@link FailurePolicy} decides: by default callers get the loader's value,
+ * the outage is logged once and counted, and a circuit breaker spares them the timeouts.
+ *
+ * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
+ * Thread-safe.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
+    private static final Logger log = LoggerFactory.getLogger(RemoteCache.class);
+
+    private final CacheConfig config;
+    private final RemoteConfig remote;
+    private final RemoteStore store;
+    private final ValueCodec<V> codec;
+    private final Ticker ticker;
+    private final Duration ttl;
+    private final Function<Object, String> keyEncoder;
+    private final CircuitBreaker breaker;
+    private final StatsRecorder stats = new StatsRecorder();
+    private final SingleFlight<String, Loaded<V>> flights;
+    private final SingleFlight.Participant<String, Loaded<V>> participant = new Participant();
+    private final AtomicBoolean outage = new AtomicBoolean();
+    private volatile Runnable recoveryListener = () -> {};
+    private volatile Runnable outageListener = () -> {};
+    private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
+    private final LongAdder remoteHits = new LongAdder();
+    private final LongAdder remoteMisses = new LongAdder();
+    private final LongAdder remoteErrors = new LongAdder();
+    private final LongAdder lockWaits = new LongAdder();
+    private final LongAdder lockTimeouts = new LongAdder();
+    private final LongAdder decodeFailures = new LongAdder();
+    private final LongAdder fallbackLoads = new LongAdder();
+    private final LongAdder earlyRecomputes = new LongAdder();
+
+    /** A loaded value with its encoded form: the loader's caller gets {@code value}, waiters decode {@code bytes}. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
+    private record Loaded<V>(V value, byte[] bytes) {}
+
+    /** A value read back from the tier with its envelope. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
+    private record Stored<V>(V value, Envelope envelope, byte[] bytes) {}
+
+    /**
+     * Builds the cache.
+     *
+     * @param config the cache's settings; {@code expireAfterWrite} is the remote TTL and must be present
+     * @param store this cache's part of the remote tier
+     */
+    RemoteCache(CacheConfig config, RemoteConfig remote, RemoteStore store, ValueCodec<V> codec, Ticker ticker) {
+        this.config = requireNonNull(config, "config");
+        this.remote = requireNonNull(remote, "remote");
+        this.store = requireNonNull(store, "store");
+        this.codec = requireNonNull(codec, "codec");
+        this.ticker = requireNonNull(ticker, "ticker");
+        this.ttl = config.expireAfterWrite()
+                .orElseThrow(() -> new IllegalStateException("a remote tier needs expireAfterWrite, so that every"
+                        + " value it writes has a TTL (cache '" + config.name() + "')"));
+        this.keyEncoder = remote.keyEncoder() != null ? remote.keyEncoder() : RemoteCache::defaultKey;
+        this.breaker = new CircuitBreaker(
+                ticker::read,
+                remote.breakerFailureThreshold(),
+                remote.breakerOpenDuration().toNanos());
+        this.flights = new SingleFlight<>(config.name(), CacheLoadException::new);
+    }
+
+    private static String defaultKey(Object key) {
+        if (key instanceof String
+                || key instanceof Number
+                || key instanceof Boolean
+                || key instanceof Character
+                || key instanceof UUID
+                || key instanceof Enum<?>) {
+            return key.toString();
+        }
+        throw new IllegalArgumentException("keys of type " + key.getClass().getName() + " have no default string"
+                + " form for the remote tier: set RemoteConfig.custom().keyEncoder(...)");
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        requireNonNull(key, "key");
+        requireNonNull(loader, "loader");
+        String encodedKey = keyEncoder.apply(key);
+        Stored<V> stored = read(encodedKey);
+        if (stored != null) {
+            stats.recordHits(1);
+            if (shouldRecomputeEarly(stored.envelope())) {
+                return recomputeEarly(key, encodedKey, loader, stored);
+            }
+            return stored.value();
+        }
+        stats.recordMisses(1);
+        return flights.load(encodedKey, k -> loadThroughTier(key, k, loader), participant)
+                .value();
+    }
+
+    @Override
+    public V getIfPresent(K key) {
+        requireNonNull(key, "key");
+        Stored<V> stored = read(keyEncoder.apply(key));
+        if (stored == null) {
+            stats.recordMisses(1);
+            return null;
+        }
+        stats.recordHits(1);
+        return stored.value();
+    }
+
+    @Override
+    public Map<K, V> getAll(
+            Iterable<? extends K> keys,
+            Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+        requireNonNull(keys, "keys");
+        requireNonNull(bulkLoader, "bulkLoader");
+        Map<K, V> present = new LinkedHashMap<>(getAllPresent(keys));
+        Set<K> missing = new LinkedHashSet<>();
+        keys.forEach(key -> {
+            if (!present.containsKey(key)) {
+                missing.add(key);
+            }
+        });
+        Map<? extends K, ? extends V> loaded = missing.isEmpty() ? Map.of() : timedBulkLoad(missing, bulkLoader);
+        loaded.forEach((key, value) -> put(requireNonNull(key, "a key returned by bulkLoader"), value));
+        return BulkResults.inKeyOrder(keys, present, loaded);
+    }
+
+    private Map<? extends K, ? extends V> timedBulkLoad(
+            Set<K> missing, Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+        long start = ticker.read();
+        try {
+            Map<? extends K, ? extends V> loaded =
+                    requireNonNull(bulkLoader.apply(Collections.unmodifiableSet(missing)), "bulkLoader result");
+            stats.recordLoadSuccess(ticker.read() - start);
+            return loaded;
+        } catch (RuntimeException | Error e) {
+            stats.recordLoadFailure(ticker.read() - start);
+            throw e;
+        }
+    }
+
+    @Override
+    public void put(K key, V value) {
+        requireNonNull(key, "key");
+        requireNonNull(value, "value");
+        String encodedKey = keyEncoder.apply(key);
+        byte[] bytes = encode(value, 0); // fails before anything is written
+        flights.discard(encodedKey);
+        tierCall("put", () -> {
+            store.put(encodedKey, bytes, jitteredTtl());
+            return null;
+        });
+        stats.recordPuts(1);
+    }
+
+    @Override
+    public void invalidate(K key) {
+        requireNonNull(key, "key");
+        String encodedKey = keyEncoder.apply(key);
+        flights.discard(encodedKey);
+        tierCall("invalidate", () -> {
+            store.delete(encodedKey);
+            return null;
+        });
+    }
+
+    @Override
+    public void invalidateAll() {
+        flights.discardAll();
+        tierCall("invalidateAll", () -> {
+            store.deleteAll();
+            return null;
+        });
+    }
+
+    /** Returns 0: the remote tier does not count its entries cheaply, and Cachet does not guess. */
+    @Override
+    public long estimatedSize() {
+        return 0;
+    }
+
+    @Override
+    public void cleanUp() {
+        // The remote tier expires entries itself.
+    }
+
+    @Override
+    public CacheStats stats() {
+        return stats.cacheStats();
+    }
+
+    @Override
+    public Optional<RemoteStats> remoteStats() {
+        return Optional.of(new RemoteStats(
+                remoteHits.sum(),
+                remoteMisses.sum(),
+                remoteErrors.sum(),
+                lockWaits.sum(),
+                lockTimeouts.sum(),
+                decodeFailures.sum(),
+                fallbackLoads.sum(),
+                earlyRecomputes.sum()));
+    }
+
+    @Override
+    public CacheConfig config() {
+        return config;
+    }
+
+    /** Sets what runs when an outage begins: the first failed call after a healthy period. */
+    public void onOutage(Runnable listener) {
+        this.outageListener = requireNonNull(listener, "listener");
+    }
+
+    /** Sets what runs when the tier is reachable again after an outage (a near cache clears itself). */
+    public void onRecovery(Runnable listener) {
+        this.recoveryListener = requireNonNull(listener, "listener");
+    }
+
+    /** Returns the string the tier stores {@code key} under. */
+    public String encodeKey(K key) {
+        return keyEncoder.apply(requireNonNull(key, "key"));
+    }
+
+    @Override
+    public int loadsInFlight() {
+        return flights.inFlight();
+    }
+
+    // ---- reading ----
+
+    /** Reads and decodes {@code key}; null when absent, undecodable, or the tier is unavailable under fail-open. */
+    private Stored<V> read(String key) {
+        Optional<byte[]> raw = tierCall("get", () -> store.get(key));
+        if (raw == null) {
+            return null; // unavailable, fail-open
+        }
+        if (raw.isEmpty()) {
+            remoteMisses.increment();
+            return null;
+        }
+        Stored<V> stored = decode(key, raw.get());
+        if (stored != null) {
+            remoteHits.increment();
+        }
+        return stored;
+    }
+
+    private Stored<V> decode(String key, byte[] bytes) {
+        try {
+            if (bytes.length > remote.maxValueBytes() + 300) { // the envelope header is well under 300 bytes
+                throw new IllegalArgumentException(
+                        "stored value of " + bytes.length + " bytes exceeds maxValueBytes " + remote.maxValueBytes());
+            }
+            Envelope envelope = Envelope.parse(bytes, codec.id());
+            return new Stored<>(requireNonNull(codec.decode(envelope.payload()), "decoded value"), envelope, bytes);
+        } catch (RuntimeException e) {
+            decodeFailures.increment();
+            if (decodeFailureLogged.compareAndSet(false, true)) {
+                log.warn(
+                        "cache '{}': a stored value could not be decoded ({}); treating it as a miss, deleting and"
+                                + " reloading it. Further decode failures are counted, not logged.",
+                        config.name(),
+                        e.toString());
+            }
+            tierCall("delete", () -> {
+                store.delete(key);
+                return null;
+            });
+            return null;
+        }
+    }
+
+    private V decodeFresh(byte[] bytes) {
+        return codec.decode(Envelope.parse(bytes, codec.id()).payload());
+    }
+
+    // ---- loading ----
+
+    private Loaded<V> loadThroughTier(K key, String encodedKey, Function<? super K, ? extends V> loader) {
+        // isOpen, not allowsRequest: the read at the start of get() has already been this period's probe, and
+        // asking again here would use up the next one without calling the tier.
+        if (remote.lockWait().isZero() || breaker.isOpen()) {
+            return loadAndWrite(key, encodedKey, loader, null);
+        }
+        Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));
+        if (lock == null) {
+            return loadAndWrite(key, encodedKey, loader, null); // unavailable, fail-open
+        }
+        if (lock.isPresent()) {
+            try (RemoteLock held = lock.get()) {
+                Stored<V> arrived = read(encodedKey); // written while we were taking the lock
+                if (arrived != null) {
+                    return new Loaded<>(arrived.value(), arrived.bytes());
+                }
+                return loadAndWrite(key, encodedKey, loader, held);
+            }
+        }
+        lockWaits.increment();
+        long deadline = ticker.read() + remote.lockWait().toNanos();
+        while (ticker.read() - deadline < 0) {
+            LockSupport.parkNanos(remote.lockPollInterval().toNanos());
+            Stored<V> arrived = read(encodedKey);
+            if (arrived != null) {
+                return new Loaded<>(arrived.value(), arrived.bytes());
+            }
+            if (breaker.isOpen()) {
+                break;
+            }
+        }
+        lockTimeouts.increment();
+        return loadAndWrite(key, encodedKey, loader, null);
+    }
+
+    /** Runs the loader and writes its value (fenced when {@code lock} is held); a tier failure keeps the value. */
+    private Loaded<V> loadAndWrite(K key, String encodedKey, Function<? super K, ? extends V> loader, RemoteLock lock) {
+        long start = ticker.read();
+        V value;
+        try {
+            value = loader.apply(key);
+        } catch (Throwable t) { // includes checked exceptions thrown by stealth
+            stats.recordLoadFailure(ticker.read() - start);
+            throw t;
+        }
+        long loadNanos = ticker.read() - start;
+        stats.recordLoadSuccess(loadNanos);
+        if (value == null) {
+            return new Loaded<>(null, null);
+        }
+        byte[] bytes = encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos));
+        if (outage.get() && breaker.isOpen()) {
+            fallbackLoads.increment();
+            return new Loaded<>(value, bytes);
+        }
+        Boolean written = tierCall("put", () -> {
+            if (lock != null) {
+                return store.putFenced(encodedKey, bytes, jitteredTtl(), lock);
+            }
+            store.put(encodedKey, bytes, jitteredTtl());
+            return true;
+        });
+        if (written == null) {
+            fallbackLoads.increment();
+        } else if (written) {
+            stats.recordPuts(1);
+        }
+        return new Loaded<>(value, bytes);
+    }
+
+    // ---- early recompute (XFetch, Vattani et al., VLDB 2015) ----
+
+    private boolean shouldRecomputeEarly(Envelope envelope) {
+        double beta = remote.earlyRecomputeBeta();
+        if (beta <= 0) {
+            return false;
+        }
+        double u = 1.0 - ThreadLocalRandom.current().nextDouble(); // uniform in (0, 1]
+        double now = remote.clock().millis();
+        return now - envelope.computeMillis() * beta * Math.log(u) >= envelope.expiresAtMillis();
+    }
+
+    /** Recomputes a value that is about to expire, if no one else is; everyone else keeps the current value. */
+    private V recomputeEarly(K key, String encodedKey, Function<? super K, ? extends V> loader, Stored<V> current) {
+        Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));
+        if (lock == null || lock.isEmpty()) {
+            return current.value();
+        }
+        try (RemoteLock held = lock.get()) {
+            earlyRecomputes.increment();
+            Loaded<V> fresh = loadAndWrite(key, encodedKey, loader, held);
+            return fresh.value() != null ? fresh.value() : current.value();
+        }
+    }
+
+    // ---- encoding and the failure policy ----
+
+    private byte[] encode(V value, long computeMillis) {
+        byte[] payload = codec.encode(value);
+        if (payload.length > remote.maxValueBytes()) {
+            throw new IllegalArgumentException("cache '" + config.name() + "': encoded value of " + payload.length
+                    + " bytes exceeds maxValueBytes " + remote.maxValueBytes() + "; not written");
+        }
+        long expiresAt = remote.clock().millis() + ttl.toMillis();
+        return new Envelope(codec.id(), computeMillis, expiresAt, payload).toBytes();
+    }
+
+    private Duration jitteredTtl() {
+        double jitter = remote.ttlJitter();
+        if (jitter == 0) {
+            return ttl;
+        }
+        double factor = 1 + ThreadLocalRandom.current().nextDouble(-jitter, jitter);
+        return Duration.ofMillis(Math.max(1, Math.round(ttl.toMillis() * factor)));
+    }
+
+    /** A call to the tier. */
+    private interface TierCall<T> {
+        T run();
+    }
+
+    /**
+     * Runs a tier call under the breaker and the failure policy: returns its result, or null when the tier is
+     * unavailable and the policy is fail-open; throws {@link CacheUnavailableException} under fail-closed.
+     */
+    private <T> T tierCall(String operation, TierCall<T> call) {
+        if (!breaker.allowsRequest()) {
+            unavailable(operation, null);
+            return null;
+        }
+        try {
+            T result = call.run();
+            if (breaker.onSuccess() || outage.compareAndSet(true, false)) {
+                outage.set(false);
+                log.info("cache '{}': remote tier is reachable again", config.name());
+                recoveryListener.run();
+            }
+            return result;
+        } catch (CacheUnavailableException e) {
+            remoteErrors.increment();
+            breaker.onFailure();
+            unavailable(operation, e);
+            return null;
+        }
+    }
+
+    /** Logs the first failure of an outage; throws under fail-closed, returns under fail-open. */
+    private void unavailable(String operation, CacheUnavailableException cause) {
+        if (outage.compareAndSet(false, true)) {
+            outageListener.run();
+            log.warn(
+                    "cache '{}': remote tier unavailable ({}); {} until it is back. Logged once per outage.",
+                    config.name(),
+                    cause == null ? operation + " refused by the open circuit breaker" : cause.getMessage(),
+                    remote.failurePolicy() == FailurePolicy.FAIL_OPEN
+                            ? "callers get their loader's values"
+                            : "callers get CacheUnavailableException");
+        }
+        if (remote.failurePolicy() == FailurePolicy.FAIL_CLOSED) {
+            throw cause != null
+                    ? cause
+                    : new CacheUnavailableException(
+                            "cache '" + config.name() + "': remote tier unavailable (circuit open) for " + operation,
+                            null);
+        }
+    }
+
+    /** The cache's side of a single-flight load: nothing to store locally; waiters decode their own copy. */
+    private final class Participant implements SingleFlight.Participant<String, Loaded<V>> {
+        @Override
+        public Loaded<V> lookupQuietly(String key) {
+            return null; // the load itself reads the tier first
+        }
+
+        @Override
+        public Loaded<V> prepare(Loaded<V> loaded) {
+            return loaded;
+        }
+
+        @Override
+        public void store(String key, Loaded<V> prepared) {
+            // Already written to the tier by the load.
+        }
+
+        @Override
+        public Loaded<V> share(Loaded<V> prepared) {
+            return prepared.bytes() == null ? prepared : new Loaded<>(decodeFresh(prepared.bytes()), prepared.bytes());
+        }
+    }
+}
