@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>All methods are thread-safe. No argument may be {@code null}: a null argument, or a null tag, throws {@link
  * NullPointerException} naming it.
  */
+// "exports": the API takes Micrometer types, yet the module requires Micrometer statically and not transitively (it is
+// optional); callers have their own MeterRegistry, so they read Micrometer anyway.
+@SuppressWarnings("exports")
 public final class CachetMetrics {
     private static final Logger log = LoggerFactory.getLogger(CachetMetrics.class);
 
