@@ -2,6 +2,7 @@ package dev.cachet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.InMemoryRemoteTier;
@@ -88,9 +89,10 @@ class RemoteTierTest {
         assertThat(aLoading.await(5, TimeUnit.SECONDS)).isTrue();
         AtomicInteger bLoads = new AtomicInteger();
         Future<String> second = pool.submit(() -> b.get("k", key -> "from-b-" + bLoads.incrementAndGet()));
-        while (b.remoteStats().orElseThrow().lockWaits() == 0) {
-            Thread.onSpinWait();
-        }
+        await("B waits for A's lock")
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> b.remoteStats().orElseThrow().lockWaits() == 1);
         release.countDown();
         assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("from-a");
         assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("from-a");

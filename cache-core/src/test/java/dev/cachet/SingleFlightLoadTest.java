@@ -2,6 +2,7 @@ package dev.cachet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.testing.CacheInvariants;
 import dev.cachet.testing.FakeTicker;
@@ -113,22 +114,21 @@ class SingleFlightLoadTest {
 
     /** Blocks the loading thread until every other caller is parked waiting for its result. */
     private static void awaitOthersWaiting(List<Thread> callers) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            List<Thread> snapshot;
-            synchronized (callers) {
-                snapshot = List.copyOf(callers);
-            }
-            long waiting = snapshot.stream()
-                    .filter(t -> t != Thread.currentThread())
-                    .filter(t -> t.getState() == Thread.State.WAITING)
-                    .count();
-            if (snapshot.size() == THREADS && waiting == THREADS - 1) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new IllegalStateException("the other callers never all waited");
+        Thread loader = Thread.currentThread();
+        await("the other callers all wait for the load")
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    List<Thread> snapshot;
+                    synchronized (callers) {
+                        snapshot = List.copyOf(callers);
+                    }
+                    long waiting = snapshot.stream()
+                            .filter(t -> t != loader)
+                            .filter(t -> t.getState() == Thread.State.WAITING)
+                            .count();
+                    return snapshot.size() == THREADS && waiting == THREADS - 1;
+                });
     }
 
     @Test

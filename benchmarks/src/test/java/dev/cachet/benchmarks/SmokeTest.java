@@ -7,14 +7,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The benchmarks' smoke mode for CI: every benchmark and harness runs once with a tiny configuration, in seconds, to
  * prove it still runs and produces sane figures. No timing assertions: the real numbers come from {@code run.sh}.
  */
+@Timeout(value = 90, unit = TimeUnit.SECONDS) // JMH forks and worker JVMs: up to 6 s a test on an idle machine
 class SmokeTest {
 
     @Test

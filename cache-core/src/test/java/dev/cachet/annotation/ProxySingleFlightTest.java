@@ -1,10 +1,12 @@
 package dev.cachet.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cachet;
 import dev.cachet.testing.CacheInvariants;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -94,20 +96,21 @@ class ProxySingleFlightTest {
      * parked in a {@code CompletableFuture}, as single-flight waiters are. Then none of them can miss and call again.
      */
     private static void awaitOthersWaitingForThisCall(Set<Thread> callers) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            long waiting = callers.stream()
-                    .filter(t -> t != Thread.currentThread())
-                    .map(LockSupport::getBlocker)
-                    .filter(blocker -> blocker != null
-                            && blocker.getClass().getName().startsWith("java.util.concurrent.CompletableFuture"))
-                    .count();
-            if (callers.size() == THREADS && waiting == THREADS - 1) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new IllegalStateException("the other callers never all waited for the call in flight");
+        Thread calling = Thread.currentThread();
+        await("the other callers all wait for the call in flight")
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    long waiting = callers.stream()
+                            .filter(t -> t != calling)
+                            .map(LockSupport::getBlocker)
+                            .filter(blocker -> blocker != null
+                                    && blocker.getClass()
+                                            .getName()
+                                            .startsWith("java.util.concurrent.CompletableFuture"))
+                            .count();
+                    return callers.size() == THREADS && waiting == THREADS - 1;
+                });
     }
 
     private <T> List<T> callTogether(Callable<T> call) throws Exception {

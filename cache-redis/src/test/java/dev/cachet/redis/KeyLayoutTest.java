@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 class KeyLayoutTest {
@@ -34,6 +35,7 @@ class KeyLayoutTest {
     }
 
     @Test
+    @Timeout(60) // seconds; CPU-bound: 3 s on an idle 2-core machine, 8 s on a busy one
     void noTwoCacheKeyPairsShareARedisKeyOrMatchAnotherCachesPattern() {
         List<String> names = combinations();
         List<String> keys = combinations();

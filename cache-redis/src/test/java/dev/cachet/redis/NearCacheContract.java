@@ -2,6 +2,7 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
@@ -39,6 +41,10 @@ abstract class NearCacheContract {
     private static final Duration REMOTE_TTL = Duration.ofMinutes(1);
     private static final Duration NEAR_TTL = Duration.ofMinutes(1); // long: only messages may drop a near copy here
     private static final Duration AWAIT = Duration.ofSeconds(5);
+    /** Awaitility, polling every millisecond from the start: the waits here are for events that take about that. */
+    private static final ConditionFactory POLLING =
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).dontCatchUncaughtExceptions();
+
     private static final RedisTierConfig TIER_CONFIG =
             RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build();
     private static final int PROPAGATION_WRITES = 1_000;
@@ -173,6 +179,7 @@ abstract class NearCacheContract {
             if (near(b).invalidationsReceived() != received) {
                 droppedBeforeReturn++;
             }
+            // Spins rather than polling with Awaitility, to time each message to the microsecond; bounded all the same.
             long deadline = returned + AWAIT.toNanos();
             while (near(b).invalidationsReceived() == received) {
                 if (System.nanoTime() - deadline > 0) {
@@ -350,29 +357,20 @@ abstract class NearCacheContract {
         return cache.remoteStats().orElseThrow();
     }
 
-    /** Polls until {@code condition} holds, for at most {@link #AWAIT}; returns the number of polls it took. */
+    /** Waits until {@code condition} holds; returns how many times it was evaluated, for the output. */
     private static int pollUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        int polls = 1;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out after %s and %d polls waiting until %s", AWAIT, polls, what);
-            }
-            Thread.onSpinWait();
-            polls++;
-        }
-        return polls;
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        pollUntil(condition, what);
+        AtomicInteger polls = new AtomicInteger();
+        POLLING.alias(what).until(() -> {
+            polls.incrementAndGet();
+            return condition.getAsBoolean();
+        });
+        return polls.get();
     }
 
     /** Waits until {@code cache} has applied {@code messages} invalidation messages in all. */
     private static void awaitHeard(Cache<?, ?> cache, long messages) {
-        awaitTrue(
-                () -> near(cache).invalidationsReceived() >= messages,
-                cache.name() + " applies " + messages + " message(s)");
+        POLLING.alias(cache.name() + " applies " + messages + " message(s)")
+                .until(() -> near(cache).invalidationsReceived() >= messages);
         assertThat(near(cache).invalidationsReceived()).isEqualTo(messages);
     }
 }

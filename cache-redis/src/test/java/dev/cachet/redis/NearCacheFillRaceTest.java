@@ -2,6 +2,7 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
@@ -26,9 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -51,6 +51,10 @@ class NearCacheFillRaceTest {
     private static final Duration REMOTE_TTL = Duration.ofMinutes(1);
     private static final Duration NEAR_TTL = Duration.ofMinutes(1);
     private static final Duration AWAIT = Duration.ofSeconds(5);
+    /** Awaitility, polling every millisecond from the start: the waits here are for events that take about that. */
+    private static final ConditionFactory POLLING =
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).dontCatchUncaughtExceptions();
+
     private static final RedisTierConfig TIER_CONFIG =
             RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build();
 
@@ -88,7 +92,7 @@ class NearCacheFillRaceTest {
         GatedCodec gated = new GatedCodec();
         Cache<String, String> b = process(name, redis, gated);
         a.put("k", "v1");
-        awaitTrue(() -> near(b).invalidationsReceived() == 1, "B applies the message about v1");
+        POLLING.alias("B applies the message about v1").until(() -> near(b).invalidationsReceived() == 1);
 
         Gate gate = gated.arm();
         Future<String> pending = pool.submit(() -> b.getIfPresent("k"));
@@ -98,7 +102,7 @@ class NearCacheFillRaceTest {
                     .isPositive();
         }
         a.put("k", "v2"); // before B subscribes again, so before B's clear
-        awaitTrue(() -> near(b).clears() == 1, "B's near tier is cleared after it subscribed again");
+        POLLING.alias("B's near tier is cleared after it subscribed again").until(() -> near(b).clears() == 1);
         gate.release();
 
         assertThat(pending.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("v1");
@@ -137,9 +141,8 @@ class NearCacheFillRaceTest {
             }
         });
         getter.start();
-        awaitTrue(
-                () -> !getter.isAlive() || getter.getState() == Thread.State.WAITING,
-                "the get finished or waits for another load");
+        POLLING.alias("the get finished or waits for another load")
+                .until(() -> !getter.isAlive() || getter.getState() == Thread.State.WAITING);
         gate.release();
         getter.join(AWAIT.toMillis());
 
@@ -155,13 +158,13 @@ class NearCacheFillRaceTest {
         GatedCodec gated = new GatedCodec();
         Cache<String, String> b = process(name, redis, gated);
         a.put("k", "v1");
-        awaitTrue(() -> near(b).invalidationsReceived() == 1, "B applies the message about v1");
+        POLLING.alias("B applies the message about v1").until(() -> near(b).invalidationsReceived() == 1);
 
         Gate gate = gated.arm();
         Future<String> pending = pool.submit(() -> read.apply(b));
         gate.awaitArrived(); // B has read v1 from Redis
         a.put("k", "v2");
-        awaitTrue(() -> near(b).invalidationsReceived() == 2, "B applies the message about v2");
+        POLLING.alias("B applies the message about v2").until(() -> near(b).invalidationsReceived() == 2);
         gate.release();
 
         assertThat(pending.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
@@ -187,16 +190,6 @@ class NearCacheFillRaceTest {
 
     private static NearStats near(Cache<?, ?> cache) {
         return cache.nearStats().orElseThrow();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out after %s waiting until %s", AWAIT, what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 
     /** Holds one decoding thread until released. */

@@ -2,6 +2,7 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
@@ -15,9 +16,10 @@ import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.testing.CacheInvariants;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -31,6 +33,10 @@ class NearCacheOutageTest {
     private static final Duration NEAR_TTL = Duration.ofSeconds(1);
     private static final Duration REMOTE_TTL = Duration.ofMinutes(1);
     private static final Duration AWAIT = Duration.ofSeconds(5);
+    /** Awaitility, polling every millisecond from the start: the waits here are for events that take about that. */
+    private static final ConditionFactory POLLING =
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).dontCatchUncaughtExceptions();
+
     private static final RedisTierConfig FAST = RedisTierConfig.builder()
             .connectTimeout(Duration.ofMillis(150))
             .socketTimeout(Duration.ofMillis(150))
@@ -47,7 +53,7 @@ class NearCacheOutageTest {
             Function<String, String> noLoad = k -> fail("no load expected for " + k);
             a.put("k", "v1");
             // Else the message about v1, if late, could drop the copy B is about to make.
-            awaitTrue(() -> near(b).invalidationsReceived() == 1, "B applies the message about v1");
+            POLLING.alias("B applies the message about v1").until(() -> near(b).invalidationsReceived() == 1);
             long beforeFill = System.nanoTime();
             assertThat(b.get("k", noLoad)).isEqualTo("v1");
             long filled = System.nanoTime();
@@ -55,37 +61,38 @@ class NearCacheOutageTest {
             assertThat(near(b).hits()).as("B's near tier holds k").isEqualTo(1);
 
             redis.kill();
-            int nearReads = 0;
-            long lastNearReadStart = 0;
-            long firstLoaderReadEnd;
-            long deadline = filled + NEAR_TTL.plus(AWAIT).toNanos();
-            while (true) {
-                long started = System.nanoTime();
-                String value = b.get("k", k -> "from-loader");
-                long ended = System.nanoTime();
-                if (!"v1".equals(value)) {
-                    assertThat(value)
-                            .as("once the near copy expired, fail-open loads")
-                            .isEqualTo("from-loader");
-                    firstLoaderReadEnd = ended;
-                    break;
-                }
-                nearReads++;
-                lastNearReadStart = started;
-                if (ended - deadline > 0) {
-                    fail("B still served the near copy %s after the near TTL", AWAIT);
-                }
-                Thread.onSpinWait();
-            }
+            AtomicInteger nearReads = new AtomicInteger();
+            AtomicLong lastNearReadStart = new AtomicLong();
+            AtomicLong firstLoaderReadEnd = new AtomicLong();
+            // Reads until the near copy has expired; a copy served for ever fails this wait. The times recorded here
+            // are checked against the TTL below in the only direction that load cannot upset: a copy must not be
+            // served after its TTL from the fill, nor stop being served before it.
+            POLLING.alias("B stops serving the near copy once its TTL is over")
+                    .atMost(NEAR_TTL.plus(AWAIT))
+                    .until(() -> {
+                        long started = System.nanoTime();
+                        String value = b.get("k", k -> "from-loader");
+                        long ended = System.nanoTime();
+                        if ("v1".equals(value)) {
+                            nearReads.incrementAndGet();
+                            lastNearReadStart.set(started);
+                            return false;
+                        }
+                        assertThat(value)
+                                .as("once the near copy expired, fail-open loads")
+                                .isEqualTo("from-loader");
+                        firstLoaderReadEnd.set(ended);
+                        return true;
+                    });
             RemoteStats duringOutage = remote(b);
 
-            assertThat(nearReads)
+            assertThat(nearReads.get())
                     .as("reads the near tier answered while Redis was down")
                     .isPositive();
-            assertThat(Duration.ofNanos(lastNearReadStart - filled))
+            assertThat(Duration.ofNanos(lastNearReadStart.get() - filled))
                     .as("the near copy is not served past its TTL")
                     .isLessThan(NEAR_TTL);
-            assertThat(Duration.ofNanos(firstLoaderReadEnd - beforeFill))
+            assertThat(Duration.ofNanos(firstLoaderReadEnd.get() - beforeFill))
                     .as("the near copy is served until its TTL")
                     .isGreaterThanOrEqualTo(NEAR_TTL);
             assertThat(duringOutage.errors())
@@ -98,32 +105,28 @@ class NearCacheOutageTest {
             assertThat(near(b).clears()).as("no clear while Redis is down").isZero();
 
             redis.restart();
-            awaitTrue(() -> near(b).clears() >= 1, "B's near tier is cleared after the restart");
+            POLLING.alias("B's near tier is cleared after the restart").until(() -> near(b).clears() >= 1);
             long clearsAtFirstClear = near(b).clears();
             assertThat(b.estimatedSize()).as("B's near tier is empty").isZero();
-            awaitTrue(
-                    () -> {
-                        a.put("k", "v2");
-                        return raw.exists(valueKey(name, "k"));
-                    },
-                    "A's put reaches the restarted server");
+            POLLING.alias("A's put reaches the restarted server").until(() -> {
+                a.put("k", "v2");
+                return raw.exists(valueKey(name, "k"));
+            });
             long remoteHits = remote(b).hits();
-            awaitTrue(() -> "v2".equals(b.get("k", k -> "from-loader")), "B reads A's value from Redis");
+            POLLING.alias("B reads A's value from Redis").until(() -> "v2".equals(b.get("k", k -> "from-loader")));
             assertThat(remote(b).hits()).as("B's read was a Redis hit").isGreaterThan(remoteHits);
             // The first call that reaches Redis again clears the near tier, discarding that call's own fill, and
             // messages about A's retried puts may still drop B's copy: poll.
-            awaitTrue(
-                    () -> {
-                        long nearHits = near(b).hits();
-                        return "v2".equals(b.get("k", noLoad)) && near(b).hits() == nearHits + 1;
-                    },
-                    "B's near tier serves v2");
+            POLLING.alias("B's near tier serves v2").until(() -> {
+                long nearHits = near(b).hits();
+                return "v2".equals(b.get("k", noLoad)) && near(b).hits() == nearHits + 1;
+            });
 
             System.out.printf(
                     "near outage: %d near reads served while Redis was down; first loader value %d ms after the near"
                             + " fill (near TTL %d ms); clears after the restart: B %d (first seen: %d), A %d; B %s%n",
-                    nearReads,
-                    Duration.ofNanos(firstLoaderReadEnd - beforeFill).toMillis(),
+                    nearReads.get(),
+                    Duration.ofNanos(firstLoaderReadEnd.get() - beforeFill).toMillis(),
                     NEAR_TTL.toMillis(),
                     near(b).clears(),
                     clearsAtFirstClear,
@@ -157,15 +160,5 @@ class NearCacheOutageTest {
 
     private static RemoteStats remote(Cache<?, ?> cache) {
         return cache.remoteStats().orElseThrow();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out after %s waiting until %s", AWAIT, what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 }

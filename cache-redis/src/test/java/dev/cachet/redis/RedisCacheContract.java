@@ -33,9 +33,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
@@ -49,6 +49,12 @@ abstract class RedisCacheContract {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final Duration TTL = Duration.ofMinutes(1);
     private static final Duration AWAIT = Duration.ofSeconds(10);
+    /** Awaitility, polling every millisecond from the start: the waits here are for events that take about that. */
+    private static final ConditionFactory POLLING = Awaitility.await()
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(1))
+            .dontCatchUncaughtExceptions();
+
     private static final RedisTierConfig TIER_CONFIG =
             RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build();
     private static final Codec<String> STRINGS = Codec.string();
@@ -279,7 +285,7 @@ abstract class RedisCacheContract {
             }));
         }
         // Every thread has missed once it is counted, and the loader holds the value back until then.
-        awaitTrue(() -> a.stats().missCount() == threads);
+        POLLING.alias("every caller missed").until(() -> a.stats().missCount() == threads);
         release.countDown();
 
         Set<String> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -313,7 +319,8 @@ abstract class RedisCacheContract {
         AtomicInteger bLoads = new AtomicInteger();
 
         Future<String> second = pool.submit(() -> b.get("k", k -> "from-b-" + bLoads.incrementAndGet()));
-        awaitTrue(() -> b.remoteStats().orElseThrow().lockWaits() == 1);
+        POLLING.alias("B waits for A's lock")
+                .until(() -> b.remoteStats().orElseThrow().lockWaits() == 1);
         release.countDown();
 
         assertThat(first.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("from-a");
@@ -362,7 +369,7 @@ abstract class RedisCacheContract {
                 process(name + "-scratch", STRINGS, RemoteConfig.ofDefaults(), Ticker.systemTicker());
         scratch.put("k", "stale");
         byte[] staleValue = rawBytes(valueKey(name + "-scratch", "k")); // a well-formed value, were it written
-        awaitTrue(() -> raw().pttl(lockKey(name, "k")) == -2);
+        POLLING.alias("the lock's lease ran out").until(() -> raw().pttl(lockKey(name, "k")) == -2);
 
         Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
         assertThat(b.get("k", k -> "newer")).isEqualTo("newer");
@@ -486,16 +493,6 @@ abstract class RedisCacheContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline)
-                    .as("condition still false after %s", AWAIT)
-                    .isNegative();
-            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
         }
     }
 }

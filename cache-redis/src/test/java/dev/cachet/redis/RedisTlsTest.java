@@ -2,6 +2,7 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
@@ -20,9 +21,11 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +40,7 @@ class RedisTlsTest {
     private static int port;
 
     @BeforeAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // makes an RSA key and starts a server: slow on a busy machine
     static void startTlsServer() throws Exception {
         run(
                 "openssl",
@@ -106,19 +110,21 @@ class RedisTlsTest {
         }
     }
 
-    private static void awaitListening() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-                if (socket.isConnected()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(20);
-            }
+    private static void awaitListening() throws IOException {
+        try {
+            await("the TLS redis-server listens on port " + port)
+                    .pollInterval(Duration.ofMillis(20))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        try (java.net.Socket socket =
+                                new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                            return socket.isConnected();
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(
+                    "TLS redis-server did not listen: " + Files.readString(dir.resolve("redis.log")), e);
         }
-        throw new IllegalStateException(
-                "TLS redis-server did not listen: " + Files.readString(dir.resolve("redis.log")));
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package dev.cachet.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
@@ -81,7 +82,9 @@ abstract class RemoteStoreContract {
 
         store.put("k", utf8("v"), Duration.ofMillis(50));
 
-        awaitTrue(() -> store.get("k").isEmpty(), Duration.ofSeconds(2));
+        await("k expires")
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> store.get("k").isEmpty());
     }
 
     @Test
@@ -90,7 +93,9 @@ abstract class RemoteStoreContract {
 
         store.put("k", utf8("v"), Duration.ofNanos(1));
 
-        awaitTrue(() -> store.get("k").isEmpty(), Duration.ofSeconds(2));
+        await("k expires")
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> store.get("k").isEmpty());
     }
 
     @Test
@@ -238,16 +243,9 @@ abstract class RemoteStoreContract {
 
         assertThat(store.tryLock("k", LEASE)).isEmpty();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        Optional<RemoteLock> second = Optional.empty();
-        while (second.isEmpty() && System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(20));
-            second = store.tryLock("k", LEASE);
-        }
-        assertThat(second).hasValueSatisfying(lock -> {
-            assertThat(lock.fencingToken()).isGreaterThan(first.fencingToken());
-            lock.close();
-        });
+        RemoteLock second = awaitLock(store, "k");
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        second.close();
     }
 
     @Test
@@ -396,35 +394,12 @@ abstract class RemoteStoreContract {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** Takes the lock on {@code key} once the holder's lease has run out. */
     private static RemoteLock awaitLock(RemoteStore store, String key) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<RemoteLock> lock = store.tryLock(key, LEASE);
-            if (lock.isPresent()) {
-                return lock.get();
-            }
-            sleep(Duration.ofMillis(20));
-        }
-        throw new AssertionError("lock on " + key + " was not released by its lease");
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition still false after " + timeout);
-            }
-            sleep(Duration.ofMillis(10));
-        }
-    }
-
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return await("the lease on " + key + " runs out and the lock is taken")
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> store.tryLock(key, LEASE), Optional::isPresent)
+                .orElseThrow();
     }
 
     private static byte[] allByteValues() {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
@@ -32,6 +33,7 @@ import redis.clients.jedis.RedisClient;
  * report's output file).
  */
 @RedisTest
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // worker JVMs and 20 expiries: about 12 s a test on an idle machine
 class StampedeAcrossProcessesTest {
     private static final int PROCESSES = 4;
     private static final int THREADS = 16;

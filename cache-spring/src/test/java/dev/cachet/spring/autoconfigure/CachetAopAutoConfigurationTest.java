@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.cachet.CacheRegistry;
+import dev.cachet.spring.Callers;
 import dev.cachet.spring.autoconfigure.Prices.PriceService;
 import dev.cachet.spring.autoconfigure.Prices.Quotes;
 import java.io.IOException;
@@ -106,13 +107,17 @@ class CachetAopAutoConfigurationTest {
         runner().withBean(SlowService.class, () -> new SlowService(loads, release))
                 .run(context -> {
                     SlowService service = context.getBean(SlowService.class);
+                    Callers callers = new Callers();
                     ExecutorService pool = Executors.newFixedThreadPool(16);
                     try {
                         java.util.List<Future<String>> calls = new java.util.ArrayList<>();
                         for (int i = 0; i < 16; i++) {
-                            calls.add(pool.submit(() -> service.slow("k")));
+                            calls.add(pool.submit(() -> {
+                                callers.enter();
+                                return service.slow("k");
+                            }));
                         }
-                        Thread.sleep(100); // let every caller reach the cache before the one load ends
+                        callers.awaitAllWaitingForOneLoad(16, loads::get);
                         release.countDown();
                         for (Future<String> call : calls) {
                             assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("value of k");

@@ -3,6 +3,7 @@ package dev.cachet.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.CacheRegistry;
+import dev.cachet.spring.Callers;
 import dev.cachet.spring.cache.CachetCacheManager;
 import dev.cachet.spring.cache.CachetSpringCache;
 import java.util.concurrent.CountDownLatch;
@@ -92,13 +93,17 @@ class CachetCacheManagerAutoConfigurationTest {
     void mapsSynchronizedCacheableToOneLoadPerKey() {
         runner().withBean(Library.class).run(context -> {
             Library library = context.getBean(Library.class);
+            Callers callers = new Callers();
             ExecutorService pool = Executors.newFixedThreadPool(12);
             try {
                 java.util.List<Future<String>> calls = new java.util.ArrayList<>();
                 for (int i = 0; i < 12; i++) {
-                    calls.add(pool.submit(() -> library.slowTitle(7)));
+                    calls.add(pool.submit(() -> {
+                        callers.enter();
+                        return library.slowTitle(7);
+                    }));
                 }
-                Thread.sleep(100);
+                callers.awaitAllWaitingForOneLoad(12, library::loads);
                 library.release();
                 for (Future<String> call : calls) {
                     assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("slow 7");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
+import dev.cachet.spring.Callers;
 import dev.cachet.testing.CacheInvariants;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -72,13 +73,17 @@ class CachetSpringCacheTest {
             assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
             return "loaded";
         };
+        Callers callers = new Callers();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             java.util.List<Future<String>> reads = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                reads.add(pool.submit(() -> cache.get("k", loader)));
+                reads.add(pool.submit(() -> {
+                    callers.enter();
+                    return cache.get("k", loader);
+                }));
             }
-            Thread.sleep(100);
+            callers.awaitAllWaitingForOneLoad(8, loads::get);
             release.countDown();
             for (Future<String> read : reads) {
                 assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");

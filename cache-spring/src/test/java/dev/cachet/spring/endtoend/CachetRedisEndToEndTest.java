@@ -7,13 +7,13 @@ import dev.cachet.CacheRegistry;
 import dev.cachet.redis.testing.Dedicated;
 import dev.cachet.redis.testing.RedisServer;
 import dev.cachet.redis.testing.RedisTest;
+import dev.cachet.spring.Callers;
 import dev.cachet.spring.endtoend.PriceBook.Price;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,20 +85,23 @@ class CachetRedisEndToEndTest {
     void loadsOncePerKeyForManyThreadsAndStoresInRedis() throws Exception {
         int threads = 32;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
+        Callers callers = new Callers();
         List<Future<Price>> calls = new ArrayList<>();
+        prices.holdLoads();
         try {
             for (int i = 0; i < threads; i++) {
                 calls.add(pool.submit(() -> {
-                    start.await();
+                    callers.enter();
                     return prices.price("AAPL");
                 }));
             }
-            start.countDown();
+            callers.awaitAllWaitingForOneLoad(threads, () -> prices.loads("AAPL"));
+            prices.releaseLoads();
             for (Future<Price> call : calls) {
                 assertThat(call.get(20, TimeUnit.SECONDS)).isEqualTo(new Price("AAPL", 400));
             }
         } finally {
+            prices.releaseLoads();
             pool.shutdownNow();
         }
         assertThat(prices.loads("AAPL")).isEqualTo(1);
