@@ -10,7 +10,6 @@ import dev.cachet.Cachet;
 import dev.cachet.RemoteConfig;
 import dev.cachet.RemoteStats;
 import dev.cachet.Ticker;
-import dev.cachet.internal.remote.RemoteCache;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
@@ -76,11 +75,9 @@ abstract class RedisCacheContract {
         try {
             for (Cache<?, ?> cache : caches) {
                 CacheInvariants.check(cache);
-                if (cache instanceof RemoteCache<?, ?> remote) {
-                    assertThat(remote.loadsInFlight())
-                            .as("loads in flight in %s", cache.name())
-                            .isZero();
-                }
+                assertThat(CacheInvariants.loadsInFlight(cache))
+                        .as("loads in flight in %s", cache.name())
+                        .isZero();
             }
             Map<String, Long> ttls = ttlOfEveryKey();
             assertThat(ttls)
