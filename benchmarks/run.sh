@@ -7,9 +7,10 @@ cd "$(dirname "$0")"
 start=$SECONDS
 flags=(-B -q -Dstyle.color=never -Dspotless.check.skip=true -Djacoco.skip=true)
 
-# This checkout's cache-core and cache-redis (main code only: their tests are not needed here), installed to ~/.m2 so
-# this module builds whether or not the root pom lists it yet. The Redis figures (P5-P7) need redis-server on the PATH.
-mvn "${flags[@]}" -f ../pom.xml install -pl cache-core,cache-redis -Dmaven.test.skip=true
+# This checkout's cache-core, cache-test (P5's stampede harness) and cache-redis (main code only: their tests are not
+# needed here), installed to ~/.m2 so this module builds whether or not the root pom lists it yet. The Redis figures
+# (P5-P7) need redis-server on the PATH.
+mvn "${flags[@]}" -f ../pom.xml install -pl cache-core,cache-test,cache-redis -Dmaven.test.skip=true
 mvn "${flags[@]}" compile exec:exec "$@"
 
 echo "run.sh: done in $((SECONDS - start)) s (build included)"

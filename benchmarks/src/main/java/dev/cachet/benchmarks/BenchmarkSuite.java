@@ -67,16 +67,17 @@ public final class BenchmarkSuite {
                     RedisServerProcess.EXECUTABLE
                             + " was not found on the PATH: the Redis figures P5-P7 need it (e.g. apt-get install redis-server)");
         }
-        System.out.println("[P5] loads per expiry across processes, " + StampedeHarness.PROCESSES + " JVMs × "
-                + StampedeHarness.THREADS + " threads × " + StampedeHarness.ROUNDS + " expiries, lock on and off");
-        StampedeHarness.Result stampede;
+        System.out.println("[P5] loads per expiry across processes, " + CrossProcessStampede.PROCESSES + " JVMs × "
+                + CrossProcessStampede.THREADS + " threads × " + CrossProcessStampede.ROUNDS
+                + " expiries, lock on and off");
+        CrossProcessStampede.Result stampede;
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            stampede = StampedeHarness.run(
+            stampede = CrossProcessStampede.run(
                     redis.uri(),
-                    StampedeHarness.PROCESSES,
-                    StampedeHarness.THREADS,
-                    StampedeHarness.ROUNDS,
-                    StampedeHarness.PERIOD);
+                    CrossProcessStampede.PROCESSES,
+                    CrossProcessStampede.THREADS,
+                    CrossProcessStampede.ROUNDS,
+                    CrossProcessStampede.PERIOD);
         }
         System.out.printf(
                 "      locked %.2f %s, unlocked %.2f %s loads per expiry%n",

@@ -245,23 +245,23 @@ public final class ResultsReport {
     }
 
     private static void appendRedis(StringBuilder md, SuiteResults r) {
-        StampedeHarness.Result s = r.stampede();
+        CrossProcessStampede.Result s = r.stampede();
         md.append("## P5, P6, P7: the Redis tier\n\n");
         md.append(String.format(
                 Locale.ROOT,
                 "Each on a `redis-server` of its own on loopback (`--save \"\" --appendonly no`).%n%n"
-                        + "**P5** (`StampedeHarness`, the logic of cache-redis's `StampedeAcrossProcessesTest`): %d"
+                        + "**P5** (cache-test's `StampedeHarness`, as in cache-redis's `StampedeAcrossProcessesTest`): %d"
                         + " JVMs × %d threads ask a Redis-backed cache for one key at the start of each of %d rounds,"
                         + " %d ms apart, just after the previous value expired (TTL %d ms); the loader counts its"
-                        + " runs in Redis and takes %d ms. Baseline: the same run with the cross-process lock off"
+                        + " runs, which each JVM reports, and takes %d ms. Baseline: the same run with the cross-process lock off"
                         + " (`lockWait(0)`), where each JVM still loads once per round through its own single"
                         + " flight.%n%n",
                 s.processes(),
                 s.threads(),
                 s.rounds(),
-                StampedeHarness.PERIOD.toMillis(),
-                StampedeHarness.PERIOD.toMillis() / 2,
-                StampedeHarness.LOAD_TIME.toMillis()));
+                CrossProcessStampede.PERIOD.toMillis(),
+                CrossProcessStampede.PERIOD.toMillis() / 2,
+                CrossProcessStampede.LOAD_TIME.toMillis()));
         md.append("| variant | loads per expiry (mean) | min | max | total | per round |\n");
         md.append("|---|---:|---:|---:|---:|---|\n");
         for (boolean locked : new boolean[] {true, false}) {

@@ -31,7 +31,7 @@ public record SuiteResults(
         List<Sanity> sanity,
         String tracesDir,
         LoadsPerExpiryHarness.Result loads,
-        StampedeHarness.Result stampede,
+        CrossProcessStampede.Result stampede,
         HeapPerEntryHarness.Measurement heapCachet,
         HeapPerEntryHarness.Measurement heapCaffeine,
         String loadAverage,

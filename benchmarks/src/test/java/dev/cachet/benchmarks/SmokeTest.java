@@ -55,9 +55,9 @@ class SmokeTest {
     void theCrossProcessLockLoadsOncePerExpiry() throws InterruptedException {
         requireRedisServer();
 
-        StampedeHarness.Result result;
+        CrossProcessStampede.Result result;
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            result = StampedeHarness.run(redis.uri(), 2, 4, 3, Duration.ofMillis(400));
+            result = CrossProcessStampede.run(redis.uri(), 2, 4, 3, Duration.ofMillis(400));
         }
 
         assertThat(result.locked()).containsExactly(1L, 1L, 1L);
@@ -139,7 +139,7 @@ class SmokeTest {
                 List.of(new SuiteResults.Sanity(hit, 36.37, 48.86, 53.85)),
                 "traces",
                 new LoadsPerExpiryHarness.Result(64, List.of(1, 1), List.of(60, 64)),
-                new StampedeHarness.Result(4, 16, List.of(1L, 1L), List.of(4L, 3L)),
+                new CrossProcessStampede.Result(4, 16, List.of(1L, 1L), List.of(4L, 3L)),
                 new HeapPerEntryHarness.Measurement(HeapPerEntryHarness.Variant.CACHET, 1000, 100, 40),
                 new HeapPerEntryHarness.Measurement(HeapPerEntryHarness.Variant.CAFFEINE, 1000, 95, 40),
                 "0.1 / 0.1 / 0.1 at start, 0.2 / 0.1 / 0.1 at end",

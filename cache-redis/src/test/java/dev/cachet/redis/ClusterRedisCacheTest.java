@@ -1,8 +1,8 @@
 package dev.cachet.redis;
 
-import dev.cachet.redis.testing.RedisCluster;
-import dev.cachet.redis.testing.RedisServer;
-import dev.cachet.redis.testing.RedisTest;
+import dev.cachet.testing.redis.RedisCluster;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

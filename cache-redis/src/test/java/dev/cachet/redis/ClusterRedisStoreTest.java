@@ -2,9 +2,9 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cachet.redis.testing.RedisCluster;
-import dev.cachet.redis.testing.RedisServer;
-import dev.cachet.redis.testing.RedisTest;
+import dev.cachet.testing.redis.RedisCluster;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.cachet.redis;
 
-import dev.cachet.redis.testing.RedisCluster;
-import dev.cachet.redis.testing.RedisTest;
+import dev.cachet.testing.redis.RedisCluster;
+import dev.cachet.testing.redis.RedisTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import redis.clients.jedis.RedisClusterClient;

@@ -10,7 +10,6 @@ import dev.cachet.CacheStats;
 import dev.cachet.Cachet;
 import dev.cachet.NearStats;
 import dev.cachet.RemoteStats;
-import dev.cachet.internal.LoadTracking;
 import dev.cachet.metrics.CachetMetrics;
 import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.CacheInvariants;
@@ -70,7 +69,7 @@ abstract class NearCacheContract {
         try {
             for (Cache<?, ?> cache : caches) {
                 CacheInvariants.check(cache);
-                assertThat(((LoadTracking) cache).loadsInFlight())
+                assertThat(CacheInvariants.loadsInFlight(cache))
                         .as("loads in flight in %s", cache.name())
                         .isZero();
             }

@@ -1,7 +1,7 @@
 package dev.cachet.redis;
 
-import dev.cachet.redis.testing.RedisServer;
-import dev.cachet.redis.testing.RedisTest;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -10,7 +10,6 @@ import dev.cachet.Cachet;
 import dev.cachet.RemoteConfig;
 import dev.cachet.RemoteStats;
 import dev.cachet.Ticker;
-import dev.cachet.internal.LoadTracking;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
@@ -82,7 +81,7 @@ abstract class RedisCacheContract {
         try {
             for (Cache<?, ?> cache : caches) {
                 CacheInvariants.check(cache);
-                assertThat(((LoadTracking) cache).loadsInFlight())
+                assertThat(CacheInvariants.loadsInFlight(cache))
                         .as("loads in flight in %s", cache.name())
                         .isZero();
             }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachet.CacheUnavailableException;
-import dev.cachet.redis.testing.Dedicated;
-import dev.cachet.redis.testing.RedisCluster;
-import dev.cachet.redis.testing.RedisServer;
-import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
+import dev.cachet.testing.redis.Dedicated;
+import dev.cachet.testing.redis.RedisCluster;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

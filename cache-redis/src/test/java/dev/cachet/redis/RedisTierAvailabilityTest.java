@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.CacheUnavailableException;
-import dev.cachet.redis.testing.Dedicated;
-import dev.cachet.redis.testing.RedisServer;
-import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
+import dev.cachet.testing.redis.Dedicated;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.CacheUnavailableException;
-import dev.cachet.redis.testing.RedisServer;
-import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.spi.RemoteStore;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;

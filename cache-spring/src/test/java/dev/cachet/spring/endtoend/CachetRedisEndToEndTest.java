@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachet.CacheRegistry;
-import dev.cachet.redis.testing.Dedicated;
-import dev.cachet.redis.testing.RedisServer;
-import dev.cachet.redis.testing.RedisTest;
 import dev.cachet.spring.Callers;
 import dev.cachet.spring.endtoend.PriceBook.Price;
+import dev.cachet.testing.redis.Dedicated;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

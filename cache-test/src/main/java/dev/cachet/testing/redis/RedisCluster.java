@@ -1,4 +1,4 @@
-package dev.cachet.redis.testing;
+package dev.cachet.testing.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.cachet.redis.testing;
+package dev.cachet.testing.redis;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,10 +1,10 @@
-package dev.cachet.redis.testing;
+package dev.cachet.testing.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cachet.redis.testing.RedisSupply.Source;
+import dev.cachet.testing.redis.RedisSupply.Source;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.cachet.redis.testing;
+package dev.cachet.testing.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.cachet.redis.testing;
+package dev.cachet.testing.redis;
 
 /**
  * A standalone Redis server a test talks to, resolved by {@link RedisExtension}.
