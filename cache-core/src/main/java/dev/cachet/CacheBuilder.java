@@ -352,7 +352,8 @@ public final class CacheBuilder<K, V> {
      *     or the name is taken by a cache with other settings (the message names the setting that differs)
      */
     @SuppressWarnings("unchecked")
-    public <K1 extends K, V1 extends V> LoadingCache<K1, V1> build(Function<? super K1, ? extends V1> loader) {
+    public <K1 extends K, V1 extends V> LoadingCache<K1, V1> build(
+            Function<? super K1, ? extends @Nullable V1> loader) {
         requireNonNull(loader, "loader");
         if (remoteTier != null) {
             throw new IllegalStateException("build(loader) is not supported with a remote tier yet; use build() and"

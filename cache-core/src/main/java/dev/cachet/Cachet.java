@@ -7,6 +7,7 @@ import dev.cachet.internal.MemoizedTwoArgFunction;
 import dev.cachet.internal.proxy.CachingProxy;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where every Cachet cache starts.
@@ -41,7 +42,8 @@ public final class Cachet {
      * @throws NullPointerException if {@code function} is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, R> Memoized<T, R> memoize(Function<? super T, ? extends R> function, long maximumSize) {
+    public static <T extends @Nullable Object, R extends @Nullable Object> Memoized<T, R> memoize(
+            Function<? super T, ? extends R> function, long maximumSize) {
         return memoize(function, maximumSize, Copier.defensive());
     }
 
@@ -52,7 +54,7 @@ public final class Cachet {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, R> Memoized<T, R> memoize(
+    public static <T extends @Nullable Object, R extends @Nullable Object> Memoized<T, R> memoize(
             Function<? super T, ? extends R> function, long maximumSize, Copier<R> copier) {
         requireNonNull(function, "function");
         requireNonNull(copier, "copier");
@@ -66,8 +68,9 @@ public final class Cachet {
      * @throws NullPointerException if {@code function} is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, U, R> MemoizedBiFunction<T, U, R> memoize(
-            BiFunction<? super T, ? super U, ? extends R> function, long maximumSize) {
+    public static <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+            MemoizedBiFunction<T, U, R> memoize(
+                    BiFunction<? super T, ? super U, ? extends R> function, long maximumSize) {
         return memoize(function, maximumSize, Copier.defensive());
     }
 
@@ -78,8 +81,9 @@ public final class Cachet {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, U, R> MemoizedBiFunction<T, U, R> memoize(
-            BiFunction<? super T, ? super U, ? extends R> function, long maximumSize, Copier<R> copier) {
+    public static <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+            MemoizedBiFunction<T, U, R> memoize(
+                    BiFunction<? super T, ? super U, ? extends R> function, long maximumSize, Copier<R> copier) {
         requireNonNull(function, "function");
         requireNonNull(copier, "copier");
         return new MemoizedTwoArgFunction<>(function, maximumSize, copier);

@@ -2,6 +2,7 @@ package dev.cachet;
 
 import dev.cachet.internal.copy.DefensiveCopier;
 import dev.cachet.internal.copy.SerializingCopier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the copies that keep cached values safe from callers: a cache copies a value when it is stored and again
@@ -18,7 +19,7 @@ import dev.cachet.internal.copy.SerializingCopier;
  * @param <V> the type of values copied
  */
 @FunctionalInterface
-public interface Copier<V> {
+public interface Copier<V extends @Nullable Object> {
 
     /**
      * Returns a copy of {@code value} that shares no mutable state with it, or {@code value} itself if it is

@@ -3,4 +3,7 @@
  * dev.cachet.CacheBuilder}, memoised functions ({@link dev.cachet.Memoized}), statistics ({@link
  * dev.cachet.CacheStats}), copying ({@link dev.cachet.Copier}) and time ({@link dev.cachet.Ticker}).
  */
+@NullMarked
 package dev.cachet;
+
+import org.jspecify.annotations.NullMarked;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ public class LocalCache<K, V> implements Cache<K, V>, LoadTracking {
     private final Copier<V> copier;
     private final boolean copying;
     private final boolean defaultCopier;
-    private Class<?> immutableType; // the last always-immutable value class seen; see copyOut
+    private @Nullable Class<?> immutableType; // the last always-immutable value class seen; see copyOut
     private final Ticker ticker;
     private final StatsRecorder stats = new StatsRecorder();
     private final SingleFlight<K, V> flights;
@@ -62,7 +63,7 @@ public class LocalCache<K, V> implements Cache<K, V>, LoadTracking {
      *
      * @param loader the cache's own loader, or null
      */
-    protected LocalCache(LocalCacheSettings<K, V> settings, Function<? super K, ? extends V> loader) {
+    protected LocalCache(LocalCacheSettings<K, V> settings, Function<? super K, ? extends @Nullable V> loader) {
         this.config = settings.config();
         this.copier = settings.copier();
         this.copying = copier != Copier.identity();
@@ -141,7 +142,7 @@ public class LocalCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     @Override
-    public V get(K key, Function<? super K, ? extends V> loader) {
+    public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         V value = store.getIfPresent(key);
@@ -155,13 +156,13 @@ public class LocalCache<K, V> implements Cache<K, V>, LoadTracking {
      * Loads {@code key} after the caller's own lookup missed (and counted the miss): the slow half of {@link
      * #get(Object, Function)}, for callers that look up first by other means.
      */
-    public V loadAfterMiss(K key, Function<? super K, ? extends V> loader) {
+    public @Nullable V loadAfterMiss(K key, Function<? super K, ? extends @Nullable V> loader) {
         monitor.onMiss();
         return flights.load(key, loader, participant);
     }
 
     @Override
-    public V getIfPresent(K key) {
+    public @Nullable V getIfPresent(K key) {
         requireNonNull(key, "key");
         V value = lookup(key);
         if (value == null) {
@@ -174,7 +175,7 @@ public class LocalCache<K, V> implements Cache<K, V>, LoadTracking {
      * Returns a copy of the value for {@code key}, or null, counting a hit or a miss but not feeding the hit-ratio
      * monitor: the first half of a lookup whose miss continues in {@link #loadAfterMiss}.
      */
-    public V lookup(K key) {
+    public @Nullable V lookup(K key) {
         V value = store.getIfPresent(key);
         return value == null || !copying ? value : copy(value);
     }
@@ -320,7 +321,7 @@ public class LocalCache<K, V> implements Cache<K, V>, LoadTracking {
     /** The cache's side of a single-flight load. */
     private final class Participant implements SingleFlight.Participant<K, V> {
         @Override
-        public V lookupQuietly(K key) {
+        public @Nullable V lookupQuietly(K key) {
             return store.policy().getIfPresentQuietly(key);
         }
 

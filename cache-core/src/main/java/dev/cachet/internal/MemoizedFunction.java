@@ -4,6 +4,7 @@ import dev.cachet.Copier;
 import dev.cachet.MemoStats;
 import dev.cachet.Memoized;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A memoised one-argument function. Thread-safe.
@@ -11,11 +12,11 @@ import java.util.function.Function;
  * @param <T> the argument type
  * @param <R> the result type
  */
-public final class MemoizedFunction<T, R> implements Memoized<T, R> {
+public final class MemoizedFunction<T extends @Nullable Object, R extends @Nullable Object> implements Memoized<T, R> {
     private final Function<? super T, ? extends R> function;
     private final MemoTable table;
     private final LocalCache<Object, Object> cache; // the table's, held directly: one call less on the hit path
-    private Class<?> immutableArgumentType; // see keyOf
+    private @Nullable Class<?> immutableArgumentType; // see keyOf
 
     /**
      * Memoises {@code function}.

@@ -4,6 +4,7 @@ import dev.cachet.Copier;
 import dev.cachet.MemoStats;
 import dev.cachet.MemoizedBiFunction;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A memoised two-argument function, keyed on both arguments by value. Thread-safe.
@@ -12,7 +13,9 @@ import java.util.function.BiFunction;
  * @param <U> the second argument's type
  * @param <R> the result type
  */
-public final class MemoizedTwoArgFunction<T, U, R> implements MemoizedBiFunction<T, U, R> {
+public final class MemoizedTwoArgFunction<
+                T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+        implements MemoizedBiFunction<T, U, R> {
     private final BiFunction<? super T, ? super U, ? extends R> function;
     private final MemoTable table;
 

@@ -6,4 +6,7 @@
  * looks the method up and acts on its record. The rules are documented on the annotations in {@code
  * dev.cachet.annotation}.
  */
+@NullMarked
 package dev.cachet.internal.proxy;
+
+import org.jspecify.annotations.NullMarked;
