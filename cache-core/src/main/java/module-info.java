@@ -9,6 +9,8 @@
 module dev.cachet {
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
+    // Nullness annotations on the API (@NullMarked packages, @Nullable where null is part of the contract).
+    requires transitive org.jspecify;
     // Optional: only dev.cachet.metrics touches Micrometer. Not transitive: a static transitive edge makes every
     // module that reads this one (cache-redis, …) fail to compile without Micrometer; an application that binds
     // metrics has a MeterRegistry of its own and so reads micrometer.core already.

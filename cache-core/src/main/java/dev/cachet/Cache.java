@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cache of values by key: the one interface behind every kind of Cachet cache (in-memory, Redis-backed, two-level).
@@ -44,13 +45,15 @@ public interface Cache<K, V> {
      * @throws IllegalStateException if the loader asks this cache for the key it is loading
      * @throws RuntimeException whatever the loader threw (never cached)
      */
-    V get(K key, Function<? super K, ? extends V> loader);
+    @Nullable
+    V get(K key, Function<? super K, ? extends @Nullable V> loader);
 
     /**
      * Returns the value for {@code key}, or {@code null} if it is absent or expired. Never loads.
      *
      * @throws NullPointerException if {@code key} is null
      */
+    @Nullable
     V getIfPresent(K key);
 
     /**

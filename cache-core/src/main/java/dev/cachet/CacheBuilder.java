@@ -2,22 +2,25 @@ package dev.cachet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.CacheRegistry.Built;
+import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Configures and builds a {@link Cache}; obtained from {@link Cachet#builder(String)}. Each option may be set once;
- * values are validated by {@link #build()}, which throws {@link IllegalArgumentException} naming the option and the
- * value, or {@link IllegalStateException} for options that cannot be combined.
+ * Configures and builds a {@link Cache}; obtained from {@link Cachet#builder(String)}. Each option may be set once
+ * (a second call throws {@link IllegalStateException} naming the option and its value). Each setter checks its
+ * arguments at once, so the stack trace points at the bad line: {@link NullPointerException} naming a null argument,
+ * {@link IllegalArgumentException} naming the option, the value and the cache. {@link #build()} checks only what
+ * needs several options together, and throws {@link IllegalStateException} for options that cannot be combined.
  *
  * <pre>{@code
  * Cache<String, Quote> quotes = Cachet.builder("quotes")
@@ -39,39 +42,50 @@ public final class CacheBuilder<K, V> {
     static final int DEFAULT_HIT_RATIO_WINDOW = 1_000;
 
     private final String name;
-    private Long maximumSize;
-    private Long maximumWeight;
-    private Weigher<? super K, ? super V> weigher;
-    private Duration expireAfterWrite;
-    private Duration expireAfterAccess;
-    private Duration refreshAfterWrite;
-    private Ticker ticker;
-    private Executor executor;
-    private Copier<V> copier;
-    private RemovalListener<? super K, ? super V> removalListener;
-    private Double hitRatioThreshold;
-    private Integer hitRatioWindow;
-    private Consumer<? super LowHitRatio> lowHitRatioHandler;
-    private CacheRegistry registry;
-    private RemoteTier remoteTier;
-    private ValueCodec<V> remoteCodec;
-    private RemoteConfig remoteConfig;
-    private Long nearMaximumSize;
-    private Duration nearExpireAfterWrite;
+    // Null while unset.
+    private @Nullable Long maximumSize;
+    private @Nullable Long maximumWeight;
+    private @Nullable Weigher<? super K, ? super V> weigher;
+    private @Nullable Duration expireAfterWrite;
+    private @Nullable Duration expireAfterAccess;
+    private @Nullable Duration refreshAfterWrite;
+    private @Nullable Ticker ticker;
+    private @Nullable Executor executor;
+    private @Nullable Copier<V> copier;
+    private @Nullable RemovalListener<? super K, ? super V> removalListener;
+    private @Nullable Double hitRatioThreshold;
+    private @Nullable Integer hitRatioWindow;
+    private @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler;
+    private @Nullable CacheRegistry registry;
+    private @Nullable RemoteTier remoteTier;
+    private @Nullable ValueCodec<V> remoteCodec;
+    private @Nullable RemoteConfig remoteConfig;
+    private @Nullable Long nearMaximumSize;
+    private @Nullable Duration nearExpireAfterWrite;
 
+    /**
+     * Starts a builder for the cache named {@code name}.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     CacheBuilder(String name) {
         this.name = requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("cache name must not be blank, was '" + name + "'");
+        }
     }
 
     /**
      * Bounds the cache to about {@code maximumSize} entries; Caffeine's W-TinyLFU policy picks what to evict. Cannot
      * be combined with {@link #maximumWeight}.
      *
+     * @throws IllegalArgumentException if {@code maximumSize} is negative
      * @throws IllegalStateException if already set
      */
     public CacheBuilder<K, V> maximumSize(long maximumSize) {
         requireUnset("maximumSize", this.maximumSize);
-        this.maximumSize = maximumSize;
+        this.maximumSize = requireNonNegative("maximumSize", maximumSize);
         return this;
     }
 
@@ -81,14 +95,16 @@ public final class CacheBuilder<K, V> {
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if {@code weigher} is null
+     * @throws IllegalArgumentException if {@code maximumWeight} is negative
      */
     @SuppressWarnings("unchecked")
     public <K1 extends K, V1 extends V> CacheBuilder<K1, V1> maximumWeight(
             long maximumWeight, Weigher<? super K1, ? super V1> weigher) {
         requireUnset("maximumWeight", this.maximumWeight);
+        requireNonNull(weigher, "weigher");
         CacheBuilder<K1, V1> self = (CacheBuilder<K1, V1>) this;
-        self.maximumWeight = maximumWeight;
-        self.weigher = requireNonNull(weigher, "weigher");
+        self.maximumWeight = requireNonNegative("maximumWeight", maximumWeight);
+        self.weigher = weigher;
         return self;
     }
 
@@ -97,10 +113,11 @@ public final class CacheBuilder<K, V> {
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
      */
     public CacheBuilder<K, V> expireAfterWrite(Duration duration) {
         requireUnset("expireAfterWrite", expireAfterWrite);
-        this.expireAfterWrite = requireNonNull(duration, "expireAfterWrite");
+        this.expireAfterWrite = requireNonNegative("expireAfterWrite", requireNonNull(duration, "expireAfterWrite"));
         return this;
     }
 
@@ -109,10 +126,11 @@ public final class CacheBuilder<K, V> {
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
      */
     public CacheBuilder<K, V> expireAfterAccess(Duration duration) {
         requireUnset("expireAfterAccess", expireAfterAccess);
-        this.expireAfterAccess = requireNonNull(duration, "expireAfterAccess");
+        this.expireAfterAccess = requireNonNegative("expireAfterAccess", requireNonNull(duration, "expireAfterAccess"));
         return this;
     }
 
@@ -123,10 +141,11 @@ public final class CacheBuilder<K, V> {
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is not positive
      */
     public CacheBuilder<K, V> refreshAfterWrite(Duration duration) {
         requireUnset("refreshAfterWrite", refreshAfterWrite);
-        this.refreshAfterWrite = requireNonNull(duration, "refreshAfterWrite");
+        this.refreshAfterWrite = requirePositive("refreshAfterWrite", requireNonNull(duration, "refreshAfterWrite"));
         return this;
     }
 
@@ -194,9 +213,20 @@ public final class CacheBuilder<K, V> {
      * @param threshold between 0 and 1
      * @param window requests per window, at least 1
      * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if {@code threshold} or {@code window} is out of range
      */
     public CacheBuilder<K, V> hitRatioWarning(double threshold, int window) {
-        requireUnset("hitRatioWarning", this.hitRatioThreshold);
+        requireUnset(
+                "hitRatioWarning",
+                hitRatioThreshold == null ? null : hitRatioThreshold + " over " + hitRatioWindow + " requests");
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException(
+                    "hitRatioWarning threshold must be between 0 and 1, was " + threshold + " (cache '" + name + "')");
+        }
+        if (window < 1) {
+            throw new IllegalArgumentException(
+                    "hitRatioWarning window must be at least 1, was " + window + " (cache '" + name + "')");
+        }
         this.hitRatioThreshold = threshold;
         this.hitRatioWindow = window;
         return this;
@@ -248,10 +278,13 @@ public final class CacheBuilder<K, V> {
     @SuppressWarnings("unchecked")
     public <V1 extends V> CacheBuilder<K, V1> remote(RemoteTier tier, ValueCodec<V1> codec, RemoteConfig config) {
         requireUnset("remote", this.remoteTier);
+        requireNonNull(tier, "tier");
+        requireNonNull(codec, "codec");
+        requireNonNull(config, "config");
         CacheBuilder<K, V1> self = (CacheBuilder<K, V1>) this;
-        self.remoteTier = requireNonNull(tier, "tier");
-        self.remoteCodec = requireNonNull(codec, "codec");
-        self.remoteConfig = requireNonNull(config, "config");
+        self.remoteTier = tier;
+        self.remoteCodec = codec;
+        self.remoteConfig = config;
         return self;
     }
 
@@ -266,19 +299,21 @@ public final class CacheBuilder<K, V> {
      * @param expireAfterWrite the near tier's TTL: the longest a local copy may be stale
      * @throws IllegalStateException if already set
      * @throws NullPointerException if {@code expireAfterWrite} is null
+     * @throws IllegalArgumentException if {@code maximumSize} is negative or {@code expireAfterWrite} not positive
      */
     public CacheBuilder<K, V> nearCache(long maximumSize, Duration expireAfterWrite) {
-        requireUnset("nearCache", this.nearMaximumSize);
-        this.nearMaximumSize = maximumSize;
-        this.nearExpireAfterWrite = requireNonNull(expireAfterWrite, "expireAfterWrite");
+        requireUnset("nearCache", nearMaximumSize == null ? null : nearDescription());
+        requireNonNull(expireAfterWrite, "expireAfterWrite");
+        this.nearMaximumSize = requireNonNegative("nearCache maximumSize", maximumSize);
+        this.nearExpireAfterWrite = requirePositive("nearCache expireAfterWrite", expireAfterWrite);
         return this;
     }
 
     /**
      * Builds the cache, or returns the one already registered under this name with equal settings.
      *
-     * @throws IllegalArgumentException if a value is out of range (the message names the option and the value)
-     * @throws IllegalStateException if options conflict, or the name is taken by a cache with other settings
+     * @throws IllegalStateException if options conflict (the message names them and the cache), or the name is taken
+     *     by a cache with other settings (the message names the setting that differs)
      */
     @SuppressWarnings("unchecked")
     public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
@@ -287,20 +322,19 @@ public final class CacheBuilder<K, V> {
                     + " (cache '" + name + "')");
         }
         LocalCacheSettings<K1, V1> settings = (LocalCacheSettings<K1, V1>) settings();
-        if (remoteTier != null) {
+        RemoteTier tier = remoteTier;
+        RemoteConfig tierConfig = remoteConfig;
+        ValueCodec<V1> codec = (ValueCodec<V1>) remoteCodec;
+        if (tier != null && tierConfig != null && codec != null) {
             requireRemoteCompatible();
-            ValueCodec<V1> codec = (ValueCodec<V1>) remoteCodec;
-            return register(settings, false, () -> {
-                RemoteCache<K1, V1> remote = new RemoteCache<>(
-                        settings.config(), remoteConfig, remoteTier.store(name), codec, settings.ticker());
-                return nearMaximumSize == null ? remote : nearCache(settings, remote);
+            return this.<Cache<K1, V1>>register(false, () -> {
+                RemoteCache<K1, V1> remote =
+                        new RemoteCache<>(settings.config(), tierConfig, tier.store(name), codec, settings.ticker());
+                return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
             });
         }
-        if (nearMaximumSize != null) {
-            throw new IllegalStateException(
-                    "nearCache needs a remote tier: call remote(tier, codec) (cache '" + name + "')");
-        }
-        return register(settings, false, () -> new LocalCache<>(settings));
+        requireNoNearCache();
+        return register(false, () -> Built.of(new LocalCache<>(settings)));
     }
 
     /**
@@ -308,26 +342,39 @@ public final class CacheBuilder<K, V> {
      * one already registered under this name with equal settings.
      *
      * @throws NullPointerException if {@code loader} is null
-     * @throws IllegalArgumentException if a value is out of range
-     * @throws IllegalStateException if options conflict, or the name is taken by a cache with other settings
+     * @throws IllegalStateException if options conflict (a remote tier or a near cache, which need {@link #build()}),
+     *     or the name is taken by a cache with other settings (the message names the setting that differs)
      */
     @SuppressWarnings("unchecked")
-    public <K1 extends K, V1 extends V> LoadingCache<K1, V1> build(Function<? super K1, ? extends V1> loader) {
+    public <K1 extends K, V1 extends V> LoadingCache<K1, V1> build(
+            Function<? super K1, ? extends @Nullable V1> loader) {
         requireNonNull(loader, "loader");
         if (remoteTier != null) {
             throw new IllegalStateException("build(loader) is not supported with a remote tier yet; use build() and"
                     + " get(key, loader) (cache '" + name + "')");
         }
+        requireNoNearCache();
         LocalCacheSettings<K1, V1> settings = (LocalCacheSettings<K1, V1>) settings();
-        return register(settings, true, () -> new LocalLoadingCache<>(settings, loader));
+        return register(true, () -> Built.of(new LocalLoadingCache<>(settings, loader)));
     }
 
-    private <K1, V1> NearCache<K1, V1> nearCache(LocalCacheSettings<K1, V1> settings, RemoteCache<K1, V1> remote) {
+    /** Rejects a near cache without a remote tier, the same way for both build methods. */
+    private void requireNoNearCache() {
+        if (nearMaximumSize != null) {
+            throw new IllegalStateException(
+                    "nearCache needs a remote tier: call remote(tier, codec) (cache '" + name + "')");
+        }
+    }
+
+    private <K1, V1> Built<Cache<K1, V1>> nearCache(
+            LocalCacheSettings<K1, V1> settings, RemoteTier tier, RemoteCache<K1, V1> remote) {
+        long nearSize = requireNonNull(nearMaximumSize, "nearMaximumSize");
+        Duration nearTtl = requireNonNull(nearExpireAfterWrite, "nearExpireAfterWrite");
         CacheConfig nearConfig = new CacheConfig(
                 name + ".near",
-                OptionalLong.of(nearMaximumSize),
+                OptionalLong.of(nearSize),
                 OptionalLong.empty(),
-                Optional.of(nearExpireAfterWrite),
+                Optional.of(nearTtl),
                 Optional.empty(),
                 Optional.empty(),
                 0, // the near cache watches the combined hit ratio itself
@@ -340,8 +387,16 @@ public final class CacheBuilder<K, V> {
                 null,
                 null,
                 settings.lowHitRatioHandler()));
-        return new NearCache<>(
-                settings.config(), near, remote, remoteTier.invalidations(name), settings.lowHitRatioHandler());
+        InvalidationChannel channel = tier.invalidations(name);
+        try {
+            NearCache<K1, V1> cache =
+                    new NearCache<>(settings.config(), near, remote, channel, settings.lowHitRatioHandler());
+            // The subscription is the one resource a built cache holds: closed if another build registers first.
+            return new Built<>(cache, channel::close);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /** Rejects options that a remote-only cache cannot honour, rather than ignoring them. */
@@ -349,16 +404,6 @@ public final class CacheBuilder<K, V> {
         if (expireAfterWrite == null || expireAfterWrite.isZero()) {
             throw new IllegalStateException("a remote tier needs a positive expireAfterWrite, so that every value it"
                     + " writes has a TTL (cache '" + name + "')");
-        }
-        if (nearMaximumSize != null) {
-            if (nearMaximumSize < 0) {
-                throw new IllegalArgumentException("nearCache maximumSize must not be negative, was " + nearMaximumSize
-                        + " (cache '" + name + "')");
-            }
-            if (nearExpireAfterWrite.isNegative() || nearExpireAfterWrite.isZero()) {
-                throw new IllegalArgumentException("nearCache expireAfterWrite must be positive, was "
-                        + nearExpireAfterWrite + " (cache '" + name + "')");
-            }
         }
         Object[][] localOnly = {
             {"maximumSize", maximumSize},
@@ -376,46 +421,36 @@ public final class CacheBuilder<K, V> {
         }
     }
 
-    private <C extends Cache<?, ?>> C register(
-            LocalCacheSettings<?, ?> settings, boolean loading, Supplier<C> factory) {
-        List<Object> fingerprint = new ArrayList<>();
-        fingerprint.add(loading ? "loading" : "plain");
-        for (Object component : new Object[] {weigher, ticker, executor, copier, removalListener, lowHitRatioHandler}) {
-            // Functional options compare by class: the same lambda expression always has the same class.
-            fingerprint.add(component == null ? "none" : component.getClass().getName());
-        }
-        fingerprint.add(remoteConfig == null ? "local" : remoteConfig.withoutFunctions());
-        fingerprint.add(nearMaximumSize == null ? "no near" : "near " + nearMaximumSize + " " + nearExpireAfterWrite);
+    private <C extends Cache<?, ?>> C register(boolean loading, Supplier<Built<C>> factory) {
+        CacheFingerprint fingerprint = new CacheFingerprint()
+                .value("kind", loading ? "cache with a loader" : "cache without a loader")
+                .value("maximumSize", maximumSize)
+                .value("maximumWeight", maximumWeight)
+                .instance("weigher", weigher)
+                .value("expireAfterWrite", expireAfterWrite)
+                .value("expireAfterAccess", expireAfterAccess)
+                .value("refreshAfterWrite", refreshAfterWrite)
+                .value("hitRatioWarning threshold", effectiveHitRatioThreshold())
+                .value("hitRatioWarning window", effectiveHitRatioWindow())
+                // Defaults that are singletons are recorded as such, so that setting one explicitly matches unset.
+                .instance("ticker", ticker == null ? Ticker.systemTicker() : ticker)
+                .instance("executor", executor)
+                .instance("copier", copier == null ? Copier.defensive() : copier)
+                .instance("removalListener", removalListener)
+                .instance("onLowHitRatio handler", lowHitRatioHandler)
+                .instance("remote tier", remoteTier)
+                .instance("remote codec", remoteCodec)
+                .value("remote config", remoteConfig)
+                .value("nearCache", nearMaximumSize == null ? null : nearDescription());
         CacheRegistry target = registry != null ? registry : CacheRegistry.defaultRegistry();
-        return target.getOrCreate(settings.config(), List.copyOf(fingerprint), factory);
+        return target.getOrCreate(name, fingerprint, factory);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private LocalCacheSettings<K, V> settings() {
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("cache name must not be blank, was '" + name + "'");
-        }
-        requireNonNegative("maximumSize", maximumSize);
-        requireNonNegative("maximumWeight", maximumWeight);
-        requireNonNegative("expireAfterWrite", expireAfterWrite);
-        requireNonNegative("expireAfterAccess", expireAfterAccess);
-        if (refreshAfterWrite != null && (refreshAfterWrite.isNegative() || refreshAfterWrite.isZero())) {
-            throw new IllegalArgumentException(
-                    "refreshAfterWrite must be positive, was " + refreshAfterWrite + " (cache '" + name + "')");
-        }
         if (maximumSize != null && maximumWeight != null) {
             throw new IllegalStateException("maximumSize (" + maximumSize + ") and maximumWeight (" + maximumWeight
                     + ") cannot be combined (cache '" + name + "')");
-        }
-        double threshold = hitRatioThreshold == null ? DEFAULT_HIT_RATIO_THRESHOLD : hitRatioThreshold;
-        int window = hitRatioWindow == null ? DEFAULT_HIT_RATIO_WINDOW : hitRatioWindow;
-        if (!(threshold >= 0 && threshold <= 1)) {
-            throw new IllegalArgumentException(
-                    "hitRatioWarning threshold must be between 0 and 1, was " + threshold + " (cache '" + name + "')");
-        }
-        if (window < 1) {
-            throw new IllegalArgumentException(
-                    "hitRatioWarning window must be at least 1, was " + window + " (cache '" + name + "')");
         }
         CacheConfig config = new CacheConfig(
                 name,
@@ -424,8 +459,8 @@ public final class CacheBuilder<K, V> {
                 Optional.ofNullable(expireAfterWrite),
                 Optional.ofNullable(expireAfterAccess),
                 Optional.ofNullable(refreshAfterWrite),
-                threshold,
-                window);
+                effectiveHitRatioThreshold(),
+                effectiveHitRatioWindow());
         Ticker effectiveTicker = ticker == null ? Ticker.systemTicker() : ticker;
         Copier<V> effectiveCopier = copier == null ? Copier.defensive() : copier;
         Consumer<? super LowHitRatio> handler =
@@ -434,21 +469,42 @@ public final class CacheBuilder<K, V> {
                 config, effectiveTicker, executor, effectiveCopier, weigher, removalListener, handler);
     }
 
-    private void requireNonNegative(String option, Long value) {
-        if (value != null && value < 0) {
+    private double effectiveHitRatioThreshold() {
+        return hitRatioThreshold == null ? DEFAULT_HIT_RATIO_THRESHOLD : hitRatioThreshold;
+    }
+
+    private int effectiveHitRatioWindow() {
+        return hitRatioWindow == null ? DEFAULT_HIT_RATIO_WINDOW : hitRatioWindow;
+    }
+
+    private String nearDescription() {
+        return "maximumSize " + nearMaximumSize + ", expireAfterWrite " + nearExpireAfterWrite;
+    }
+
+    private long requireNonNegative(String option, long value) {
+        if (value < 0) {
             throw new IllegalArgumentException(
                     option + " must not be negative, was " + value + " (cache '" + name + "')");
         }
+        return value;
     }
 
-    private void requireNonNegative(String option, Duration value) {
-        if (value != null && value.isNegative()) {
+    private Duration requireNonNegative(String option, Duration value) {
+        if (value.isNegative()) {
             throw new IllegalArgumentException(
                     option + " must not be negative, was " + value + " (cache '" + name + "')");
         }
+        return value;
     }
 
-    private void requireUnset(String option, Object current) {
+    private Duration requirePositive(String option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(option + " must be positive, was " + value + " (cache '" + name + "')");
+        }
+        return value;
+    }
+
+    private void requireUnset(String option, @Nullable Object current) {
         if (current != null) {
             throw new IllegalStateException(
                     option + " was already set to " + current + " (cache '" + name + "'); set each option once");

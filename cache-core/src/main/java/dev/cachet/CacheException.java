@@ -1,5 +1,7 @@
 package dev.cachet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of the exceptions Cachet throws for its own failures (as opposed to a bad argument, which is an {@link
  * IllegalArgumentException}, or a loader's own exception, which reaches the caller unchanged).
@@ -13,7 +15,7 @@ public class CacheException extends RuntimeException {
      * @param message what went wrong, naming the cache
      * @param cause the underlying failure, may be null
      */
-    public CacheException(String message, Throwable cause) {
+    public CacheException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

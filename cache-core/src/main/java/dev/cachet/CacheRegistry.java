@@ -10,12 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Caches by name: how metrics, annotations and the Spring integration find them. {@link CacheBuilder#build()}
  * registers each cache it builds; building a name that is taken returns the registered cache when the settings are
- * equal and throws {@link IllegalStateException} when they differ, so two parts of an application can never end up
- * with two different caches under one name.
+ * equal and throws {@link IllegalStateException} naming the setting that differs when they do not, so two parts of
+ * an application can never end up with two different caches under one name. Value settings (sizes, durations, the
+ * {@link RemoteConfig}) compare by {@code equals}; functional ones (ticker, executor, copier, listeners, weigher,
+ * remote tier, codec) by identity: build a name twice with the same instances, not two equal-looking lambdas.
+ *
+ * <p>A cache is built outside any lock the registry holds, so a slow build (a near cache connecting to Redis) never
+ * holds up other names. When two threads build one name at once, both build, the first to register wins, and the
+ * other's cache is released and discarded; registration listeners hear of the winner only.
  *
  * <p>There is one {@linkplain #defaultRegistry() default registry}; give a builder {@linkplain #create() its own}
  * (tests, or several independent components in one JVM) with {@link CacheBuilder#registry(CacheRegistry)}.
@@ -23,12 +31,13 @@ import java.util.function.Supplier;
  * <p>Thread-safe.
  */
 public final class CacheRegistry {
+    private static final Logger log = LoggerFactory.getLogger(CacheRegistry.class);
     private static final CacheRegistry DEFAULT = new CacheRegistry();
 
     private final ConcurrentHashMap<String, Entry> caches = new ConcurrentHashMap<>();
     private final List<Consumer<? super Cache<?, ?>>> listeners = new CopyOnWriteArrayList<>();
 
-    private record Entry(CacheConfig config, List<Object> fingerprint, Cache<?, ?> cache) {}
+    private record Entry(CacheFingerprint fingerprint, Cache<?, ?> cache) {}
 
     private CacheRegistry() {}
 
@@ -80,23 +89,60 @@ public final class CacheRegistry {
         listeners.add(requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Returns the cache registered under {@code name} if its settings match {@code fingerprint}, or else builds one
+     * with {@code factory} and registers it, unless another thread registered the name first: then what was built is
+     * discarded and the winner's cache returned (or a conflict reported). Registration listeners run for the winner
+     * only.
+     *
+     * @throws IllegalStateException naming the differing setting if the name is taken by a cache with other settings
+     */
     @SuppressWarnings("unchecked")
-    <C extends Cache<?, ?>> C getOrCreate(CacheConfig config, List<Object> fingerprint, Supplier<C> factory) {
-        boolean[] created = {false};
-        Entry entry = caches.computeIfAbsent(config.name(), name -> {
-            created[0] = true;
-            return new Entry(config, fingerprint, factory.get());
-        });
-        if (!created[0]
-                && !(entry.config().equals(config) && entry.fingerprint().equals(fingerprint))) {
-            throw new IllegalStateException("a cache named '" + config.name()
-                    + "' is already registered with other settings: registered " + entry.config() + " "
-                    + entry.fingerprint() + ", requested " + config + " " + fingerprint
-                    + "; use another name, the same settings, or another CacheRegistry");
+    <C extends Cache<?, ?>> C getOrCreate(String name, CacheFingerprint fingerprint, Supplier<Built<C>> factory) {
+        Entry registered = caches.get(name);
+        if (registered == null) {
+            // Built outside the map's lock: a near cache subscribes to its invalidation channel, which can take the
+            // connect timeout, and computeIfAbsent would hold the lock of a bin that other names share meanwhile.
+            Built<C> built = factory.get();
+            registered = caches.putIfAbsent(name, new Entry(fingerprint, built.cache()));
+            if (registered == null) {
+                listeners.forEach(listener -> listener.accept(built.cache()));
+                return built.cache();
+            }
+            discard(name, built);
         }
-        if (created[0]) {
-            listeners.forEach(listener -> listener.accept(entry.cache()));
+        Optional<String> difference = registered.fingerprint().firstDifference(fingerprint);
+        if (difference.isPresent()) {
+            throw new IllegalStateException("a cache named '" + name + "' is already registered with "
+                    + difference.get() + "; use another name, the same settings, or another CacheRegistry");
         }
-        return (C) entry.cache();
+        return (C) registered.cache();
+    }
+
+    /** Releases what a cache that lost the race to register holds (a near cache's subscription); never throws. */
+    private static void discard(String name, Built<?> loser) {
+        try {
+            loser.release().run();
+        } catch (RuntimeException e) {
+            log.warn("Could not release a second cache built for '{}' while another registered first", name, e);
+        }
+    }
+
+    /**
+     * A cache just built, and how to release what it holds if it is not registered.
+     *
+     * @param cache the cache
+     * @param release closes what the cache holds (a near cache's invalidation subscription); must not throw
+     */
+    record Built<C extends Cache<?, ?>>(C cache, Runnable release) {
+        Built {
+            requireNonNull(cache, "cache");
+            requireNonNull(release, "release");
+        }
+
+        /** A cache that holds nothing to release. */
+        static <C extends Cache<?, ?>> Built<C> of(C cache) {
+            return new Built<>(cache, () -> {});
+        }
     }
 }

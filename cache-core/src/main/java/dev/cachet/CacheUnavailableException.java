@@ -1,5 +1,7 @@
 package dev.cachet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a cache's remote tier cannot be reached and its failure policy says to fail rather than fall back to
  * the loader. Remote tiers throw it from their {@link dev.cachet.spi.RemoteStore} operations; callers only see it
@@ -14,7 +16,7 @@ public final class CacheUnavailableException extends CacheException {
      * @param message names the cache and the operation
      * @param cause the underlying failure, may be null
      */
-    public CacheUnavailableException(String message, Throwable cause) {
+    public CacheUnavailableException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where every Cachet cache starts.
@@ -38,7 +39,8 @@ public final class Cachet {
      * @throws NullPointerException if {@code function} is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, R> Memoized<T, R> memoize(Function<? super T, ? extends R> function, long maximumSize) {
+    public static <T extends @Nullable Object, R extends @Nullable Object> Memoized<T, R> memoize(
+            Function<? super T, ? extends R> function, long maximumSize) {
         return memoize(function, maximumSize, Copier.defensive());
     }
 
@@ -49,7 +51,7 @@ public final class Cachet {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, R> Memoized<T, R> memoize(
+    public static <T extends @Nullable Object, R extends @Nullable Object> Memoized<T, R> memoize(
             Function<? super T, ? extends R> function, long maximumSize, Copier<R> copier) {
         requireNonNull(function, "function");
         requireNonNull(copier, "copier");
@@ -63,8 +65,9 @@ public final class Cachet {
      * @throws NullPointerException if {@code function} is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, U, R> MemoizedBiFunction<T, U, R> memoize(
-            BiFunction<? super T, ? super U, ? extends R> function, long maximumSize) {
+    public static <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+            MemoizedBiFunction<T, U, R> memoize(
+                    BiFunction<? super T, ? super U, ? extends R> function, long maximumSize) {
         return memoize(function, maximumSize, Copier.defensive());
     }
 
@@ -75,8 +78,9 @@ public final class Cachet {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code maximumSize} is negative
      */
-    public static <T, U, R> MemoizedBiFunction<T, U, R> memoize(
-            BiFunction<? super T, ? super U, ? extends R> function, long maximumSize, Copier<R> copier) {
+    public static <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+            MemoizedBiFunction<T, U, R> memoize(
+                    BiFunction<? super T, ? super U, ? extends R> function, long maximumSize, Copier<R> copier) {
         requireNonNull(function, "function");
         requireNonNull(copier, "copier");
         return new MemoizedTwoArgFunction<>(function, maximumSize, copier);

@@ -1,5 +1,7 @@
 package dev.cachet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Makes the copies that keep cached values safe from callers: a cache copies a value when it is stored and again
  * each time it is returned, so that neither the writer (mutating its object after {@code put}) nor a reader (mutating
@@ -15,7 +17,7 @@ package dev.cachet;
  * @param <V> the type of values copied
  */
 @FunctionalInterface
-public interface Copier<V> {
+public interface Copier<V extends @Nullable Object> {
 
     /**
      * Returns a copy of {@code value} that shares no mutable state with it, or {@code value} itself if it is

@@ -1,5 +1,7 @@
 package dev.cachet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link Cache} built with its own loader, as {@link CacheBuilder#build(java.util.function.Function)} returns. It
  * is the only kind of cache that can refresh entries in the background ({@link
@@ -18,5 +20,6 @@ public interface LoadingCache<K, V> extends Cache<K, V> {
      *
      * @throws NullPointerException if {@code key} is null
      */
+    @Nullable
     V get(K key);
 }

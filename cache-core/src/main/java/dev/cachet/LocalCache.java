@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     private final Copier<V> copier;
     private final boolean copying;
     private final boolean defaultCopier;
-    private Class<?> immutableType; // the last always-immutable value class seen; see copyOut
+    private @Nullable Class<?> immutableType; // the last always-immutable value class seen; see copyOut
     private final Ticker ticker;
     private final StatsRecorder stats = new StatsRecorder();
     private final SingleFlight<K, V> flights;
@@ -60,7 +61,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
      *
      * @param loader the cache's own loader, or null
      */
-    LocalCache(LocalCacheSettings<K, V> settings, Function<? super K, ? extends V> loader) {
+    LocalCache(LocalCacheSettings<K, V> settings, Function<? super K, ? extends @Nullable V> loader) {
         this.config = settings.config();
         this.copier = settings.copier();
         this.copying = copier != Copier.identity();
@@ -139,7 +140,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     }
 
     @Override
-    public V get(K key, Function<? super K, ? extends V> loader) {
+    public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         V value = store.getIfPresent(key);
@@ -153,13 +154,13 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
      * Loads {@code key} after the caller's own lookup missed (and counted the miss): the slow half of {@link
      * #get(Object, Function)}, for callers that look up first by other means.
      */
-    public V loadAfterMiss(K key, Function<? super K, ? extends V> loader) {
+    public @Nullable V loadAfterMiss(K key, Function<? super K, ? extends @Nullable V> loader) {
         monitor.onMiss();
         return flights.load(key, loader, participant);
     }
 
     @Override
-    public V getIfPresent(K key) {
+    public @Nullable V getIfPresent(K key) {
         requireNonNull(key, "key");
         V value = lookup(key);
         if (value == null) {
@@ -172,7 +173,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
      * Returns a copy of the value for {@code key}, or null, counting a hit or a miss but not feeding the hit-ratio
      * monitor: the first half of a lookup whose miss continues in {@link #loadAfterMiss}.
      */
-    public V lookup(K key) {
+    public @Nullable V lookup(K key) {
         V value = store.getIfPresent(key);
         return value == null || !copying ? value : copy(value);
     }
@@ -313,7 +314,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     /** The cache's side of a single-flight load. */
     private final class Participant implements SingleFlight.Participant<K, V> {
         @Override
-        public V lookupQuietly(K key) {
+        public @Nullable V lookupQuietly(K key) {
             return store.policy().getIfPresentQuietly(key);
         }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@link LocalCache} is built from: the validated value settings and the functional ones. Built by
@@ -20,10 +21,10 @@ import java.util.function.Consumer;
 record LocalCacheSettings<K, V>(
         CacheConfig config,
         Ticker ticker,
-        Executor executor,
+        @Nullable Executor executor,
         Copier<V> copier,
-        Weigher<? super K, ? super V> weigher,
-        RemovalListener<? super K, ? super V> removalListener,
+        @Nullable Weigher<? super K, ? super V> weigher,
+        @Nullable RemovalListener<? super K, ? super V> removalListener,
         Consumer<? super LowHitRatio> lowHitRatioHandler) {
 
     /**

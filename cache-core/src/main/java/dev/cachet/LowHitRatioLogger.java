@@ -3,6 +3,7 @@ package dev.cachet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ final class LowHitRatioLogger implements Consumer<LowHitRatio> {
     }
 
     /** Returns the line to log for {@code event}, or null when the rate limit holds it back. */
+    @Nullable
     String lineFor(LowHitRatio event) {
         long now = ticker.read();
         long due = nextLogAt.get();

@@ -4,6 +4,7 @@ import dev.cachet.internal.method.MemoKey;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memory behind a memoised function: a bounded {@link LocalCache} keyed by {@link MemoKey}, which also stores
@@ -44,6 +45,7 @@ final class MemoTable {
     }
 
     /** Returns the remembered result for {@code key} (null stands for "not remembered"), counting a hit or miss. */
+    @Nullable
     Object lookup(Object key) {
         return cache.lookup(key);
     }
@@ -52,6 +54,7 @@ final class MemoTable {
      * Computes and remembers the result for {@code key} after a lookup missed; {@code compute} must return {@link
      * #wrap wrapped} results.
      */
+    @Nullable
     Object load(Object key, Function<Object, Object> compute) {
         return cache.loadAfterMiss(key, compute);
     }
@@ -62,12 +65,12 @@ final class MemoTable {
     }
 
     /** Turns a function's result into what the table stores ({@code null} becomes a marker). */
-    static Object wrap(Object result) {
+    static Object wrap(@Nullable Object result) {
         return result == null ? MemoKey.NULL : result;
     }
 
     /** Turns what {@link #lookup} or {@link #load} returned into the function's result. */
-    static Object unwrap(Object stored) {
+    static @Nullable Object unwrap(@Nullable Object stored) {
         return stored == MemoKey.NULL ? null : stored;
     }
 

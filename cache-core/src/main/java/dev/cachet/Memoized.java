@@ -1,6 +1,7 @@
 package dev.cachet;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function whose results are remembered, like Python's {@code functools.lru_cache}: built by {@link
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * @param <T> the argument type
  * @param <R> the result type
  */
-public interface Memoized<T, R> extends Function<T, R> {
+public interface Memoized<T extends @Nullable Object, R extends @Nullable Object> extends Function<T, R> {
 
     /**
      * Returns the remembered result for {@code argument}, or computes and remembers it.

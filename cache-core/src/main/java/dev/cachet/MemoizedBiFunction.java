@@ -1,6 +1,7 @@
 package dev.cachet;
 
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A two-argument function whose results are remembered, keyed on both arguments by value; built by {@link
@@ -12,7 +13,8 @@ import java.util.function.BiFunction;
  * @param <U> the second argument's type
  * @param <R> the result type
  */
-public interface MemoizedBiFunction<T, U, R> extends BiFunction<T, U, R> {
+public interface MemoizedBiFunction<T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+        extends BiFunction<T, U, R> {
 
     /** Returns the remembered result for the two arguments, or computes and remembers it. */
     @Override

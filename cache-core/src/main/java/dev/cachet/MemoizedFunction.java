@@ -3,6 +3,7 @@ package dev.cachet;
 import dev.cachet.internal.copy.Immutability;
 import dev.cachet.internal.method.MemoKey;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A memoised one-argument function. Thread-safe.
@@ -10,11 +11,11 @@ import java.util.function.Function;
  * @param <T> the argument type
  * @param <R> the result type
  */
-final class MemoizedFunction<T, R> implements Memoized<T, R> {
+final class MemoizedFunction<T extends @Nullable Object, R extends @Nullable Object> implements Memoized<T, R> {
     private final Function<? super T, ? extends R> function;
     private final MemoTable table;
     private final LocalCache<Object, Object> cache; // the table's, held directly: one call less on the hit path
-    private Class<?> immutableArgumentType; // see keyOf
+    private @Nullable Class<?> immutableArgumentType; // see keyOf
 
     /**
      * Memoises {@code function}.

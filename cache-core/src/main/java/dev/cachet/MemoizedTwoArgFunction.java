@@ -2,6 +2,7 @@ package dev.cachet;
 
 import dev.cachet.internal.method.MemoKey;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A memoised two-argument function, keyed on both arguments by value. Thread-safe.
@@ -10,7 +11,8 @@ import java.util.function.BiFunction;
  * @param <U> the second argument's type
  * @param <R> the result type
  */
-final class MemoizedTwoArgFunction<T, U, R> implements MemoizedBiFunction<T, U, R> {
+final class MemoizedTwoArgFunction<T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+        implements MemoizedBiFunction<T, U, R> {
     private final BiFunction<? super T, ? super U, ? extends R> function;
     private final MemoTable table;
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     @Override
-    public V get(K key, Function<? super K, ? extends V> loader) {
+    public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         String encodedKey = remote.encodeKey(key);
@@ -107,7 +108,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     @Override
-    public V getIfPresent(K key) {
+    public @Nullable V getIfPresent(K key) {
         String encodedKey = remote.encodeKey(key);
         V value = near.lookup(encodedKey);
         if (value != null) {

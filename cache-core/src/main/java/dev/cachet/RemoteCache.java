@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     /** A loaded value with its encoded form: the loader's caller gets {@code value}, waiters decode {@code bytes}. */
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
-    private record Loaded<V>(V value, byte[] bytes) {}
+    private record Loaded<V>(@Nullable V value, byte @Nullable [] bytes) {}
 
     /** A value read back from the tier with its envelope. */
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
@@ -118,7 +119,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     @Override
-    public V get(K key, Function<? super K, ? extends V> loader) {
+    public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         String encodedKey = keyEncoder.apply(key);
@@ -136,7 +137,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     @Override
-    public V getIfPresent(K key) {
+    public @Nullable V getIfPresent(K key) {
         requireNonNull(key, "key");
         Stored<V> stored = read(keyEncoder.apply(key));
         if (stored == null) {
@@ -270,7 +271,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     // ---- reading ----
 
     /** Reads and decodes {@code key}; null when absent, undecodable, or the tier is unavailable under fail-open. */
-    private Stored<V> read(String key) {
+    private @Nullable Stored<V> read(String key) {
         Optional<byte[]> raw = tierCall("get", () -> store.get(key));
         if (raw == null) {
             return null; // unavailable, fail-open
@@ -286,7 +287,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         return stored;
     }
 
-    private Stored<V> decode(String key, byte[] bytes) {
+    private @Nullable Stored<V> decode(String key, byte[] bytes) {
         try {
             if (bytes.length > remote.maxValueBytes() + 300) { // the envelope header is well under 300 bytes
                 throw new IllegalArgumentException(
@@ -317,7 +318,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     // ---- loading ----
 
-    private Loaded<V> loadThroughTier(K key, String encodedKey, Function<? super K, ? extends V> loader) {
+    private Loaded<V> loadThroughTier(K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader) {
         // isOpen, not allowsRequest: the read at the start of get() has already been this period's probe, and
         // asking again here would use up the next one without calling the tier.
         if (remote.lockWait().isZero() || breaker.isOpen()) {
@@ -353,7 +354,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     /** Runs the loader and writes its value (fenced when {@code lock} is held); a tier failure keeps the value. */
-    private Loaded<V> loadAndWrite(K key, String encodedKey, Function<? super K, ? extends V> loader, RemoteLock lock) {
+    private Loaded<V> loadAndWrite(
+            K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, @Nullable RemoteLock lock) {
         long start = ticker.read();
         V value;
         try {
@@ -400,7 +402,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     /** Recomputes a value that is about to expire, if no one else is; everyone else keeps the current value. */
-    private V recomputeEarly(K key, String encodedKey, Function<? super K, ? extends V> loader, Stored<V> current) {
+    private V recomputeEarly(
+            K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, Stored<V> current) {
         Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));
         if (lock == null || lock.isEmpty()) {
             return current.value();
@@ -434,7 +437,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     /** A call to the tier. */
-    private interface TierCall<T> {
+    private interface TierCall<T extends @Nullable Object> {
         T run();
     }
 
@@ -442,7 +445,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
      * Runs a tier call under the breaker and the failure policy: returns its result, or null when the tier is
      * unavailable and the policy is fail-open; throws {@link CacheUnavailableException} under fail-closed.
      */
-    private <T> T tierCall(String operation, TierCall<T> call) {
+    private <T extends @Nullable Object> @Nullable T tierCall(String operation, TierCall<T> call) {
         if (!breaker.allowsRequest()) {
             unavailable(operation, null);
             return null;
@@ -464,7 +467,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     }
 
     /** Logs the first failure of an outage; throws under fail-closed, returns under fail-open. */
-    private void unavailable(String operation, CacheUnavailableException cause) {
+    private void unavailable(String operation, @Nullable CacheUnavailableException cause) {
         if (outage.compareAndSet(false, true)) {
             outageListener.run();
             log.warn(
@@ -487,7 +490,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     /** The cache's side of a single-flight load: nothing to store locally; waiters decode their own copy. */
     private final class Participant implements SingleFlight.Participant<String, Loaded<V>> {
         @Override
-        public Loaded<V> lookupQuietly(String key) {
+        public @Nullable Loaded<V> lookupQuietly(String key) {
             return null; // the load itself reads the tier first
         }
 

@@ -10,4 +10,7 @@
  * into one immutable record per method). Only leaf helpers that need nothing from this package live in {@code
  * dev.cachet.internal…}, so that no package cycle can form.
  */
+@NullMarked
 package dev.cachet;
+
+import org.jspecify.annotations.NullMarked;

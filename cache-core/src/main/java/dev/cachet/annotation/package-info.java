@@ -33,4 +33,7 @@
  * arrays are copied, and any other type fails the call that would store it with an {@link IllegalArgumentException}
  * naming the type. The annotations have no copier attribute; the Spring integration will let a bean provide one.
  */
+@NullMarked
 package dev.cachet.annotation;
+
+import org.jspecify.annotations.NullMarked;

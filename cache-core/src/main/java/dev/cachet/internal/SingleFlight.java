@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs at most one load per key at a time; callers that arrive while a load is in flight wait for it and share its
@@ -23,6 +24,7 @@ public final class SingleFlight<K, V> {
     /** What the cache does around a load: the steps that touch its storage and its copies. */
     public interface Participant<K, V> {
         /** Returns the value stored for {@code key} without touching statistics, or null. */
+        @Nullable
         V lookupQuietly(K key);
 
         /** Prepares a loaded value for storing (a defensive copy); may throw, which fails the load. */
@@ -64,7 +66,7 @@ public final class SingleFlight<K, V> {
      * Loads {@code key} or joins the load in flight. The caller that runs the loader gets the loader's own object;
      * waiting callers get {@link Participant#share shared} copies of the stored value.
      */
-    public V load(K key, Function<? super K, ? extends V> loader, Participant<K, V> participant) {
+    public @Nullable V load(K key, Function<? super K, ? extends @Nullable V> loader, Participant<K, V> participant) {
         Flight<V> mine = new Flight<>(Thread.currentThread());
         Flight<V> current = flights.putIfAbsent(key, mine);
         if (current != null) {
@@ -125,7 +127,7 @@ public final class SingleFlight<K, V> {
         return flights.size();
     }
 
-    private V await(K key, Flight<V> flight, Participant<K, V> participant) {
+    private @Nullable V await(K key, Flight<V> flight, Participant<K, V> participant) {
         if (flight.owner == Thread.currentThread()) {
             throw new IllegalStateException("recursive load: cache '" + cacheName + "' is already loading key " + key
                     + " on this thread; a loader must not ask for the key it is loading");

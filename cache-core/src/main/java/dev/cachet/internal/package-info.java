@@ -6,4 +6,7 @@
  * <p>Nothing here depends on {@code dev.cachet}: the caches themselves are package-private classes there. Exported
  * only to Cachet's own test-support module; may change in any release.
  */
+@NullMarked
 package dev.cachet.internal;
+
+import org.jspecify.annotations.NullMarked;

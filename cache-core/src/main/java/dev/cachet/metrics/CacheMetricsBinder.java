@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds one {@link Cache} to a {@link MeterRegistry}. The standard meters ({@value MetricNames#CACHE_GETS}, {@value
@@ -52,7 +53,7 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
     }
 
     @Override
-    protected Long size() {
+    protected @Nullable Long size() {
         Cache<?, ?> cache = getCache();
         return cache == null ? null : cache.estimatedSize();
     }

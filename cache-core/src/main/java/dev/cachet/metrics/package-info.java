@@ -6,4 +6,7 @@
  * Cachet): nothing outside it refers to it, so applications without Micrometer on the class path use every other
  * package without a {@code NoClassDefFoundError}. Add Micrometer to use this package.
  */
+@NullMarked
 package dev.cachet.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  * dev.cachet.spi.RemoteLock} for one load per key across processes. Values cross it as bytes made by a {@link
  * dev.cachet.spi.ValueCodec}.
  */
+@NullMarked
 package dev.cachet.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -261,7 +261,7 @@ class ProxyValidationTest {
         assertThatThrownBy(() -> proxy(Quotes.class))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith(
-                        "Quotes.quote(String): a cache named 'quotes' is already registered with other settings");
+                        "Quotes.quote(String): a cache named 'quotes' is already registered with another ticker");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
@@ -101,12 +102,12 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private volatile boolean connected;
     private volatile boolean closed;
-    private volatile InvalidationListener listener;
+    private volatile @Nullable InvalidationListener listener;
 
     // Guarded by lock.
-    private Thread thread;
-    private Connection connection;
-    private Subscription subscription;
+    private @Nullable Thread thread;
+    private @Nullable Connection connection;
+    private @Nullable Subscription subscription;
     private boolean everSubscribed;
     private boolean lossPending;
 
@@ -332,7 +333,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     }
 
     /** Forgets the current connection, then closes it (or returns it to its pool). */
-    private void release(Connection opened) {
+    private void release(@Nullable Connection opened) {
         synchronized (lock) {
             connected = false;
             connection = null;
@@ -429,7 +430,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         }
     }
 
-    private String describe(RuntimeException failure) {
+    private String describe(@Nullable RuntimeException failure) {
         if (failure instanceof JedisException jedis) {
             return tier.unavailable(cacheName, "subscribe", jedis).getMessage();
         }

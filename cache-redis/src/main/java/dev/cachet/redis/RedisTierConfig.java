@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link RedisTier} connects and names its keys. Immutable; make one with {@link #builder()} or take {@link
- * #defaults()}. The canonical constructor validates like {@link Builder#build()}.
+ * #defaults()}. The canonical constructor checks each component as the builder's setters do.
  *
  * @param keyPrefix the first part of every key the tier writes: 1 to 64 characters from {@code [A-Za-z0-9._-]}
  *     (no {@code :}, so that two prefixes can never produce the same key; no braces, which would break the Cluster
@@ -62,26 +63,13 @@ public record RedisTierConfig(
         requireNonNull(password, "password");
         requireNonNull(trustStore, "trustStore");
         requireNonNull(trustStorePassword, "trustStorePassword");
-        if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
-            throw new IllegalArgumentException(
-                    "keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was '" + keyPrefix + "'");
-        }
+        checkKeyPrefix(keyPrefix);
         checkTimeout("connectTimeout", connectTimeout);
         checkTimeout("socketTimeout", socketTimeout);
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
-        }
-        if (maxKeyLength < KeyLayout.HASHED_KEY_LENGTH) {
-            throw new IllegalArgumentException("maxKeyLength must be at least " + KeyLayout.HASHED_KEY_LENGTH
-                    + " bytes (the length of a hashed key), was " + maxKeyLength);
-        }
-        if (user.isPresent() && user.get().isBlank()) {
-            throw new IllegalArgumentException("user must not be blank, was '" + user.get() + "'");
-        }
-        if (password.isPresent() && password.get().isEmpty()) {
-            // Never echo a password, not even a wrong one.
-            throw new IllegalArgumentException("password must not be empty");
-        }
+        checkMaxConnections(maxConnections);
+        checkMaxKeyLength(maxKeyLength);
+        user.ifPresent(RedisTierConfig::checkUser);
+        password.ifPresent(RedisTierConfig::checkPassword);
     }
 
     /** Returns the configuration with every default; see the components. */
@@ -104,29 +92,72 @@ public record RedisTierConfig(
                 + (trustStorePassword.isPresent() ? "<set>" : "<none>") + ']';
     }
 
-    private static void checkTimeout(String name, Duration timeout) {
+    // One check per component, shared by the canonical constructor and the builder's setters.
+
+    private static String checkKeyPrefix(String keyPrefix) {
+        if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
+            throw new IllegalArgumentException(
+                    "keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was '" + keyPrefix + "'");
+        }
+        return keyPrefix;
+    }
+
+    private static Duration checkTimeout(String name, Duration timeout) {
         if (timeout.compareTo(Duration.ofMillis(1)) < 0
                 || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException(
                     name + " must be between 1 ms and " + Integer.MAX_VALUE + " ms, was " + timeout);
         }
+        return timeout;
+    }
+
+    private static int checkMaxConnections(int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+        }
+        return maxConnections;
+    }
+
+    private static int checkMaxKeyLength(int maxKeyLength) {
+        if (maxKeyLength < KeyLayout.HASHED_KEY_LENGTH) {
+            throw new IllegalArgumentException("maxKeyLength must be at least " + KeyLayout.HASHED_KEY_LENGTH
+                    + " bytes (the length of a hashed key), was " + maxKeyLength);
+        }
+        return maxKeyLength;
+    }
+
+    private static String checkUser(String user) {
+        if (user.isBlank()) {
+            throw new IllegalArgumentException("user must not be blank, was '" + user + "'");
+        }
+        return user;
+    }
+
+    private static String checkPassword(String password) {
+        if (password.isEmpty()) {
+            // Never echo a password, not even a wrong one.
+            throw new IllegalArgumentException("password must not be empty");
+        }
+        return password;
     }
 
     /**
-     * Builds a {@link RedisTierConfig}. Each option may be set once; unset options take their defaults. Values are
-     * checked by {@link #build()}. Not thread-safe.
+     * Builds a {@link RedisTierConfig}. Each option may be set once (a second call throws {@link
+     * IllegalStateException} naming the option and its value; never a password's); unset options take their
+     * defaults. Each setter checks its value at once, so the stack trace points at the bad line. Not thread-safe.
      */
     public static final class Builder {
-        private String keyPrefix;
-        private Duration connectTimeout;
-        private Duration socketTimeout;
-        private Integer maxConnections;
-        private Integer maxKeyLength;
-        private String user;
-        private String password;
-        private Boolean tls;
-        private Path trustStore;
-        private String trustStorePassword;
+        // Null while unset.
+        private @Nullable String keyPrefix;
+        private @Nullable Duration connectTimeout;
+        private @Nullable Duration socketTimeout;
+        private @Nullable Integer maxConnections;
+        private @Nullable Integer maxKeyLength;
+        private @Nullable String user;
+        private @Nullable String password;
+        private @Nullable Boolean tls;
+        private @Nullable Path trustStore;
+        private @Nullable String trustStorePassword;
 
         private Builder() {}
 
@@ -149,7 +180,7 @@ public record RedisTierConfig(
          * @throws NullPointerException if {@code path} is null
          * @throws IllegalStateException if already set
          */
-        public Builder trustStore(Path path, String password) {
+        public Builder trustStore(Path path, @Nullable String password) {
             checkUnset("trustStore", this.trustStore);
             this.trustStore = requireNonNull(path, "trustStore");
             this.trustStorePassword = password;
@@ -160,12 +191,12 @@ public record RedisTierConfig(
          * Sets the prefix of every key; see {@link RedisTierConfig#keyPrefix()}.
          *
          * @throws NullPointerException if {@code keyPrefix} is null
+         * @throws IllegalArgumentException if {@code keyPrefix} is not 1 to 64 characters from {@code [A-Za-z0-9._-]}
          * @throws IllegalStateException if already set
          */
         public Builder keyPrefix(String keyPrefix) {
-            requireNonNull(keyPrefix, "keyPrefix");
             checkUnset("keyPrefix", this.keyPrefix);
-            this.keyPrefix = keyPrefix;
+            this.keyPrefix = checkKeyPrefix(requireNonNull(keyPrefix, "keyPrefix"));
             return this;
         }
 
@@ -173,12 +204,12 @@ public record RedisTierConfig(
          * Sets the connect timeout; see {@link RedisTierConfig#connectTimeout()}.
          *
          * @throws NullPointerException if {@code connectTimeout} is null
+         * @throws IllegalArgumentException if {@code connectTimeout} is not between 1 ms and {@link Integer#MAX_VALUE} ms
          * @throws IllegalStateException if already set
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            requireNonNull(connectTimeout, "connectTimeout");
             checkUnset("connectTimeout", this.connectTimeout);
-            this.connectTimeout = connectTimeout;
+            this.connectTimeout = checkTimeout("connectTimeout", requireNonNull(connectTimeout, "connectTimeout"));
             return this;
         }
 
@@ -186,34 +217,36 @@ public record RedisTierConfig(
          * Sets the socket (reply) timeout; see {@link RedisTierConfig#socketTimeout()}.
          *
          * @throws NullPointerException if {@code socketTimeout} is null
+         * @throws IllegalArgumentException if {@code socketTimeout} is not between 1 ms and {@link Integer#MAX_VALUE} ms
          * @throws IllegalStateException if already set
          */
         public Builder socketTimeout(Duration socketTimeout) {
-            requireNonNull(socketTimeout, "socketTimeout");
             checkUnset("socketTimeout", this.socketTimeout);
-            this.socketTimeout = socketTimeout;
+            this.socketTimeout = checkTimeout("socketTimeout", requireNonNull(socketTimeout, "socketTimeout"));
             return this;
         }
 
         /**
          * Sets the number of connections per node; see {@link RedisTierConfig#maxConnections()}.
          *
+         * @throws IllegalArgumentException if {@code maxConnections} is less than 1
          * @throws IllegalStateException if already set
          */
         public Builder maxConnections(int maxConnections) {
             checkUnset("maxConnections", this.maxConnections);
-            this.maxConnections = maxConnections;
+            this.maxConnections = checkMaxConnections(maxConnections);
             return this;
         }
 
         /**
          * Sets the key length above which keys are hashed; see {@link RedisTierConfig#maxKeyLength()}.
          *
+         * @throws IllegalArgumentException if {@code maxKeyLength} is less than 72 (the length of a hashed key)
          * @throws IllegalStateException if already set
          */
         public Builder maxKeyLength(int maxKeyLength) {
             checkUnset("maxKeyLength", this.maxKeyLength);
-            this.maxKeyLength = maxKeyLength;
+            this.maxKeyLength = checkMaxKeyLength(maxKeyLength);
             return this;
         }
 
@@ -221,12 +254,12 @@ public record RedisTierConfig(
          * Sets the ACL user, overriding a connection URI's.
          *
          * @throws NullPointerException if {@code user} is null
+         * @throws IllegalArgumentException if {@code user} is blank
          * @throws IllegalStateException if already set
          */
         public Builder user(String user) {
-            requireNonNull(user, "user");
             checkUnset("user", this.user);
-            this.user = user;
+            this.user = checkUser(requireNonNull(user, "user"));
             return this;
         }
 
@@ -234,22 +267,18 @@ public record RedisTierConfig(
          * Sets the password, overriding a connection URI's. It never appears in messages, logs or {@code toString()}.
          *
          * @throws NullPointerException if {@code password} is null
-         * @throws IllegalStateException if already set
+         * @throws IllegalArgumentException if {@code password} is empty
+         * @throws IllegalStateException if already set (the message never shows the password)
          */
         public Builder password(String password) {
-            requireNonNull(password, "password");
             if (this.password != null) {
                 throw new IllegalStateException("password was already set");
             }
-            this.password = password;
+            this.password = checkPassword(requireNonNull(password, "password"));
             return this;
         }
 
-        /**
-         * Returns the configuration.
-         *
-         * @throws IllegalArgumentException naming the option and its value if one is out of range
-         */
+        /** Returns the configuration; every value was checked when it was set. */
         public RedisTierConfig build() {
             return new RedisTierConfig(
                     keyPrefix == null ? DEFAULT_KEY_PREFIX : keyPrefix,
@@ -264,7 +293,7 @@ public record RedisTierConfig(
                     Optional.ofNullable(trustStorePassword));
         }
 
-        private static void checkUnset(String option, Object current) {
+        private static void checkUnset(String option, @Nullable Object current) {
             if (current != null) {
                 throw new IllegalStateException(option + " was already set to " + current);
             }

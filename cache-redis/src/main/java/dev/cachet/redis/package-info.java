@@ -5,4 +5,7 @@
  * behind an allow-list). Everything else here is package-private implementation: the key layout, the Lua scripts of
  * the fenced lock, the store.
  */
+@NullMarked
 package dev.cachet.redis;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RedisTierConfigTest {
 
@@ -50,50 +57,117 @@ class RedisTierConfigTest {
                         Optional.empty()));
     }
 
-    @Test
-    void badValuesAreRejectedAtBuildNamingTheSettingAndValue() {
-        assertRejected(RedisTierConfig.builder().keyPrefix(""), "keyPrefix", "''");
-        assertRejected(RedisTierConfig.builder().keyPrefix("a:b"), "keyPrefix", "'a:b'");
-        assertRejected(RedisTierConfig.builder().keyPrefix("a{b}"), "keyPrefix", "'a{b}'");
-        assertRejected(RedisTierConfig.builder().keyPrefix("a*"), "keyPrefix", "'a*'");
-        assertRejected(RedisTierConfig.builder().keyPrefix("x".repeat(65)), "keyPrefix", "x".repeat(65));
-        assertRejected(RedisTierConfig.builder().connectTimeout(Duration.ZERO), "connectTimeout", "PT0S");
-        assertRejected(RedisTierConfig.builder().connectTimeout(Duration.ofNanos(999_999)), "connectTimeout", "PT");
-        assertRejected(RedisTierConfig.builder().socketTimeout(Duration.ofMillis(-1)), "socketTimeout", "PT-0.001S");
-        assertRejected(RedisTierConfig.builder().socketTimeout(Duration.ofDays(30)), "socketTimeout", "PT720H");
-        assertRejected(RedisTierConfig.builder().maxConnections(0), "maxConnections", "was 0");
-        assertRejected(RedisTierConfig.builder().maxKeyLength(71), "maxKeyLength", "was 71");
-        assertRejected(RedisTierConfig.builder().user(" "), "user", "' '");
+    private static Arguments call(String expected, Consumer<RedisTierConfig.Builder> call) {
+        return Arguments.of(expected, call);
+    }
+
+    /** Each setter with a value out of range, and what the message must start with: the setting and the value. */
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                call("keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was ''", b -> b.keyPrefix("")),
+                call("keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was 'a:b'", b -> b.keyPrefix("a:b")),
+                call("keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was 'a{b}'", b -> b.keyPrefix("a{b}")),
+                call("keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was 'a*'", b -> b.keyPrefix("a*")),
+                call(
+                        "keyPrefix must be 1 to 64 characters from [A-Za-z0-9._-], was '" + "x".repeat(65) + "'",
+                        b -> b.keyPrefix("x".repeat(65))),
+                call(
+                        "connectTimeout must be between 1 ms and 2147483647 ms, was PT0S",
+                        b -> b.connectTimeout(Duration.ZERO)),
+                call(
+                        "connectTimeout must be between 1 ms and 2147483647 ms, was PT0.000999999S",
+                        b -> b.connectTimeout(Duration.ofNanos(999_999))),
+                call(
+                        "socketTimeout must be between 1 ms and 2147483647 ms, was PT-0.001S",
+                        b -> b.socketTimeout(Duration.ofMillis(-1))),
+                call(
+                        "socketTimeout must be between 1 ms and 2147483647 ms, was PT720H",
+                        b -> b.socketTimeout(Duration.ofDays(30))),
+                call("maxConnections must be at least 1, was 0", b -> b.maxConnections(0)),
+                call(
+                        "maxKeyLength must be at least 72 bytes (the length of a hashed key), was 71",
+                        b -> b.maxKeyLength(71)),
+                call("user must not be blank, was ' '", b -> b.user(" ")),
+                call("password must not be empty", b -> b.password("")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badValues")
+    void aBadValueIsRejectedByItsSetterNamingTheSettingAndValue(
+            String message, Consumer<RedisTierConfig.Builder> call) {
+        RedisTierConfig.Builder builder = RedisTierConfig.builder();
+        assertThatThrownBy(() -> call.accept(builder))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message)
+                .satisfies(e -> assertThat(Arrays.stream(e.getStackTrace())
+                                .map(StackTraceElement::getClassName)
+                                .filter(name -> !name.equals(RedisTierConfig.class.getName())
+                                        && !name.equals(RedisTierConfig.Builder.class.getName()))
+                                .findFirst())
+                        .as("the stack trace points at the caller's line")
+                        .hasValueSatisfying(
+                                caller -> assertThat(caller).startsWith(RedisTierConfigTest.class.getName())));
     }
 
     @Test
     void anEmptyPasswordIsRejectedWithoutEchoingIt() {
-        assertThatThrownBy(() -> RedisTierConfig.builder().password("").build())
+        assertThatThrownBy(() -> RedisTierConfig.builder().password(""))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("password must not be empty");
     }
 
+    /** Each setter with a valid value, and the message of a second call. */
+    static Stream<Arguments> setters() {
+        return Stream.of(
+                call("keyPrefix was already set to a", b -> b.keyPrefix("a")),
+                call("connectTimeout was already set to PT1S", b -> b.connectTimeout(Duration.ofSeconds(1))),
+                call("socketTimeout was already set to PT1S", b -> b.socketTimeout(Duration.ofSeconds(1))),
+                call("maxConnections was already set to 1", b -> b.maxConnections(1)),
+                call("maxKeyLength was already set to 100", b -> b.maxKeyLength(100)),
+                call("user was already set to cachet", b -> b.user("cachet")),
+                call("password was already set", b -> b.password("s3cret")),
+                call("tls was already set to true", b -> b.tls(true)),
+                call("trustStore was already set to trust.p12", b -> b.trustStore(Path.of("trust.p12"), null)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setters")
+    void eachOptionMayBeSetOnce(String message, Consumer<RedisTierConfig.Builder> call) {
+        RedisTierConfig.Builder builder = RedisTierConfig.builder();
+        call.accept(builder);
+        assertThatThrownBy(() -> call.accept(builder))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(message);
+    }
+
     @Test
-    void eachOptionMayBeSetOnce() {
-        assertThatThrownBy(() -> RedisTierConfig.builder().keyPrefix("a").keyPrefix("b"))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("keyPrefix was already set to a");
-        assertThatThrownBy(() -> RedisTierConfig.builder().maxConnections(1).maxConnections(2))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("maxConnections was already set to 1");
+    void aSecondPasswordIsRejectedWithoutEchoingEither() {
         assertThatThrownBy(() -> RedisTierConfig.builder().password("s3cret").password("other"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("password was already set");
     }
 
+    /** Each setter with a null argument, and the argument's name. */
+    static Stream<Arguments> nullArguments() {
+        return Stream.of(
+                call("keyPrefix", b -> b.keyPrefix(null)),
+                call("connectTimeout", b -> b.connectTimeout(null)),
+                call("socketTimeout", b -> b.socketTimeout(null)),
+                call("user", b -> b.user(null)),
+                call("password", b -> b.password(null)),
+                call("trustStore", b -> b.trustStore(null, "secret")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nullArguments")
+    void nullsAreRejectedNamingTheArgument(String argument, Consumer<RedisTierConfig.Builder> call) {
+        assertThatNullPointerException()
+                .isThrownBy(() -> call.accept(RedisTierConfig.builder()))
+                .withMessage(argument);
+    }
+
     @Test
-    void nullsAreRejectedNamingTheArgument() {
-        assertThatNullPointerException()
-                .isThrownBy(() -> RedisTierConfig.builder().keyPrefix(null))
-                .withMessage("keyPrefix");
-        assertThatNullPointerException()
-                .isThrownBy(() -> RedisTierConfig.builder().socketTimeout(null))
-                .withMessage("socketTimeout");
+    void theCanonicalConstructorRejectsNullsToo() {
         assertThatNullPointerException()
                 .isThrownBy(() -> new RedisTierConfig(
                         "p",
@@ -133,12 +207,5 @@ class RedisTierConfigTest {
 
         assertThat(config.toString()).contains("user=cachet", "password=<set>").doesNotContain("s3cret");
         assertThat(RedisTierConfig.defaults().toString()).contains("password=<none>");
-    }
-
-    private static void assertRejected(RedisTierConfig.Builder builder, String setting, String value) {
-        assertThatThrownBy(builder::build)
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(setting + " ")
-                .hasMessageContaining(value);
     }
 }

@@ -10,11 +10,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
 
 /**
  * Issue 3's acceptance test for the cross-process load lock: {@value #PROCESSES} JVMs of {@value #THREADS} threads

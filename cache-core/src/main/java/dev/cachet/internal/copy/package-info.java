@@ -7,4 +7,7 @@
  * <p>Implementation, not API, and a leaf: nothing here depends on {@code dev.cachet}, which adapts these functions
  * to its {@code Copier} interface. Not exported from the module; use the factories on {@code dev.cachet.Copier}.
  */
+@NullMarked
 package dev.cachet.internal.copy;
+
+import org.jspecify.annotations.NullMarked;

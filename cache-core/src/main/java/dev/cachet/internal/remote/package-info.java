@@ -5,4 +5,7 @@
  *
  * <p>Nothing here depends on {@code dev.cachet}. Not exported from the module.
  */
+@NullMarked
 package dev.cachet.internal.remote;
+
+import org.jspecify.annotations.NullMarked;
