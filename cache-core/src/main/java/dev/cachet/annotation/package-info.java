@@ -32,8 +32,8 @@
  * ({@code String}, records of immutable components, {@code List.of(...)}) are shared, mutable JDK collections and
  * arrays are copied, and any other type fails the call that would store it with an {@link IllegalArgumentException}
  * naming the type. The annotations have no copier attribute; the Spring integration will let a bean provide one.
+ *
+ * <p>Not {@code @NullMarked}, unlike Cachet's other packages: annotation elements can never be null, and the package
+ * depends on nothing but the JDK, so that it can be read without Cachet's dependencies.
  */
-@NullMarked
 package dev.cachet.annotation;
-
-import org.jspecify.annotations.NullMarked;

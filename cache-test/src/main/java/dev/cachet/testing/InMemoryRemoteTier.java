@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A remote tier in a map, for testing what core does over the SPI without Redis: TTLs on a {@link Ticker}, locks with
@@ -56,7 +57,7 @@ public final class InMemoryRemoteTier implements RemoteTier {
     }
 
     /** Returns the raw bytes stored, or null. */
-    public byte[] raw(String cacheName, String key) {
+    public byte @Nullable [] raw(String cacheName, String key) {
         Entry entry = values.get(cacheName + "/" + key);
         return entry == null ? null : entry.value();
     }

@@ -5,4 +5,7 @@
  * every cache after each test, and {@link dev.cachet.testing.StampedeHarness} counts loads per expiry across worker
  * JVMs. The Redis JUnit extension lives in {@code dev.cachet.testing.redis}.
  */
+@NullMarked
 package dev.cachet.testing;
+
+import org.jspecify.annotations.NullMarked;

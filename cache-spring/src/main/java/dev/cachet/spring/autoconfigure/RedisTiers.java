@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import redis.clients.jedis.HostAndPort;
 
@@ -79,24 +81,13 @@ final class RedisTiers {
 
     private static RedisTierConfig config(Redis redis) {
         RedisTierConfig.Builder builder = RedisTierConfig.builder();
-        if (redis.keyPrefix() != null) {
-            builder.keyPrefix(redis.keyPrefix());
-        }
-        if (redis.connectTimeout() != null) {
-            builder.connectTimeout(redis.connectTimeout());
-        }
-        if (redis.socketTimeout() != null) {
-            builder.socketTimeout(redis.socketTimeout());
-        }
-        if (redis.maxConnections() != null) {
-            builder.maxConnections(redis.maxConnections());
-        }
-        if (redis.user() != null) {
-            builder.user(redis.user());
-        }
-        if (redis.password() != null) {
-            builder.password(redis.password());
-        }
+        // The builder checks each value where it is set, so each setter's failure names its own property.
+        set("key-prefix", redis.keyPrefix(), builder::keyPrefix);
+        set("connect-timeout", redis.connectTimeout(), builder::connectTimeout);
+        set("socket-timeout", redis.socketTimeout(), builder::socketTimeout);
+        set("max-connections", redis.maxConnections(), builder::maxConnections);
+        set("user", redis.user(), builder::user);
+        set("password", redis.password(), builder::password);
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
@@ -106,6 +97,18 @@ final class RedisTiers {
             String property = PREFIX + kebab(component);
             Object value = component.equals("password") ? "<hidden>" : valueOf(redis, component);
             throw new InvalidConfigurationPropertyValueException(property, value, message);
+        }
+    }
+
+    private static <T> void set(String property, @Nullable T value, Consumer<T> setter) {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            Object shown = property.equals("password") ? "<hidden>" : value;
+            throw new InvalidConfigurationPropertyValueException(PREFIX + property, shown, e.getMessage());
         }
     }
 

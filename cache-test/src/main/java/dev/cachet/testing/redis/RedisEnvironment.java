@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,9 @@ final class RedisEnvironment implements AutoCloseable {
     private static final int CONTAINER_PORT = 6379;
 
     private final RedisSupply supply;
-    private Path workDir; // guarded by this; created with the first process
-    private SharedRedisServer sharedServer; // guarded by this
-    private RedisCluster cluster; // guarded by this
+    private @Nullable Path workDir; // guarded by this; created with the first process
+    private @Nullable SharedRedisServer sharedServer; // guarded by this
+    private @Nullable RedisCluster cluster; // guarded by this
 
     private RedisEnvironment(RedisSupply supply) {
         this.supply = supply;

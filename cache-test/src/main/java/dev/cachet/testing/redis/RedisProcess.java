@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code redis-server} child process on a loopback port that stays the same across {@link #kill()} and {@link
@@ -54,7 +55,7 @@ final class RedisProcess implements RedisServer, AutoCloseable {
     private final Path dir;
     private final Path log;
     private final URI uri;
-    private Process process; // guarded by this; null while stopped
+    private @Nullable Process process; // guarded by this; null while stopped
 
     private RedisProcess(int port, Mode mode, Path dir) {
         this.port = port;

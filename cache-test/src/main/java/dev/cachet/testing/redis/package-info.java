@@ -6,4 +6,7 @@
  * Testcontainers to start a container (both optional dependencies of cache-test). Everything here but those public
  * types is an implementation detail.
  */
+@NullMarked
 package dev.cachet.testing.redis;
+
+import org.jspecify.annotations.NullMarked;
