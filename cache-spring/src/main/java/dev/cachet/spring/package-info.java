@@ -5,4 +5,7 @@
  * methods of Spring beans. The auto-configurations live in {@code dev.cachet.spring.autoconfigure}, the Spring {@code
  * CacheManager} in {@code dev.cachet.spring.cache}.
  */
+@NullMarked
 package dev.cachet.spring;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,4 +7,7 @@
  * dev.cachet.spring.autoconfigure.CachetHealthAutoConfiguration} (Actuator health). Everything else here is
  * package-private implementation.
  */
+@NullMarked
 package dev.cachet.spring.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
