@@ -2,6 +2,7 @@ package dev.cachet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.cachet.testing.CacheInvariants;
 import dev.cachet.testing.FakeTicker;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +39,67 @@ class InMemoryCacheTest {
 
     private CacheBuilder<Object, Object> builder(String name) {
         return Cachet.builder(name).registry(invariants.registry()).executor(Runnable::run);
+    }
+
+    @Test
+    void aLoadThatOverflowedTheStackLeavesNoLoadInFlight() {
+        // The StackOverflowError strikes again inside the clean-up of the innermost loads; the outer ones must end
+        // those flights, or every later caller of those keys would wait forever.
+        AtomicInteger deepest = new AtomicInteger(Integer.MAX_VALUE);
+        Cache<Integer, Integer> cache = Cachet.builder("overflow")
+                .registry(invariants.registry())
+                .executor(Runnable::run)
+                .<Integer, Integer>build();
+        Function<Integer, Integer> countdown = new Function<>() {
+            @Override
+            public Integer apply(Integer n) {
+                deepest.accumulateAndGet(n, Math::min);
+                return n == 0 ? 0 : cache.get(n - 1, this);
+            }
+        };
+
+        assertThatThrownBy(() -> cache.get(1_000_000, countdown)).isInstanceOf(StackOverflowError.class);
+
+        assertThat(CacheInvariants.loadsInFlight(cache)).isZero();
+        int key = deepest.get();
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> cache.get(key, k -> -k)))
+                .isEqualTo(-key);
+    }
+
+    @Test
+    void aValueThatCannotBeStoredFailsEachCallAndNeverLeavesItsLoadInFlight() {
+        // Caffeine rejects a negative weight when the loaded value is stored, after the loader ran: the flight must
+        // still end, so that the next call loads again instead of waiting forever for a load that is over.
+        assertEachCallFailsAndLoadsAgain((k, v) -> -1, IllegalArgumentException.class);
+    }
+
+    @Test
+    void anErrorWhileStoringAValueEndsTheLoadToo() {
+        // Any Throwable ends the flight, Errors included (here from a weigher, as a StackOverflowError would strike).
+        assertEachCallFailsAndLoadsAgain(
+                (k, v) -> {
+                    throw new StackOverflowError("from the weigher");
+                },
+                StackOverflowError.class);
+    }
+
+    private void assertEachCallFailsAndLoadsAgain(Weigher<String, String> weigher, Class<? extends Throwable> failure) {
+        AtomicInteger loads = new AtomicInteger();
+        Cache<String, String> cache = Cachet.builder("unstorable")
+                .registry(invariants.registry())
+                .executor(Runnable::run)
+                .maximumWeight(10, weigher)
+                .build();
+
+        for (int call = 1; call <= 2; call++) {
+            assertThatThrownBy(() -> assertTimeoutPreemptively(
+                            Duration.ofSeconds(5), () -> cache.get("k", k -> "v" + loads.incrementAndGet())))
+                    .as("call %d", call)
+                    .isInstanceOf(failure);
+        }
+        assertThat(loads).hasValue(2);
+        assertThat(CacheInvariants.loadsInFlight(cache)).isZero();
+        assertThat(cache.getIfPresent("k")).isNull();
     }
 
     @Test

@@ -2,9 +2,11 @@ package dev.cachet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -133,6 +136,40 @@ class MemoizedTest {
         private BigInteger compute(int n) {
             return n < 2 ? BigInteger.valueOf(n) : fib.apply(n - 1).add(fib.apply(n - 2));
         }
+    }
+
+    /**
+     * A memoised countdown that calls itself through its memo, once per level, while {@code recurse} is set; it
+     * records the deepest level reached.
+     */
+    static final class RecursiveCountdown {
+        final AtomicBoolean recurse = new AtomicBoolean(true);
+        final AtomicInteger deepest = new AtomicInteger(Integer.MAX_VALUE);
+        final Memoized<Integer, Integer> countdown = Cachet.memoize(this::compute, 1_000_000);
+
+        private Integer compute(int n) {
+            deepest.accumulateAndGet(n, Math::min);
+            return recurse.get() && n > 0 ? countdown.apply(n - 1) : n;
+        }
+    }
+
+    @Test
+    void aMemoisedFunctionKeepsWorkingAfterItsRecursionOverflowedTheStack() {
+        // Python's lru_cache keeps working after a RecursionError; so must a memo after a StackOverflowError, although
+        // the error strikes again inside the clean-up of the innermost loads.
+        RecursiveCountdown memo = new RecursiveCountdown();
+        assertThatThrownBy(() -> memo.countdown.apply(1_000_000)).isInstanceOf(StackOverflowError.class);
+        memo.recurse.set(false);
+
+        // Another thread (assertTimeoutPreemptively's) asks for the levels the overflow went through, deepest first:
+        // a load left in flight there would make it wait forever.
+        int deepest = memo.deepest.get();
+        for (int level = deepest; level < deepest + 50; level++) {
+            int n = level;
+            assertThat(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> memo.countdown.apply(n)))
+                    .isEqualTo(n);
+        }
+        assertThat(memo.countdown.apply(100)).isEqualTo(100);
     }
 
     @Test

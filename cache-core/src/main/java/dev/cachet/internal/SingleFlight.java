@@ -1,5 +1,7 @@
 package dev.cachet.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,12 @@ public final class SingleFlight<K, V> {
         default void loadEnded(long start, boolean succeeded) {}
     }
 
+    /**
+     * The flights each thread is running, outermost first, across every cache: a load that fails ends the flights it
+     * nested that could not end themselves (see {@link #endFlightsFrom}).
+     */
+    private static final ThreadLocal<List<Flight<?>>> LOADS_ON_THIS_THREAD = ThreadLocal.withInitial(ArrayList::new);
+
     private final String cacheName;
     private final BiFunction<String, Throwable, RuntimeException> checkedFailure;
     private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
@@ -67,37 +75,47 @@ public final class SingleFlight<K, V> {
      * waiting callers get {@link Participant#share shared} copies of the stored value.
      */
     public @Nullable V load(K key, Function<? super K, ? extends @Nullable V> loader, Participant<K, V> participant) {
-        Flight<V> mine = new Flight<>(Thread.currentThread());
+        Flight<V> mine = new Flight<>(Thread.currentThread(), flights, key);
         Flight<V> current = flights.putIfAbsent(key, mine);
         if (current != null) {
             return await(key, current, participant);
         }
-        V loaded;
-        V prepared;
+        List<Flight<?>> onThisThread = LOADS_ON_THIS_THREAD.get();
+        int depth = onThisThread.size();
+        onThisThread.add(mine);
+        Throwable failure = null;
         try {
-            // A flight that ended between the caller's miss and our registration has stored its value already.
-            V present = participant.lookupQuietly(key);
-            if (present != null) {
-                flights.remove(key, mine);
-                mine.complete(present);
-                return participant.share(present);
-            }
-            // Timing is done here, not in a wrapping lambda: every frame counts when a memoised function recurses.
-            long start = participant.loadStarted();
-            try {
-                loaded = loader.apply(key);
-            } catch (Throwable t) {
-                participant.loadEnded(start, false);
-                throw t;
-            }
-            participant.loadEnded(start, true);
-            prepared = loaded == null ? null : participant.prepare(loaded);
+            return run(key, loader, participant, mine);
         } catch (Throwable t) {
-            flights.remove(key, mine);
-            mine.completeExceptionally(t);
+            failure = t;
             throw propagate(key, t);
+        } finally {
+            endFlightsFrom(onThisThread, depth, failure);
         }
+    }
+
+    private @Nullable V run(
+            K key, Function<? super K, ? extends @Nullable V> loader, Participant<K, V> participant, Flight<V> mine) {
+        // A flight that ended between the caller's miss and our registration has stored its value already.
+        V present = participant.lookupQuietly(key);
+        if (present != null) {
+            flights.remove(key, mine);
+            mine.complete(present);
+            return participant.share(present);
+        }
+        // Timing is done here, not in a wrapping lambda: every frame counts when a memoised function recurses.
+        long start = participant.loadStarted();
+        V loaded;
+        try {
+            loaded = loader.apply(key);
+        } catch (Throwable t) {
+            participant.loadEnded(start, false);
+            throw t;
+        }
+        participant.loadEnded(start, true);
+        V prepared = loaded == null ? null : participant.prepare(loaded);
         if (prepared != null) {
+            // Storing may throw too (a weigher's bad weight): the flight then ends in endFlightsFrom like any failure.
             flights.computeIfPresent(key, (k, flight) -> {
                 if (flight != mine) {
                     return flight;
@@ -110,6 +128,25 @@ public final class SingleFlight<K, V> {
         }
         mine.complete(prepared);
         return loaded;
+    }
+
+    /**
+     * Ends the flights this thread registered from {@code depth} on: its own, and any deeper one (a nested load of
+     * this or another cache) that could not end itself, because the {@link StackOverflowError} that unwound it struck
+     * again in its own clean-up. Each unfinished one fails with {@code failure} and leaves its map, so that its waiters
+     * wake up and the next call loads again: a flight must never be left registered and incomplete. If this clean-up
+     * overflows too, the flights stay on the list for an enclosing load's clean-up, which has more stack.
+     */
+    private static void endFlightsFrom(List<Flight<?>> onThisThread, int depth, @Nullable Throwable failure) {
+        for (int i = onThisThread.size() - 1; i >= depth; i--) {
+            Flight<?> flight = onThisThread.get(i);
+            if (!flight.isDone()) {
+                flight.completeExceptionally(
+                        failure != null ? failure : new IllegalStateException("a nested load was abandoned"));
+            }
+            flight.leaveGroup();
+            onThisThread.remove(i);
+        }
     }
 
     /** Makes the flight of {@code key}, if any, forget to store its result; its waiters still get it. */
@@ -151,12 +188,21 @@ public final class SingleFlight<K, V> {
         return checkedFailure.apply("loader of cache '" + cacheName + "' failed for key " + key, t);
     }
 
-    /** A load in flight; remembers its thread to tell a cycle from a wait. */
+    /** A load in flight; remembers its thread to tell a cycle from a wait, and its group to leave it when it fails. */
     private static final class Flight<V> extends CompletableFuture<V> {
         final Thread owner;
+        private final ConcurrentHashMap<?, ?> group;
+        private final Object key;
 
-        Flight(Thread owner) {
+        Flight(Thread owner, ConcurrentHashMap<?, ?> group, Object key) {
             this.owner = owner;
+            this.group = group;
+            this.key = key;
+        }
+
+        /** Leaves the group's map, unless a discard already removed it or another flight took its place. */
+        void leaveGroup() {
+            group.remove(key, this);
         }
     }
 }
