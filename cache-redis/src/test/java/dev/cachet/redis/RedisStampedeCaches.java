@@ -12,6 +12,9 @@ import java.time.Duration;
  * (the default) or off ({@code lockWait} zero, where each process still loads once per round through its own single
  * flight). Public with a no-arg constructor, since each worker creates it by name.
  */
+// "exports": the tests compile into module dev.cachet.redis, and cache-test (the interface's module) is on the class
+// path there; the class is only ever loaded by name in a worker JVM, never used as this module's API.
+@SuppressWarnings("exports")
 public final class RedisStampedeCaches implements StampedeHarness.CacheFactory {
     /** Called by name in each worker JVM. */
     public RedisStampedeCaches() {}

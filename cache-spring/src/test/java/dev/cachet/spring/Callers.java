@@ -19,6 +19,9 @@ public final class Callers {
 
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
+    /** Creates a group of callers for one test. */
+    public Callers() {}
+
     /** Records the calling thread as one of the callers; call it before calling the cache. */
     public void enter() {
         threads.add(Thread.currentThread());
