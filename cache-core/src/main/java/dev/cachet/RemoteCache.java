@@ -341,6 +341,12 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         long deadline = ticker.read() + remote.lockWait().toNanos();
         while (ticker.read() - deadline < 0) {
             LockSupport.parkNanos(remote.lockPollInterval().toNanos());
+            if (Thread.currentThread().isInterrupted()) {
+                // parkNanos returns at once while the flag is set, so polling on would spin GETs until the deadline.
+                // The caller asked to stop waiting: stop, leave the flag for its next blocking call, and load as
+                // after a timeout, so that threads sharing this flight are not failed by another thread's interrupt.
+                break;
+            }
             Stored<V> arrived = read(encodedKey);
             if (arrived != null) {
                 return new Loaded<>(arrived.value(), arrived.bytes());

@@ -72,7 +72,10 @@ public final class RemoteConfig {
         return lockLease;
     }
 
-    /** Returns how long a process waits for another's load before loading itself (default 2 s; zero: no lock). */
+    /**
+     * Returns how long a process waits for another's load before loading itself (default 2 s; zero: no lock). A
+     * waiting thread that is interrupted stops waiting at once and loads itself, its interrupt flag still set.
+     */
     public Duration lockWait() {
         return lockWait;
     }
