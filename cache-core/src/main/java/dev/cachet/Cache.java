@@ -40,6 +40,15 @@ public interface Cache<K, V> {
      * Returns the value for {@code key}, loading it with {@code loader} if absent or expired. The loader runs at
      * most once per key at a time; concurrent callers wait for its result.
      *
+     * <p><b>Interruption.</b> This method never throws {@link InterruptedException} and never clears the caller's
+     * interrupt flag. A caller waiting for a load that runs in another process (a remote tier's load lock) stops
+     * waiting as soon as it is interrupted, polls the tier no more, and loads the value itself, exactly as when the
+     * wait runs out ({@link RemoteConfig#lockWait()}); callers waiting in this process for that caller's load get its
+     * value, not a failure caused by someone else's interrupt. The loader then runs with the flag still set, so a
+     * loader that blocks interruptibly fails at once and its exception reaches the caller as any loader exception
+     * does. A caller waiting for a load that runs in this process waits for it to end, as {@link
+     * java.util.concurrent.ConcurrentHashMap#computeIfAbsent} does.
+     *
      * @return the cached or loaded value; {@code null} only when the loader returned {@code null}
      * @throws NullPointerException if {@code key} or {@code loader} is null
      * @throws IllegalStateException if the loader asks this cache for the key it is loading

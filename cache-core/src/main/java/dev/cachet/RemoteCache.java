@@ -60,6 +60,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private volatile Runnable recoveryListener = () -> {};
     private volatile Runnable outageListener = () -> {};
     private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
+    private final AtomicBoolean earlyRecomputeFailureLogged = new AtomicBoolean();
     private final LongAdder remoteHits = new LongAdder();
     private final LongAdder remoteMisses = new LongAdder();
     private final LongAdder remoteErrors = new LongAdder();
@@ -185,10 +186,11 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
         String encodedKey = keyEncoder.apply(key);
-        byte[] bytes = encode(value, 0); // fails before anything is written
+        Duration writeTtl = jitteredTtl();
+        byte[] bytes = encode(value, 0, writeTtl); // fails before anything is written
         flights.discard(encodedKey);
         tierCall("put", () -> {
-            store.put(encodedKey, bytes, jitteredTtl());
+            store.put(encodedKey, bytes, writeTtl);
             return null;
         });
         stats.recordPuts(1);
@@ -341,6 +343,12 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         long deadline = ticker.read() + remote.lockWait().toNanos();
         while (ticker.read() - deadline < 0) {
             LockSupport.parkNanos(remote.lockPollInterval().toNanos());
+            if (Thread.currentThread().isInterrupted()) {
+                // parkNanos returns at once while the flag is set, so polling on would spin GETs until the deadline.
+                // The caller asked to stop waiting: stop, leave the flag for its next blocking call, and load as
+                // after a timeout, so that threads sharing this flight are not failed by another thread's interrupt.
+                break;
+            }
             Stored<V> arrived = read(encodedKey);
             if (arrived != null) {
                 return new Loaded<>(arrived.value(), arrived.bytes());
@@ -369,16 +377,17 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         if (value == null) {
             return new Loaded<>(null, null);
         }
-        byte[] bytes = encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos));
+        Duration writeTtl = jitteredTtl();
+        byte[] bytes = encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
         if (outage.get() && breaker.isOpen()) {
             fallbackLoads.increment();
             return new Loaded<>(value, bytes);
         }
         Boolean written = tierCall("put", () -> {
             if (lock != null) {
-                return store.putFenced(encodedKey, bytes, jitteredTtl(), lock);
+                return store.putFenced(encodedKey, bytes, writeTtl, lock);
             }
-            store.put(encodedKey, bytes, jitteredTtl());
+            store.put(encodedKey, bytes, writeTtl);
             return true;
         });
         if (written == null) {
@@ -401,29 +410,50 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         return now - envelope.computeMillis() * beta * Math.log(u) >= envelope.expiresAtMillis();
     }
 
-    /** Recomputes a value that is about to expire, if no one else is; everyone else keeps the current value. */
+    /**
+     * Recomputes a value that is about to expire, if no one else is; everyone else keeps the current value. A
+     * recompute that fails (the loader throws, or the tier refuses the lock or the write under fail-closed) returns
+     * the current value too: the caller read a valid value, and early recompute must never make a read fail that
+     * would have succeeded without it. The failure is counted where any such failure is (a load failure in {@link
+     * #stats()}, a remote error in {@link #remoteStats()}); errors ({@link Error}) still propagate.
+     */
     private V recomputeEarly(
             K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, Stored<V> current) {
-        Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));
-        if (lock == null || lock.isEmpty()) {
+        try {
+            Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));
+            if (lock == null || lock.isEmpty()) {
+                return current.value();
+            }
+            try (RemoteLock held = lock.get()) {
+                earlyRecomputes.increment();
+                Loaded<V> fresh = loadAndWrite(key, encodedKey, loader, held);
+                return fresh.value() != null ? fresh.value() : current.value();
+            }
+        } catch (Exception e) { // includes checked exceptions a loader throws by stealth
+            if (earlyRecomputeFailureLogged.compareAndSet(false, true)) {
+                log.warn(
+                        "cache '{}': an early recompute failed ({}); serving the value it was to replace. Further"
+                                + " failures are counted, not logged.",
+                        config.name(),
+                        e.toString());
+            }
             return current.value();
-        }
-        try (RemoteLock held = lock.get()) {
-            earlyRecomputes.increment();
-            Loaded<V> fresh = loadAndWrite(key, encodedKey, loader, held);
-            return fresh.value() != null ? fresh.value() : current.value();
         }
     }
 
     // ---- encoding and the failure policy ----
 
-    private byte[] encode(V value, long computeMillis) {
+    /**
+     * Encodes {@code value} in an envelope that expires after {@code writeTtl}: the very TTL the write gives the tier,
+     * so that early recompute sees the value's real expiry, jitter included.
+     */
+    private byte[] encode(V value, long computeMillis, Duration writeTtl) {
         byte[] payload = codec.encode(value);
         if (payload.length > remote.maxValueBytes()) {
             throw new IllegalArgumentException("cache '" + config.name() + "': encoded value of " + payload.length
                     + " bytes exceeds maxValueBytes " + remote.maxValueBytes() + "; not written");
         }
-        long expiresAt = remote.clock().millis() + ttl.toMillis();
+        long expiresAt = remote.clock().millis() + writeTtl.toMillis();
         return new Envelope(codec.id(), computeMillis, expiresAt, payload).toBytes();
     }
 

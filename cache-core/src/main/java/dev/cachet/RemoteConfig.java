@@ -72,7 +72,10 @@ public final class RemoteConfig {
         return lockLease;
     }
 
-    /** Returns how long a process waits for another's load before loading itself (default 2 s; zero: no lock). */
+    /**
+     * Returns how long a process waits for another's load before loading itself (default 2 s; zero: no lock). A
+     * waiting thread that is interrupted stops waiting at once and loads itself, its interrupt flag still set.
+     */
     public Duration lockWait() {
         return lockWait;
     }
@@ -87,12 +90,18 @@ public final class RemoteConfig {
         return maxValueBytes;
     }
 
-    /** Returns XFetch's β: 0 turns early recompute off (the default); 1 is the paper's choice. */
+    /**
+     * Returns XFetch's β: 0 turns early recompute off (the default); 1 is the paper's choice. An early recompute that
+     * fails serves the value it was to replace; the failure is counted, never thrown.
+     */
     public double earlyRecomputeBeta() {
         return earlyRecomputeBeta;
     }
 
-    /** Returns the fraction of the TTL by which expiries are spread, ± (default 0, at most 0.5). */
+    /**
+     * Returns the fraction of the TTL by which expiries are spread, ± (default 0, at most 0.5). Each write draws one
+     * TTL, used both by the tier and by the expiry stamped in the value, which early recompute reads.
+     */
     public double ttlJitter() {
         return ttlJitter;
     }

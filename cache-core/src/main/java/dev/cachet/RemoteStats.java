@@ -7,10 +7,11 @@ package dev.cachet;
  * @param misses reads the tier answered without one
  * @param errors operations that failed because the tier was unreachable or too slow
  * @param lockWaits loads this process left to another process holding the load lock
- * @param lockTimeouts waits that ran out, after which this process loaded itself
+ * @param lockTimeouts waits that ran out or whose thread was interrupted, after which this process loaded itself
  * @param decodeFailures stored values that could not be decoded (foreign, corrupt or oversized): treated as misses
  * @param fallbackLoads loads served from the loader alone because the tier was unavailable
- * @param earlyRecomputes values recomputed before expiry by probabilistic early recompute
+ * @param earlyRecomputes early recomputes begun (probabilistic early recompute, XFetch); one that fails serves the
+ *     value it was to replace and is counted as a load failure in {@link CacheStats}
  */
 public record RemoteStats(
         long hits,

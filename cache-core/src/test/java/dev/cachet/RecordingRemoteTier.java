@@ -1,0 +1,116 @@
+package dev.cachet;
+
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.RemoteTier;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One process's view of a shared tier that records what it sends: how many GETs, and every write with the TTL it
+ * carried. It can also refuse writes, as a tier that fails between a read and a write would. Thread-safe.
+ */
+final class RecordingRemoteTier implements RemoteTier {
+    /** A write that reached the tier: the encoded envelope and the TTL the tier was given. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared; the tier clones on the way in
+    record Write(String key, byte[] bytes, Duration ttl) {}
+
+    private final RemoteTier shared;
+    private final AtomicInteger gets = new AtomicInteger();
+    private final List<Write> writes = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean refuseWrites = new AtomicBoolean();
+
+    RecordingRemoteTier(RemoteTier shared) {
+        this.shared = shared;
+    }
+
+    /** Returns how many GETs this process sent. */
+    int gets() {
+        return gets.get();
+    }
+
+    /** Returns the writes this process sent, fenced or not, in order; refused ones are not recorded. */
+    List<Write> writes() {
+        return List.copyOf(writes);
+    }
+
+    /** Makes every put and fenced put fail as if the tier were unreachable (true), or pass (false). */
+    void refuseWrites(boolean refuse) {
+        refuseWrites.set(refuse);
+    }
+
+    @Override
+    public RemoteStore store(String cacheName) {
+        RemoteStore store = shared.store(cacheName);
+        return new RemoteStore() {
+            @Override
+            public String cacheName() {
+                return store.cacheName();
+            }
+
+            @Override
+            public Optional<byte[]> get(String key) {
+                gets.incrementAndGet();
+                return store.get(key);
+            }
+
+            @Override
+            public void put(String key, byte[] value, Duration ttl) {
+                checkWritable(cacheName);
+                store.put(key, value, ttl);
+                writes.add(new Write(key, value.clone(), ttl));
+            }
+
+            @Override
+            public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
+                checkWritable(cacheName);
+                boolean written = store.putFenced(key, value, ttl, lock);
+                if (written) {
+                    writes.add(new Write(key, value.clone(), ttl));
+                }
+                return written;
+            }
+
+            @Override
+            public void delete(String key) {
+                store.delete(key);
+            }
+
+            @Override
+            public void deleteAll() {
+                store.deleteAll();
+            }
+
+            @Override
+            public Optional<RemoteLock> tryLock(String key, Duration lease) {
+                return store.tryLock(key, lease);
+            }
+        };
+    }
+
+    private void checkWritable(String cacheName) {
+        if (refuseWrites.get()) {
+            throw new CacheUnavailableException("cache '" + cacheName + "': write refused by the test", null);
+        }
+    }
+
+    @Override
+    public InvalidationChannel invalidations(String cacheName) {
+        return shared.invalidations(cacheName);
+    }
+
+    @Override
+    public String describe() {
+        return "recording " + shared.describe();
+    }
+
+    @Override
+    public void close() {
+        shared.close();
+    }
+}
