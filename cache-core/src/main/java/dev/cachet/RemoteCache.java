@@ -7,6 +7,7 @@ import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.CircuitBreaker;
 import dev.cachet.internal.remote.Envelope;
+import dev.cachet.spi.OversizedValueException;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private static final Logger log = LoggerFactory.getLogger(RemoteCache.class);
+    /** What a stored value may hold beyond maxValueBytes: the envelope's header, well under this. */
+    private static final int ENVELOPE_HEADER_BYTES = 300;
 
     private final CacheConfig config;
     private final RemoteConfig remote;
@@ -274,9 +278,33 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     /** Reads and decodes {@code key}; null when absent, undecodable, or the tier is unavailable under fail-open. */
     private @Nullable Stored<V> read(String key) {
-        Optional<byte[]> raw = tierCall("get", () -> store.get(key));
+        long maxBytes = (long) remote.maxValueBytes() + ENVELOPE_HEADER_BYTES;
+        AtomicReference<@Nullable OversizedValueException> oversized = new AtomicReference<>();
+        Optional<byte[]> raw = tierCall("get", () -> {
+            try {
+                return store.getAtMost(key, maxBytes);
+            } catch (OversizedValueException e) {
+                oversized.set(e); // the tier answered: a success for the breaker
+                return Optional.empty();
+            }
+        });
         if (raw == null) {
             return null; // unavailable, fail-open
+        }
+        OversizedValueException tooLong = oversized.get();
+        if (tooLong != null) {
+            // Not deleted: the load that follows this miss overwrites it, and a blind delete could remove a newer
+            // value.
+            decodeFailures.increment();
+            if (decodeFailureLogged.compareAndSet(false, true)) {
+                log.warn(
+                        "cache '{}': {} (maxValueBytes {}); treating it as a miss and reloading it. Further decode"
+                                + " failures are counted, not logged.",
+                        config.name(),
+                        tooLong.getMessage(),
+                        remote.maxValueBytes());
+            }
+            return null;
         }
         if (raw.isEmpty()) {
             remoteMisses.increment();
@@ -291,7 +319,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     private @Nullable Stored<V> decode(String key, byte[] bytes) {
         try {
-            if (bytes.length > remote.maxValueBytes() + 300) { // the envelope header is well under 300 bytes
+            if (bytes.length
+                    > (long) remote.maxValueBytes() + ENVELOPE_HEADER_BYTES) { // a store that ignored the limit
                 throw new IllegalArgumentException(
                         "stored value of " + bytes.length + " bytes exceeds maxValueBytes " + remote.maxValueBytes());
             }

@@ -23,6 +23,24 @@ public interface RemoteStore {
     Optional<byte[]> get(String key);
 
     /**
+     * Returns the stored bytes for {@code key}, as {@link #get(String)} does, if there are at most {@code maxBytes}
+     * of them. A longer value is refused, so that a corrupt or foreign value cannot make the client allocate it: a
+     * store that can tell a value's length before sending it (as Redis can) should never read it. This default reads
+     * the value, then checks its length.
+     *
+     * @param maxBytes the most bytes to read
+     * @throws OversizedValueException if more than {@code maxBytes} bytes are stored
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
+     */
+    default Optional<byte[]> getAtMost(String key, long maxBytes) {
+        Optional<byte[]> value = get(key);
+        if (value.isPresent() && value.get().length > maxBytes) {
+            throw new OversizedValueException(cacheName(), value.get().length, maxBytes);
+        }
+        return value;
+    }
+
+    /**
      * Stores {@code value} for {@code key}, expiring after {@code ttl}.
      *
      * @param ttl positive

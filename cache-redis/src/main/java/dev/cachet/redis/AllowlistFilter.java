@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ObjectInputFilter} that allows named classes only: see {@link Codec#javaSerialization(Class, Set, int,
@@ -56,10 +57,12 @@ final class AllowlistFilter implements ObjectInputFilter {
 
     @Override
     public Status checkInput(FilterInfo info) {
-        if (info.depth() > maxDepth || info.streamBytes() > maxBytes || info.arrayLength() > maxBytes) {
+        Class<?> serialClass = info.serialClass();
+        if (info.depth() > maxDepth
+                || info.streamBytes() > maxBytes
+                || arrayBytes(serialClass, info.arrayLength()) > maxBytes) {
             return Status.REJECTED;
         }
-        Class<?> serialClass = info.serialClass();
         if (serialClass == null) {
             return Status.ALLOWED; // a check of the limits alone, passed above
         }
@@ -78,6 +81,32 @@ final class AllowlistFilter implements ObjectInputFilter {
             return allowedComponent ? Status.ALLOWED : Status.REJECTED;
         }
         return Status.REJECTED;
+    }
+
+    /**
+     * Returns the bytes an array of {@code length} elements takes on the heap, without its header: what reading it
+     * allocates before a single element was read. The length alone would let a few bytes of stream claim an array of
+     * {@code maxBytes} longs, 8 times the budget. A reference counts 4 bytes, its size with compressed references (the
+     * default for heaps under 32 GB); an array of unknown class, 8.
+     */
+    static long arrayBytes(@Nullable Class<?> arrayClass, long length) {
+        if (length <= 0) {
+            return 0; // -1: not an array
+        }
+        Class<?> component = arrayClass == null ? null : arrayClass.getComponentType();
+        int elementBytes;
+        if (component == null) {
+            elementBytes = Long.BYTES;
+        } else if (component == long.class || component == double.class) {
+            elementBytes = Long.BYTES;
+        } else if (component == int.class || component == float.class || !component.isPrimitive()) {
+            elementBytes = Integer.BYTES;
+        } else if (component == char.class || component == short.class) {
+            elementBytes = Short.BYTES;
+        } else {
+            elementBytes = Byte.BYTES; // byte, boolean
+        }
+        return length * elementBytes; // length is at most Integer.MAX_VALUE: no overflow
     }
 
     @Override

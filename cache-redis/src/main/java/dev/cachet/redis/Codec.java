@@ -80,16 +80,19 @@ public interface Codec<V> extends ValueCodec<V> {
 
     /**
      * Returns the Java serialisation codec of {@code type} (id {@code jser}), reading through {@code filter}. Opt-in
-     * only, and only with an allow-list: Java deserialisation runs code of every class in the stream, so the filter
-     * must reject every class it does not name (see {@link #javaSerialization(Class, Set, int, long)} for one). A
-     * decoded object that is not a {@code type} is rejected.
+     * only, and only with an allow-list: Java deserialisation runs code of every class in the stream, so a class the
+     * filter leaves {@link ObjectInputFilter.Status#UNDECIDED UNDECIDED} is rejected, as Java 21's {@code
+     * ObjectInputFilter.rejectUndecidedClass} does: a pattern filter need not end in {@code !*}. Primitives and
+     * arrays of them stay as the filter decides, so that its limits apply to them. See {@link
+     * #javaSerialization(Class, Set, int, long)} for an allow-list built from classes. A decoded object that is not a
+     * {@code type} is rejected.
      *
      * @throws NullPointerException if an argument is null
      */
     static <T extends Serializable> Codec<T> javaSerialization(Class<T> type, ObjectInputFilter filter) {
         requireNonNull(type, "type");
         requireNonNull(filter, "filter");
-        return new JavaSerializationCodec<>(type, filter);
+        return new JavaSerializationCodec<>(type, JavaSerializationCodec.rejectUndecidedClass(filter));
     }
 
     /**
@@ -98,7 +101,8 @@ public interface Codec<V> extends ValueCodec<V> {
      * (which their stream form includes), {@code String}, the primitives and their wrappers, and arrays of all of
      * these and of {@code Object} (whose elements are filtered one by one). Every other class is rejected before any
      * instance of it is made, as is a stream nested deeper than {@code maxDepth}, longer than {@code maxBytes}, or
-     * with an array longer than {@code maxBytes}. Name every class of the object graph, JDK collections included
+     * with an array whose elements would take more than {@code maxBytes} on the heap (its length times 1 to 8 bytes
+     * for primitives, 4 for references), checked before the array is allocated. Name every class of the object graph, JDK collections included
      * ({@code java.util.ArrayList}, ...).
      *
      * @throws NullPointerException if an argument or element is null

@@ -41,55 +41,68 @@ record ConnectionSettings(
      * Parses {@code redis://[[user]:password@]host[:port][/database]} (or {@code rediss://} for TLS); user and
      * password are percent-decoded. The config's user and password, when present, replace the URI's.
      *
+     * <p>The user information ends at the last {@code @}, and is split off before {@link URI} parses the rest: a
+     * password may then hold any character ({@code / @ # ? : %}, the last percent-encoded as {@code %25} when followed
+     * by two hex digits), and never becomes part of a path, query or fragment that a message would repeat.
+     *
      * @throws IllegalArgumentException if the URI is not of that form; the message never shows the password
      */
     static ConnectionSettings parse(String uri, RedisTierConfig config) {
         requireNonNull(uri, "uri");
         requireNonNull(config, "config");
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            // The exception's own message repeats the URI, password included.
-            throw new IllegalArgumentException("uri is not a valid URI (" + e.getReason() + " at index " + e.getIndex()
-                    + "); it is not shown as it may hold a password");
-        }
-        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+        int schemeEnd = uri.indexOf("://");
+        String scheme = schemeEnd < 0 ? "" : uri.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         boolean tls;
         if (scheme.equals("redis")) {
             tls = false;
         } else if (scheme.equals("rediss")) {
             tls = true;
         } else {
-            throw new IllegalArgumentException("uri must start with redis:// or rediss://, was " + safe(parsed));
+            // Nothing of the URI is shown: without a scheme we cannot tell where its password is.
+            throw new IllegalArgumentException(
+                    "uri must start with redis:// or rediss://; it is not shown as it may hold a password");
+        }
+        String authorityAndPath = uri.substring(schemeEnd + 3);
+        int at = authorityAndPath.lastIndexOf('@');
+        String userInfo = at < 0 ? null : authorityAndPath.substring(0, at);
+        String address = authorityAndPath.substring(at + 1); // holds no user information, so it may be shown
+        String shown = scheme + "://" + (userInfo == null ? "" : "***@") + address;
+        URI parsed;
+        try {
+            parsed = new URI(scheme + "://" + address);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("uri is not a valid URI (" + e.getReason() + "), was " + shown);
         }
         String host = parsed.getHost();
-        if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("uri must name a host, was " + safe(parsed));
+        if (host == null || host.isEmpty() || parsed.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("uri must name a host, was " + shown);
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         int port = parsed.getPort() == -1 ? DEFAULT_PORT : parsed.getPort();
         if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
-            throw new IllegalArgumentException(
-                    "uri must have no query or fragment, was " + safe(parsed) + " followed by one");
+            throw new IllegalArgumentException("uri must have no query or fragment, was " + shown);
         }
-        int database = database(parsed);
+        int database = database(parsed, shown);
 
         String uriUser = null;
         String uriPassword = null;
-        String userInfo = parsed.getRawUserInfo();
         if (userInfo != null) {
+            if (userInfo.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                throw new IllegalArgumentException(
+                        "uri user information must percent-encode spaces and control characters (%20, ...), in "
+                                + shown);
+            }
             int colon = userInfo.indexOf(':');
             if (colon < 0) {
                 throw new IllegalArgumentException(
-                        "uri user information must be user:password or :password, in " + safe(parsed));
+                        "uri user information must be user:password or :password, in " + shown);
             }
             String rawUser = userInfo.substring(0, colon);
             String rawPassword = userInfo.substring(colon + 1);
-            uriUser = rawUser.isEmpty() ? null : decode(rawUser, "user", parsed);
-            uriPassword = rawPassword.isEmpty() ? null : decode(rawPassword, "password", parsed);
+            uriUser = rawUser.isEmpty() ? null : decode(rawUser, "user", shown);
+            uriPassword = rawPassword.isEmpty() ? null : decode(rawPassword, "password", shown);
         }
         return new ConnectionSettings(
                 new HostAndPort(host, port),
@@ -159,7 +172,7 @@ record ConnectionSettings(
         return pool;
     }
 
-    private static int database(URI uri) {
+    private static int database(URI uri, String shown) {
         String path = uri.getPath();
         if (path == null || path.isEmpty() || path.equals("/")) {
             return 0;
@@ -169,36 +182,16 @@ record ConnectionSettings(
             return Integer.parseInt(digits);
         }
         throw new IllegalArgumentException(
-                "uri path must be empty or /<database index>, was '" + path + "' in " + safe(uri));
+                "uri path must be empty or /<database index>, was '" + path + "' in " + shown);
     }
 
-    private static String decode(String raw, String part, URI uri) {
+    private static String decode(String raw, String part, String shown) {
         try {
             // URLDecoder would turn '+' into a space; URIs keep it.
             return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("uri " + part + " has a bad percent escape, in " + safe(uri));
+            // Not e's message, which repeats the bad escape and so part of the password.
+            throw new IllegalArgumentException("uri " + part + " has a bad percent escape, in " + shown);
         }
-    }
-
-    /** Returns the URI without its user information, fit for a message. */
-    private static String safe(URI uri) {
-        StringBuilder out = new StringBuilder();
-        if (uri.getScheme() != null) {
-            out.append(uri.getScheme()).append("://");
-        }
-        if (uri.getRawUserInfo() != null) {
-            out.append("***@");
-        }
-        if (uri.getHost() != null) {
-            out.append(uri.getHost());
-        }
-        if (uri.getPort() != -1) {
-            out.append(':').append(uri.getPort());
-        }
-        if (uri.getRawPath() != null) {
-            out.append(uri.getRawPath());
-        }
-        return out.toString();
     }
 }

@@ -76,4 +76,36 @@ final class JavaSerializationCodec<T> implements Codec<T> {
     public String toString() {
         return "Codec.javaSerialization(" + type.getName() + ", " + filter + ")";
     }
+
+    /**
+     * Returns {@code filter} with every class it leaves undecided rejected: Java 21's {@code
+     * ObjectInputFilter.rejectUndecidedClass}, which Java 17 lacks. Without it, a pattern filter that does not end in
+     * {@code !*} allows every class it does not mention, and with it every gadget.
+     */
+    static ObjectInputFilter rejectUndecidedClass(ObjectInputFilter filter) {
+        return filter instanceof RejectUndecidedClass ? filter : new RejectUndecidedClass(filter);
+    }
+
+    /** See {@link #rejectUndecidedClass(ObjectInputFilter)}. */
+    private record RejectUndecidedClass(ObjectInputFilter filter) implements ObjectInputFilter {
+        @Override
+        public Status checkInput(FilterInfo info) {
+            Status status = filter.checkInput(info);
+            Class<?> serialClass = info.serialClass();
+            if (status != Status.UNDECIDED || serialClass == null) {
+                return status; // decided, or a check of the limits alone
+            }
+            Class<?> component = serialClass;
+            while (component.isArray()) {
+                component = component.getComponentType();
+            }
+            // As in Java 21: a primitive array makes no object that could run code.
+            return component.isPrimitive() ? Status.UNDECIDED : Status.REJECTED;
+        }
+
+        @Override
+        public String toString() {
+            return "rejectUndecidedClass(" + filter + ")";
+        }
+    }
 }

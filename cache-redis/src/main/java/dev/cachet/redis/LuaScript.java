@@ -11,7 +11,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * A Lua script the store runs atomically, by its SHA-1 ({@code EVALSHA}), sending the text only when the server (or
  * the Cluster node owning the keys) does not know it yet. Every script's keys share one hash tag, so that it runs on
- * Cluster too. Scripts return integers only: RESP2 and RESP3 agree on those, unlike on Lua's {@code false}.
+ * Cluster too. Scripts return integers, and {@link #GET_AT_MOST} also a string: RESP2 and RESP3 agree on those,
+ * unlike on Lua's {@code false}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -54,6 +55,23 @@ final class LuaScript {
             return 0
             """);
 
+    /**
+     * Reads a value only if it is not longer than a limit, in one round trip: {@code STRLEN} first, so that Redis never
+     * sends an oversized value. KEYS: value. ARGV: the most bytes to send. Returns the value, its length when that
+     * exceeds the limit, or -1 when absent. Run with {@link #call}, not {@link #run}: its reply is not an integer.
+     */
+    static final LuaScript GET_AT_MOST = new LuaScript("GET_AT_MOST", """
+            local length = redis.call('STRLEN', KEYS[1])
+            if length > tonumber(ARGV[1]) then
+              return length
+            end
+            local value = redis.call('GET', KEYS[1])
+            if not value then
+              return -1
+            end
+            return value
+            """);
+
     private final String name;
     private final byte[] text;
     private final byte[] sha1;
@@ -71,17 +89,25 @@ final class LuaScript {
      * @throws IllegalStateException if the reply is not an integer, which these scripts never do
      */
     long run(UnifiedJedis client, List<byte[]> keys, List<byte[]> args) {
-        Object reply;
-        try {
-            reply = client.evalsha(sha1, keys, args);
-        } catch (JedisNoScriptException e) {
-            // First use on this server (or after SCRIPT FLUSH or a failover): EVAL loads it for the next EVALSHA.
-            reply = client.eval(text, keys, args);
-        }
+        Object reply = call(client, keys, args);
         if (reply instanceof Long value) {
             return value;
         }
         throw new IllegalStateException("script " + name + " replied " + reply + " instead of an integer");
+    }
+
+    /**
+     * Runs the script and returns its reply as Jedis gives it: a {@code Long}, a {@code byte[]}, a list or null.
+     *
+     * @throws redis.clients.jedis.exceptions.JedisException if Redis fails
+     */
+    Object call(UnifiedJedis client, List<byte[]> keys, List<byte[]> args) {
+        try {
+            return client.evalsha(sha1, keys, args);
+        } catch (JedisNoScriptException e) {
+            // First use on this server (or after SCRIPT FLUSH or a failover): EVAL loads it for the next EVALSHA.
+            return client.eval(text, keys, args);
+        }
     }
 
     @Override

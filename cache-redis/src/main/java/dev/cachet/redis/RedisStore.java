@@ -3,6 +3,7 @@ package dev.cachet.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.CacheUnavailableException;
+import dev.cachet.spi.OversizedValueException;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,38 @@ final class RedisStore implements RemoteStore {
     public Optional<byte[]> get(String key) {
         byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
         return call("get", client -> Optional.ofNullable(client.get(valueKey)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One round trip, as {@link #get(String)}: a script asks {@code STRLEN} before {@code GET}, and answers with
+     * the length alone when it is over {@code maxBytes}, so an oversized value never leaves Redis. Its cost over a
+     * plain {@code GET} is an {@code EVALSHA} and an O(1) {@code STRLEN}; a bounded {@code GETRANGE} would need no
+     * script but could not tell an empty value from a missing one, and a separate {@code STRLEN} would add a round
+     * trip to every read.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     */
+    @Override
+    public Optional<byte[]> getAtMost(String key, long maxBytes) {
+        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+        }
+        List<byte[]> keys = List.of(valueKey);
+        List<byte[]> args = List.of(utf8(Long.toString(maxBytes)));
+        Object reply = call("get", client -> LuaScript.GET_AT_MOST.call(client, keys, args));
+        if (reply instanceof byte[] value) {
+            return Optional.of(value);
+        }
+        if (reply instanceof Long length) {
+            if (length < 0) {
+                return Optional.empty();
+            }
+            throw new OversizedValueException(cacheName, length, maxBytes);
+        }
+        throw new IllegalStateException("script " + LuaScript.GET_AT_MOST + " replied " + reply);
     }
 
     /**
