@@ -6,6 +6,7 @@ import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.CircuitBreaker;
+import dev.cachet.internal.remote.DefaultKeyEncoder;
 import dev.cachet.internal.remote.Envelope;
 import dev.cachet.spi.OversizedValueException;
 import dev.cachet.spi.RemoteLock;
@@ -18,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,25 +97,12 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         this.ttl = config.expireAfterWrite()
                 .orElseThrow(() -> new IllegalStateException("a remote tier needs expireAfterWrite, so that every"
                         + " value it writes has a TTL (cache '" + config.name() + "')"));
-        this.keyEncoder = remote.keyEncoder() != null ? remote.keyEncoder() : RemoteCache::defaultKey;
+        this.keyEncoder = remote.keyEncoder() != null ? remote.keyEncoder() : DefaultKeyEncoder::encode;
         this.breaker = new CircuitBreaker(
                 ticker::read,
                 remote.breakerFailureThreshold(),
                 remote.breakerOpenDuration().toNanos());
         this.flights = new SingleFlight<>(config.name(), CacheLoadException::new);
-    }
-
-    private static String defaultKey(Object key) {
-        if (key instanceof String
-                || key instanceof Number
-                || key instanceof Boolean
-                || key instanceof Character
-                || key instanceof UUID
-                || key instanceof Enum<?>) {
-            return key.toString();
-        }
-        throw new IllegalArgumentException("keys of type " + key.getClass().getName() + " have no default string"
-                + " form for the remote tier: set RemoteConfig.custom().keyEncoder(...)");
     }
 
     @Override
@@ -264,7 +251,10 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         this.recoveryListener = requireNonNull(listener, "listener");
     }
 
-    /** Returns the string the tier stores {@code key} under. */
+    /**
+     * Returns the string the tier stores {@code key} under, which is also its near-tier key and what invalidation
+     * messages carry: the configured encoder's, or {@link DefaultKeyEncoder}'s, which is injective.
+     */
     public String encodeKey(K key) {
         return keyEncoder.apply(requireNonNull(key, "key"));
     }

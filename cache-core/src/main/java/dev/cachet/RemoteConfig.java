@@ -117,8 +117,23 @@ public final class RemoteConfig {
     }
 
     /**
-     * Returns what turns keys into the strings the tier stores them under, or null for the default, which accepts
-     * strings, boxed primitives, enums and UUIDs.
+     * Returns what turns keys into the strings the tier stores them under, or null for the default.
+     *
+     * <p>The encoded key names the entry everywhere: the remote tier's key, the near tier's key and the key an
+     * invalidation message carries to other processes. The default gives each accepted type a short tag, so that keys
+     * that differ by {@code equals} never share an entry ({@code "1"}, {@code 1} and {@code 1L} are three keys):
+     *
+     * <pre>
+     * String      s:AAPL                 Integer  i:42     Long     l:42     Short  sh:42    Byte  by:42
+     * BigInteger  bi:42                  BigDecimal  bd:1.50 (the scale kept, as equals does)
+     * Double      d:0.5                  Float    f:0.5    (the exact decimal value; -0, NaN, Infinity, -Infinity)
+     * Boolean     b:true                 Character  c:x    UUID     u:123e4567-e89b-12d3-a456-426614174000
+     * enum        e:com.example.Colour:RED (the declaring class's binary name, then name(), never toString())
+     * </pre>
+     *
+     * <p>Keys of other types (records, lists, subclasses of {@code BigInteger} or {@code BigDecimal}, mutable numbers
+     * such as {@code AtomicLong}) make the cache throw {@link IllegalArgumentException} naming the type: set an
+     * encoder for them. Every process sharing a cache must encode its keys alike.
      */
     public @Nullable Function<Object, String> keyEncoder() {
         return keyEncoder;
@@ -318,7 +333,10 @@ public final class RemoteConfig {
         }
 
         /**
-         * Sets how keys become the strings the tier stores them under; must be injective.
+         * Sets how keys become the strings the tier stores them under, in place of the default described at {@link
+         * RemoteConfig#keyEncoder()}. It must be injective (keys that differ by {@code equals} must give different
+         * strings, or they share one entry in the remote tier and the near tier), deterministic, and the same in every
+         * process that shares the cache. The tier escapes whatever string it returns.
          *
          * @throws NullPointerException if {@code encoder} is null
          * @throws IllegalStateException if already set

@@ -88,12 +88,12 @@ class NearCacheTest {
         b.get("k", k -> "unused");
         tier.setDown(true); // the message about the next write is lost
         tier.setDown(false);
-        tier.store("quotes").put("k", rawOf(a, "v2"), Duration.ofMinutes(5)); // a write whose message was lost
+        tier.store("quotes").put("s:k", rawOf(a, "v2"), Duration.ofMinutes(5)); // a write whose message was lost
         assertThat(b.getIfPresent("k")).as("stale within the near TTL").isEqualTo("v1");
         clock.advance(Duration.ofSeconds(10));
         assertThat(b.getIfPresent("k")).as("never stale past the near TTL").isEqualTo("v2");
 
-        tier.store("quotes").put("k", rawOf(a, "v3"), Duration.ofMinutes(5));
+        tier.store("quotes").put("s:k", rawOf(a, "v3"), Duration.ofMinutes(5));
         tier.dropSubscribers("quotes");
         assertThat(b.getIfPresent("k"))
                 .as("a reconnection clears the near tier")
@@ -110,7 +110,7 @@ class NearCacheTest {
                 .remote(tier, Utf8Codec.INSTANCE)
                 .build();
         writer.put("scratch", value);
-        return tier.raw("quotes", "scratch");
+        return tier.raw("quotes", "s:scratch"); // the default encoding of the String key
     }
 
     @Test

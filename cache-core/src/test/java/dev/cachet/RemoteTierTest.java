@@ -171,7 +171,7 @@ class RemoteTierTest {
     void anUndecodableValueIsAMissThatIsDeletedReloadedAndCounted() {
         InMemoryRemoteTier tier = new InMemoryRemoteTier(clock);
         Cache<String, String> cache = process(tier, clock, RemoteConfig.ofDefaults());
-        tier.corrupt("quotes", "k", "not an envelope".getBytes(StandardCharsets.UTF_8));
+        tier.corrupt("quotes", "s:k", "not an envelope".getBytes(StandardCharsets.UTF_8));
         assertThat(cache.get("k", k -> "reloaded")).isEqualTo("reloaded");
         assertThat(cache.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
         assertThat(cache.getIfPresent("k")).isEqualTo("reloaded");
@@ -182,10 +182,10 @@ class RemoteTierTest {
         InMemoryRemoteTier tier = new InMemoryRemoteTier(clock);
         Cache<String, String> cache = process(tier, clock, RemoteConfig.ofDefaults());
         cache.put("k", "v");
-        byte[] raw = tier.raw("quotes", "k");
+        byte[] raw = tier.raw("quotes", "s:k"); // the default encoding of the String key
         byte[] foreign = raw.clone();
         foreign[5] = 'X'; // inside the codec id
-        tier.corrupt("quotes", "k", foreign);
+        tier.corrupt("quotes", "s:k", foreign);
         assertThat(cache.getIfPresent("k")).isNull();
         assertThat(cache.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
     }

@@ -50,7 +50,7 @@ public class RedisHitBenchmark {
     /** Characters of each value. */
     public static final int VALUE_LENGTH = 100;
 
-    /** The cache's name, part of the Redis key layout {@code <prefix>:<name length>:<name>:{<key>}}. */
+    /** The cache's name, part of the Redis key layout {@code <prefix>:<name length>:<name>:{<encoded key>}}. */
     static final String CACHE_NAME = "bench";
 
     private static final String NEAR_CACHE_NAME = "bench-near";
@@ -65,12 +65,13 @@ public class RedisHitBenchmark {
     }
 
     /**
-     * Returns the Redis key under which {@link RedisTier} keeps {@code key} of cache {@code cacheName} with the default
-     * prefix, for names and keys that need no escaping: {@code cachet:5:bench:{k42}}.
+     * Returns the Redis key under which {@link RedisTier} keeps String key {@code key} of cache {@code cacheName} with
+     * the default prefix and key encoder (which tags a String {@code s:}), for names and keys that need no escaping:
+     * {@code cachet:5:bench:{s:k42}}.
      */
     static String redisKey(String cacheName, String key) {
         return RedisTierConfig.defaults().keyPrefix() + ':' + cacheName.getBytes(StandardCharsets.UTF_8).length + ':'
-                + cacheName + ":{" + key + '}';
+                + cacheName + ":{s:" + key + '}';
     }
 
     /** The server, the caches, the raw client, and every key written. */

@@ -48,7 +48,7 @@ class SmokeTest {
 
     @Test
     void redisKeyLayoutIsTheTiers() {
-        assertThat(RedisHitBenchmark.redisKey("bench", "k42")).isEqualTo("cachet:5:bench:{k42}");
+        assertThat(RedisHitBenchmark.redisKey("bench", "k42")).isEqualTo("cachet:5:bench:{s:k42}");
     }
 
     @Test

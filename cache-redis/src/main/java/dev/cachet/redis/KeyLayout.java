@@ -14,9 +14,11 @@ import java.util.HexFormat;
  * p:&lt;bytes&gt;:&lt;escaped name&gt;:&#123;&lt;escaped key&gt;&#125;:fence    the fencing counter
  * </pre>
  *
- * <p>where {@code <bytes>} is the UTF-8 length of the escaped name. Escaping replaces {@code %} by {@code %25},
- * <code>&#123;</code> by {@code %7B}, <code>&#125;</code> by {@code %7D} and an unpaired surrogate by {@code %u} and
- * its four upper-case hex digits, so escaping is injective and its output has no braces. Hence:
+ * <p>where {@code <bytes>} is the UTF-8 length of the escaped name, and the key is the cache's encoded key (by default
+ * tagged with its type, such as {@code s:42} or {@code i:42}: see {@code RemoteConfig.keyEncoder()}). Escaping
+ * replaces {@code %} by {@code %25}, <code>&#123;</code> by {@code %7B}, <code>&#125;</code> by {@code %7D} and an
+ * unpaired surrogate by {@code %u} and its four upper-case hex digits, so escaping is injective and its output has no
+ * braces. Hence:
  *
  * <ul>
  *   <li>the first <code>&#123;</code> of a key ends its namespace (the prefix allows no brace, see {@link

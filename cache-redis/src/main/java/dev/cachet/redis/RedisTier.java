@@ -33,10 +33,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * keys live in their own namespace:
  *
  * <pre>{@code
- * <keyPrefix>:<name length>:<cache name>:{<key>}         value, e.g. cachet:5:users:{42}
+ * <keyPrefix>:<name length>:<cache name>:{<key>}         value, e.g. cachet:5:users:{i:42}
  * <keyPrefix>:<name length>:<cache name>:{<key>}:lock    loader lock
  * <keyPrefix>:<name length>:<cache name>:{<key>}:fence   fencing counter
  * }</pre>
+ *
+ * <p>where {@code <key>} is the cache's encoded key: by default the key's type tag and value, such as {@code i:42} for
+ * the Integer 42 and {@code s:42} for the String (see {@code RemoteConfig.keyEncoder()}).
  *
  * <p>The length (of the escaped name, in UTF-8 bytes) keeps cache {@code a} key {@code b:c} apart from cache {@code
  * a:b} key {@code c}. In names and keys {@code %}, <code>{</code> and <code>}</code> are written {@code %25}, {@code

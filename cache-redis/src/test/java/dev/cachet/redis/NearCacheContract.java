@@ -327,13 +327,38 @@ abstract class NearCacheContract {
         assertThat(near(b).hits()).as("B's second read was a near hit").isEqualTo(1);
     }
 
+    // ---- 8: keys of different types are different entries, near and in the messages ----
+
+    @Test
+    void anInvalidationMessageEvictsOnlyTheKeyOfItsType() {
+        Cache<Object, String> a = process(Codec.string());
+        Cache<Object, String> b = process(Codec.string());
+        List<Object> keys = List.of("1", 1, 1L);
+        for (int i = 0; i < keys.size(); i++) {
+            a.put(keys.get(i), "value-" + i);
+        }
+        awaitHeard(b, keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(b.get(keys.get(i), k -> fail("no load expected"))).isEqualTo("value-" + i);
+        }
+        assertThat(b.estimatedSize()).as("three near entries").isEqualTo(3);
+
+        a.invalidate(1);
+        awaitHeard(b, keys.size() + 1);
+        long hits = near(b).hits();
+        assertThat(b.getIfPresent("1")).isEqualTo("value-0");
+        assertThat(b.getIfPresent(1L)).isEqualTo("value-2");
+        assertThat(near(b).hits()).as("the String and the Long key stayed near").isEqualTo(hits + 2);
+        assertThat(b.getIfPresent(1)).isNull();
+    }
+
     // ---- helpers ----
 
     /** Builds one process's near cache: its own registry and its own tier. */
-    private <V> Cache<String, V> process(ValueCodec<V> codec) {
+    private <K, V> Cache<K, V> process(ValueCodec<V> codec) {
         RedisTier tier = newTier(TIER_CONFIG);
         tiers.add(tier);
-        Cache<String, V> cache = Cachet.builder(name)
+        Cache<K, V> cache = Cachet.builder(name)
                 .registry(CacheRegistry.create())
                 .expireAfterWrite(REMOTE_TTL)
                 .remote(tier, codec)
@@ -343,9 +368,10 @@ abstract class NearCacheContract {
         return cache;
     }
 
+    /** Returns the Redis key of the value of String key {@code key}, which the default key encoder tags {@code s:}. */
     private String valueKey(String key) {
         RedisTierConfig defaults = RedisTierConfig.defaults();
-        return KeyLayout.of(defaults.keyPrefix(), name, defaults.maxKeyLength()).valueKey(key);
+        return KeyLayout.of(defaults.keyPrefix(), name, defaults.maxKeyLength()).valueKey("s:" + key);
     }
 
     private static NearStats near(Cache<?, ?> cache) {

@@ -148,9 +148,10 @@ class NearCacheOutageTest {
                 .build();
     }
 
+    /** Returns the Redis key of the value of String key {@code key}, which the default key encoder tags {@code s:}. */
     private static String valueKey(String name, String key) {
         RedisTierConfig defaults = RedisTierConfig.defaults();
-        return KeyLayout.of(defaults.keyPrefix(), name, defaults.maxKeyLength()).valueKey(key);
+        return KeyLayout.of(defaults.keyPrefix(), name, defaults.maxKeyLength()).valueKey("s:" + key);
     }
 
     private static NearStats near(Cache<?, ?> cache) {

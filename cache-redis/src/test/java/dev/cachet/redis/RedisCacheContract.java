@@ -116,6 +116,31 @@ abstract class RedisCacheContract {
     }
 
     @Test
+    void keysOfDifferentTypesAreDifferentRedisKeysNamedByTheirTypeTag() {
+        Cache<Object, String> a = processOfAnyKeys();
+        Cache<Object, String> b = processOfAnyKeys();
+        List<Object> keys = List.of("1", 1, 1L, true, "true");
+        List<String> encoded = List.of("s:1", "i:1", "l:1", "b:true", "s:true");
+        for (int i = 0; i < keys.size(); i++) {
+            a.put(keys.get(i), "value-" + i);
+        }
+
+        assertThat(valueKey(name, "1"))
+                .isEqualTo(TIER_CONFIG.keyPrefix() + ":" + name.length() + ":" + name + ":{s:1}");
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(b.getIfPresent(keys.get(i))).as("%s", encoded.get(i)).isEqualTo("value-" + i);
+            assertThat(raw().get(layout(name).valueKey(encoded.get(i))))
+                    .as("%s", encoded.get(i))
+                    .endsWith("value-" + i);
+        }
+        b.invalidate(1);
+        assertThat(raw().exists(layout(name).valueKey("i:1"))).isFalse();
+        assertThat(a.getIfPresent(1)).isNull();
+        assertThat(a.getIfPresent("1")).isEqualTo("value-0");
+        assertThat(a.getIfPresent(1L)).isEqualTo("value-2");
+    }
+
+    @Test
     void putsAndInvalidationsOfOneProcessAreSeenByTheOther() {
         Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
         Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
@@ -363,7 +388,8 @@ abstract class RedisCacheContract {
     @Test
     void aLockHolderWhoseLeaseRanOutCannotOverwriteANewerValue() {
         RemoteStore staleStore = connect(TIER_CONFIG).store(name);
-        RemoteLock stale = staleStore.tryLock("k", Duration.ofMillis(50)).orElseThrow();
+        String encodedKey = "s:k"; // the store's name of the caches' String key "k"
+        RemoteLock stale = staleStore.tryLock(encodedKey, Duration.ofMillis(50)).orElseThrow();
         Cache<String, String> scratch =
                 process(name + "-scratch", STRINGS, RemoteConfig.ofDefaults(), Ticker.systemTicker());
         scratch.put("k", "stale");
@@ -376,7 +402,7 @@ abstract class RedisCacheContract {
         assertThat(Long.parseLong(raw().get(fenceKey(name, "k")))).isGreaterThan(stale.fencingToken());
         byte[] newer = rawBytes(valueKey(name, "k"));
 
-        assertThat(staleStore.putFenced("k", staleValue, TTL, stale)).isFalse();
+        assertThat(staleStore.putFenced(encodedKey, staleValue, TTL, stale)).isFalse();
         stale.close();
 
         assertThat(rawBytes(valueKey(name, "k"))).isEqualTo(newer);
@@ -457,6 +483,17 @@ abstract class RedisCacheContract {
         return cache;
     }
 
+    /** Builds a cache whose keys are of any type the default key encoder accepts: one more process. */
+    private Cache<Object, String> processOfAnyKeys() {
+        Cache<Object, String> cache = Cachet.builder(name)
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(TTL)
+                .remote(connect(TIER_CONFIG), STRINGS)
+                .build();
+        caches.add(cache);
+        return cache;
+    }
+
     /** Connects a tier that is closed after the test. */
     private RedisTier connect(RedisTierConfig config) {
         RedisTier tier = newTier(config);
@@ -468,16 +505,17 @@ abstract class RedisCacheContract {
         return KeyLayout.of(TIER_CONFIG.keyPrefix(), cacheName, TIER_CONFIG.maxKeyLength());
     }
 
+    /** Returns the Redis key of the value of String key {@code key}, which the default key encoder tags {@code s:}. */
     static String valueKey(String cacheName, String key) {
-        return layout(cacheName).valueKey(key);
+        return layout(cacheName).valueKey("s:" + key);
     }
 
     static String lockKey(String cacheName, String key) {
-        return layout(cacheName).lockKey(key);
+        return layout(cacheName).lockKey("s:" + key);
     }
 
     static String fenceKey(String cacheName, String key) {
-        return layout(cacheName).fenceKey(key);
+        return layout(cacheName).fenceKey("s:" + key);
     }
 
     private byte[] rawBytes(String key) {

@@ -22,8 +22,9 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * (which Spring's interceptor unwraps) and is never cached.
  *
  * <p><b>Keys</b> are used as they are: Spring's {@code SimpleKey} (several parameters) works for in-memory caches;
- * a remote or near cache encodes keys as strings and by default accepts strings, numbers, booleans, characters,
- * enums and UUIDs only (set a key encoder with {@code RemoteConfig.custom().keyEncoder(...)} in a {@code
+ * a remote or near cache encodes keys as strings and by default accepts strings, boxed primitives, {@code
+ * BigInteger}, {@code BigDecimal}, enums and UUIDs only, each tagged with its type (see {@code
+ * RemoteConfig.keyEncoder()}; set a key encoder with {@code RemoteConfig.custom().keyEncoder(...)} in a {@code
  * CachetCacheCustomizer} for others). Values are copied by the cache's copier, as with the Cachet API.
  *
  * <p>{@link #evictIfPresent} and {@link #invalidate()} keep Spring's defaults (they evict, and return {@code false}

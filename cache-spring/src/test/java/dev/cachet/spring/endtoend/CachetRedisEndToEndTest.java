@@ -106,7 +106,8 @@ class CachetRedisEndToEndTest {
         }
         assertThat(prices.loads("AAPL")).isEqualTo(1);
         try (RedisClient client = RedisClient.create(redis.host(), redis.port())) {
-            assertThat(client.get("e2e:6:prices:{AAPL}")).contains("\"symbol\":\"AAPL\"");
+            // s: is the default key encoder's tag of a String key.
+            assertThat(client.get("e2e:6:prices:{s:AAPL}")).contains("\"symbol\":\"AAPL\"");
         }
     }
 
