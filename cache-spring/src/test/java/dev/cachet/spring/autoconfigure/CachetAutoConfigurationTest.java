@@ -194,7 +194,7 @@ class CachetAutoConfigurationTest {
                 .run(context -> {
                     Cache<String, Prices.Price> prices = cache(context.getBean(CacheRegistry.class), "prices");
                     prices.put("AAPL", new Prices.Price("AAPL", 190_00));
-                    assertThat(new String(tier.raw("prices", "AAPL"), java.nio.charset.StandardCharsets.UTF_8))
+                    assertThat(new String(tier.raw("prices", "s:AAPL"), java.nio.charset.StandardCharsets.UTF_8))
                             .contains("\"symbol\":\"AAPL\"");
                     assertThat(prices.nearStats()).isPresent();
                     tier.setDown(true);
