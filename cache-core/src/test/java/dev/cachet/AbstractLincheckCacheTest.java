@@ -11,6 +11,7 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Checks a cache's in-process operations for linearizability with Lincheck: every concurrent history that stress
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:3")
 @Param(name = "value", gen = IntGen.class, conf = "1:5")
-@org.junit.jupiter.api.Timeout(300)
+@Timeout(60)
 public abstract class AbstractLincheckCacheTest {
     /** Runs Caffeine's maintenance on the calling thread, where Lincheck sees and schedules it. */
     static final Executor SAME_THREAD = Runnable::run;
@@ -79,13 +80,8 @@ public abstract class AbstractLincheckCacheTest {
     @Test
     void modelChecking() {
         new ModelCheckingOptions()
-                // Caffeine is checked by its own Lincheck tests; switching threads inside it only multiplies the
-                // interleavings of our layer, so its calls are single steps here.
-                .addGuarantee(new ManagedStrategyGuarantee.MethodBuilder(
-                                className -> className.startsWith("com.github.benmanes.caffeine."))
-                        .allMethods()
-                        .treatAsAtomic())
-                .iterations(ModelBudget.ITERATIONS)
+                .addGuarantee(caffeineIsAtomic())
+                .iterations(modelIterations())
                 .invocationsPerIteration(ModelBudget.INVOCATIONS)
                 .threads(2)
                 .actorsPerThread(3)
@@ -93,6 +89,22 @@ public abstract class AbstractLincheckCacheTest {
                 .actorsAfter(2)
                 .sequentialSpecification(Spec.class)
                 .check(getClass());
+    }
+
+    /** Model-checking iterations; the remote kinds run more code per operation and take fewer to stay within CI time. */
+    int modelIterations() {
+        return ModelBudget.ITERATIONS;
+    }
+
+    /**
+     * Caffeine is checked by its own Lincheck tests; switching threads inside it only multiplies the interleavings of
+     * our layer, so the model checker runs its calls as single steps.
+     */
+    static ManagedStrategyGuarantee caffeineIsAtomic() {
+        return new ManagedStrategyGuarantee.MethodBuilder(
+                        className -> className.startsWith("com.github.benmanes.caffeine."))
+                .allMethods()
+                .treatAsAtomic();
     }
 
     /** What a cache means, sequentially: a map that a {@code get} fills from the loader. No bound, no expiry. */
@@ -122,16 +134,16 @@ public abstract class AbstractLincheckCacheTest {
 
     /** The stress budget; {@code -Dlincheck.stress.iterations=…} and {@code …invocations=…} lengthen a local run. */
     static final class StressBudget {
-        static final int ITERATIONS = Integer.getInteger("lincheck.stress.iterations", 30);
-        static final int INVOCATIONS = Integer.getInteger("lincheck.stress.invocations", 1_000);
+        static final int ITERATIONS = Integer.getInteger("lincheck.stress.iterations", 10);
+        static final int INVOCATIONS = Integer.getInteger("lincheck.stress.invocations", 200);
 
         private StressBudget() {}
     }
 
     /** The model-checking budget; {@code -Dlincheck.model.iterations=…} and {@code …invocations=…} as above. */
     static final class ModelBudget {
-        static final int ITERATIONS = Integer.getInteger("lincheck.model.iterations", 30);
-        static final int INVOCATIONS = Integer.getInteger("lincheck.model.invocations", 100);
+        static final int ITERATIONS = Integer.getInteger("lincheck.model.iterations", 10);
+        static final int INVOCATIONS = Integer.getInteger("lincheck.model.invocations", 50);
 
         private ModelBudget() {}
     }
