@@ -1,8 +1,14 @@
 package dev.cachet;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import kotlin.Unit;
+import kotlin.reflect.KFunction;
+import kotlin.reflect.jvm.ReflectJvmMapping;
+import org.jetbrains.lincheck.datastructures.DSLScenarioBuilder;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ManagedStrategyGuarantee;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -81,6 +87,7 @@ public abstract class AbstractLincheckCacheTest {
     void modelChecking() {
         new ModelCheckingOptions()
                 .addGuarantee(caffeineIsAtomic())
+                .addCustomScenario(AbstractLincheckCacheTest::putRacingALoad)
                 .iterations(modelIterations())
                 .invocationsPerIteration(ModelBudget.INVOCATIONS)
                 .threads(2)
@@ -89,6 +96,37 @@ public abstract class AbstractLincheckCacheTest {
                 .actorsAfter(2)
                 .sequentialSpecification(Spec.class)
                 .check(getClass());
+    }
+
+    /**
+     * Issue 10's violation 2, which random scenarios rarely hit: {@code put(3, 4)} racing {@code get(3)}, then a read.
+     */
+    private static Unit putRacingALoad(DSLScenarioBuilder scenario) {
+        scenario.parallel(threads -> {
+            threads.thread(thread -> {
+                thread.actor(operation("put", int.class, int.class), 3, 4);
+                return Unit.INSTANCE;
+            });
+            threads.thread(thread -> {
+                thread.actor(operation("get", int.class), 3);
+                return Unit.INSTANCE;
+            });
+            return Unit.INSTANCE;
+        });
+        scenario.post(thread -> {
+            thread.actor(operation("getIfPresent", int.class), 3);
+            return Unit.INSTANCE;
+        });
+        return Unit.INSTANCE;
+    }
+
+    private static KFunction<?> operation(String name, Class<?>... parameters) {
+        try {
+            return requireNonNull(
+                    ReflectJvmMapping.getKotlinFunction(AbstractLincheckCacheTest.class.getMethod(name, parameters)));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Model-checking iterations; the remote kinds run more code per operation and take fewer to stay within CI time. */
