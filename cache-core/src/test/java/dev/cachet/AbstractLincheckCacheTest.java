@@ -149,6 +149,8 @@ public abstract class AbstractLincheckCacheTest {
     public static final class Spec {
         private final Map<Integer, Integer> map = new HashMap<>();
 
+        public Spec() {}
+
         public @Nullable Integer get(int key) {
             return map.computeIfAbsent(key, AbstractLincheckCacheTest::loaded);
         }

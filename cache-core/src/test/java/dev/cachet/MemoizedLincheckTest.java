@@ -64,6 +64,8 @@ public class MemoizedLincheckTest {
 
     /** The function itself, without memory. */
     public static final class Spec {
+        public Spec() {}
+
         public long apply(int n) {
             long previous = 1;
             long current = 1;
