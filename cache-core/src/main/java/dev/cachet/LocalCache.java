@@ -249,20 +249,20 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     }
 
     private void storePrepared(K key, V prepared) {
-        flights.discard(key);
-        store.put(key, prepared);
+        flights.write(key, () -> store.put(key, prepared));
         stats.recordPuts(1);
     }
 
     @Override
     public void invalidate(K key) {
         requireNonNull(key, "key");
-        flights.discard(key);
-        store.invalidate(key);
+        flights.write(key, () -> store.invalidate(key));
     }
 
     @Override
     public void invalidateAll() {
+        // Discarding first: a load registered before cannot store after, since clearing takes each slot's lock, under
+        // which loads store. A load registered after the discard began after this invalidation and may store.
         flights.discardAll();
         store.invalidateAll();
     }

@@ -179,11 +179,13 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         String encodedKey = keyEncoder.apply(key);
         Duration writeTtl = jitteredTtl();
         byte[] bytes = encode(value, 0, writeTtl); // fails before anything is written
-        flights.discard(encodedKey);
-        tierCall("put", () -> {
-            store.put(encodedKey, bytes, writeTtl);
-            return null;
-        });
+        // One step against this process's loads of the key, so a load in flight cannot store over it (violation 2).
+        flights.write(
+                encodedKey,
+                () -> tierCall("put", () -> {
+                    store.put(encodedKey, bytes, writeTtl);
+                    return null;
+                }));
         stats.recordPuts(1);
     }
 
@@ -191,11 +193,12 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     public void invalidate(K key) {
         requireNonNull(key, "key");
         String encodedKey = keyEncoder.apply(key);
-        flights.discard(encodedKey);
-        tierCall("invalidate", () -> {
-            store.delete(encodedKey);
-            return null;
-        });
+        flights.write(
+                encodedKey,
+                () -> tierCall("invalidate", () -> {
+                    store.delete(encodedKey);
+                    return null;
+                }));
     }
 
     @Override

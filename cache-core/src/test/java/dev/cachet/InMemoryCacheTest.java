@@ -352,6 +352,53 @@ class InMemoryCacheTest {
         assertThat(cache.getIfPresent("k")).isNull();
     }
 
+    @Test
+    void aLoadThatStartsWhileAPutIsStoringDoesNotOverwriteThatPut() throws Exception {
+        // Lincheck's history (issue 10, violation 2): put(3, 4) || get(3, k -> 5) = 5, then get(3) = 5. The load
+        // began while the put was between discarding the key's flight and storing its value; it stored after the
+        // put had returned. A weigher that blocks on the put's value holds the put in that window.
+        CountDownLatch putStoring = new CountDownLatch(1);
+        CountDownLatch finishPut = new CountDownLatch(1);
+        Cache<Integer, Integer> cache = builder("lost-update")
+                .<Integer, Integer>maximumWeight(100, (k, v) -> {
+                    if (v == 4) {
+                        putStoring.countDown();
+                        await(finishPut);
+                    }
+                    return 1;
+                })
+                .build();
+        Future<?> put = pool.submit(() -> cache.put(3, 4));
+        assertThat(putStoring.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch putReturned = new CountDownLatch(1);
+        Thread[] getter = new Thread[1];
+        Future<Integer> get = pool.submit(() -> {
+            getter[0] = Thread.currentThread();
+            return cache.get(3, k -> {
+                loading.countDown();
+                await(putReturned);
+                return 5;
+            });
+        });
+        // Either the load starts (the bug's window is open), or the get waits for the put to finish storing.
+        org.awaitility.Awaitility.await("the get loads or waits for the put")
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> loading.getCount() == 0 || (getter[0] != null && waits(getter[0])));
+        finishPut.countDown();
+        put.get(5, TimeUnit.SECONDS);
+        putReturned.countDown();
+
+        assertThat(get.get(5, TimeUnit.SECONDS)).isIn(4, 5);
+        assertThat(cache.getIfPresent(3)).as("the value of a put that returned").isEqualTo(4);
+    }
+
+    private static boolean waits(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.BLOCKED;
+    }
+
     static void await(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {

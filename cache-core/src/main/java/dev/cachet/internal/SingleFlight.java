@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * of the same cache (recursive memoisation) without "Recursive update" failures; a loader that asks for its own key
  * on the same thread is a true cycle and fails at once.
  *
- * <p>Thread-safe. A flight can be discarded ({@link #discard}) when its key is written or invalidated meanwhile: the
- * load then still answers its waiters but does not store its result.
+ * <p>Thread-safe. A flight is discarded when its key is written or invalidated meanwhile ({@link #write}): the load
+ * then still answers its waiters but does not store its result.
  *
  * @param <K> the type of keys
  * @param <V> the type of values
@@ -75,10 +75,13 @@ public final class SingleFlight<K, V> {
      * waiting callers get {@link Participant#share shared} copies of the stored value.
      */
     public @Nullable V load(K key, Function<? super K, ? extends @Nullable V> loader, Participant<K, V> participant) {
-        Flight<V> mine = new Flight<>(Thread.currentThread(), flights, key);
-        Flight<V> current = flights.putIfAbsent(key, mine);
-        if (current != null) {
-            return await(key, current, participant);
+        Flight<V> mine = new Flight<>(Thread.currentThread(), flights, key, false);
+        Flight<V> current;
+        while ((current = flights.putIfAbsent(key, mine)) != null) {
+            if (!current.isWrite) {
+                return await(key, current, participant);
+            }
+            awaitWrite(key, current);
         }
         List<Flight<?>> onThisThread = LOADS_ON_THIS_THREAD.get();
         int depth = onThisThread.size();
@@ -149,19 +152,53 @@ public final class SingleFlight<K, V> {
         }
     }
 
-    /** Makes the flight of {@code key}, if any, forget to store its result; its waiters still get it. */
+    /**
+     * Runs {@code write} (a put or an invalidation of {@code key}'s stored value) as one step with respect to the loads
+     * of {@code key}: a load that registered before it will not store its result (its waiters still get it), and a
+     * load that starts while it runs waits for it and then finds the written state. So once the write has returned,
+     * no load that began before it can store over it.
+     */
+    public void write(K key, Runnable write) {
+        // Discarding first and writing afterwards, with nothing in between, let a load register in the gap, miss, and
+        // store over the write after it had returned (issue 10, violation 2). The marker closes the gap without
+        // running the write (a weigher, a listener: user code) under the map's lock.
+        Flight<V> marker = new Flight<>(Thread.currentThread(), flights, key, true);
+        flights.put(key, marker);
+        try {
+            write.run();
+        } finally {
+            marker.leaveGroup();
+            marker.complete(null);
+        }
+    }
+
+    /**
+     * Makes the flight of {@code key}, if any, forget to store its result; its waiters still get it. A write that
+     * follows should use {@link #write} instead, which leaves no gap between the two.
+     */
     public void discard(K key) {
         flights.remove(key);
     }
 
-    /** {@link #discard Discards} every flight. */
+    /** {@link #discard Discards} every load in flight; writes in progress keep their place (see {@link #write}). */
     public void discardAll() {
-        flights.clear();
+        // Removing an entry takes its slot's lock, under which a load stores: a load that registered before this call
+        // has stored or will not store once it returns.
+        flights.values().removeIf(flight -> !flight.isWrite);
     }
 
     /** Returns the number of loads in flight; zero when the cache is quiescent. */
     public int inFlight() {
         return flights.size();
+    }
+
+    /** Waits for a write of {@code key} to end; the load then starts over and finds what it wrote. */
+    private void awaitWrite(K key, Flight<V> write) {
+        if (write.owner == Thread.currentThread()) {
+            throw new IllegalStateException("recursive load: cache '" + cacheName + "' is writing key " + key
+                    + " on this thread; a weigher or listener must not load the key being written");
+        }
+        write.join();
     }
 
     private @Nullable V await(K key, Flight<V> flight, Participant<K, V> participant) {
@@ -188,16 +225,21 @@ public final class SingleFlight<K, V> {
         return checkedFailure.apply("loader of cache '" + cacheName + "' failed for key " + key, t);
     }
 
-    /** A load in flight; remembers its thread to tell a cycle from a wait, and its group to leave it when it fails. */
+    /**
+     * A load in flight, or a write in progress ({@link #write}); remembers its thread to tell a cycle from a wait, and
+     * its group to leave it when it ends.
+     */
     private static final class Flight<V> extends CompletableFuture<V> {
         final Thread owner;
+        final boolean isWrite;
         private final ConcurrentHashMap<?, ?> group;
         private final Object key;
 
-        Flight(Thread owner, ConcurrentHashMap<?, ?> group, Object key) {
+        Flight(Thread owner, ConcurrentHashMap<?, ?> group, Object key, boolean write) {
             this.owner = owner;
             this.group = group;
             this.key = key;
+            this.isWrite = write;
         }
 
         /** Leaves the group's map, unless a discard already removed it or another flight took its place. */
