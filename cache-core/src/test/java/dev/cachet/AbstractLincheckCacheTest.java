@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:3")
 @Param(name = "value", gen = IntGen.class, conf = "1:5")
+// "exports": Lincheck needs the class public, and the tests compile into module dev.cachet, where JUnit's
+// annotations come from the class path.
+@SuppressWarnings("exports")
 @Timeout(60)
 public abstract class AbstractLincheckCacheTest {
     /** Runs Caffeine's maintenance on the calling thread, where Lincheck sees and schedules it. */

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Timeout;
  * loads of the same table, must always return the function's value (never hang, never fail a recursive load that is
  * not a cycle). The bound of 2 makes eviction run during recursion. Public for Lincheck, which instantiates it.
  */
+// "exports": Lincheck needs the class public, and the tests compile into module dev.cachet, where JUnit's
+// annotations come from the class path.
+@SuppressWarnings("exports")
 @Timeout(60)
 @Param(name = "n", gen = IntGen.class, conf = "1:6")
 public class MemoizedLincheckTest {
