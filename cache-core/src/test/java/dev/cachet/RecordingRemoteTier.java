@@ -4,6 +4,7 @@ import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
+import dev.cachet.testing.ForwardingRemoteStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -46,49 +47,28 @@ final class RecordingRemoteTier implements RemoteTier {
 
     @Override
     public RemoteStore store(String cacheName) {
-        RemoteStore store = shared.store(cacheName);
-        return new RemoteStore() {
-            @Override
-            public String cacheName() {
-                return store.cacheName();
-            }
-
+        return new ForwardingRemoteStore(shared.store(cacheName)) {
             @Override
             public Optional<byte[]> get(String key) {
                 gets.incrementAndGet();
-                return store.get(key);
+                return super.get(key);
             }
 
             @Override
             public void put(String key, byte[] value, Duration ttl) {
                 checkWritable(cacheName);
-                store.put(key, value, ttl);
+                super.put(key, value, ttl);
                 writes.add(new Write(key, value.clone(), ttl));
             }
 
             @Override
             public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
                 checkWritable(cacheName);
-                boolean written = store.putFenced(key, value, ttl, lock);
+                boolean written = super.putFenced(key, value, ttl, lock);
                 if (written) {
                     writes.add(new Write(key, value.clone(), ttl));
                 }
                 return written;
-            }
-
-            @Override
-            public void delete(String key) {
-                store.delete(key);
-            }
-
-            @Override
-            public void deleteAll() {
-                store.deleteAll();
-            }
-
-            @Override
-            public Optional<RemoteLock> tryLock(String key, Duration lease) {
-                return store.tryLock(key, lease);
             }
         };
     }

@@ -9,10 +9,10 @@ import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.NearStats;
 import dev.cachet.spi.InvalidationChannel;
-import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
+import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.redis.RedisServer;
 import dev.cachet.testing.redis.RedisTest;
 import java.net.URI;
@@ -237,46 +237,15 @@ class NearCacheFillRaceTest {
 
         @Override
         public RemoteStore store(String cacheName) {
-            RemoteStore store = delegate.store(cacheName);
-            return new RemoteStore() {
-                @Override
-                public String cacheName() {
-                    return store.cacheName();
-                }
-
+            return new ForwardingRemoteStore(delegate.store(cacheName)) {
                 @Override
                 public Optional<byte[]> get(String key) {
-                    Optional<byte[]> value = store.get(key);
+                    Optional<byte[]> value = super.get(key);
                     Gate gate = armed.getAndSet(null);
                     if (gate != null) {
                         gate.hold();
                     }
                     return value;
-                }
-
-                @Override
-                public void put(String key, byte[] value, Duration ttl) {
-                    store.put(key, value, ttl);
-                }
-
-                @Override
-                public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
-                    return store.putFenced(key, value, ttl, lock);
-                }
-
-                @Override
-                public void delete(String key) {
-                    store.delete(key);
-                }
-
-                @Override
-                public void deleteAll() {
-                    store.deleteAll();
-                }
-
-                @Override
-                public Optional<RemoteLock> tryLock(String key, Duration lease) {
-                    return store.tryLock(key, lease);
                 }
             };
         }

@@ -1,0 +1,66 @@
+package dev.cachet.testing;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A {@link RemoteStore} that passes every call to another one: extend it and override only the calls a test wants to
+ * count, hold or fail. {@link #getAtMost} is not forwarded: it keeps the SPI's default, which reads through {@link
+ * #get}, so that a test that intercepts {@code get} sees every read. Thread-safe if the delegate is.
+ */
+public abstract class ForwardingRemoteStore implements RemoteStore {
+    private final RemoteStore delegate;
+
+    /**
+     * Forwards to {@code delegate}.
+     *
+     * @throws NullPointerException if {@code delegate} is null
+     */
+    protected ForwardingRemoteStore(RemoteStore delegate) {
+        this.delegate = requireNonNull(delegate, "delegate");
+    }
+
+    /** Returns the store calls are passed to. */
+    protected final RemoteStore delegate() {
+        return delegate;
+    }
+
+    @Override
+    public String cacheName() {
+        return delegate.cacheName();
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        return delegate.get(key);
+    }
+
+    @Override
+    public void put(String key, byte[] value, Duration ttl) {
+        delegate.put(key, value, ttl);
+    }
+
+    @Override
+    public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
+        return delegate.putFenced(key, value, ttl, lock);
+    }
+
+    @Override
+    public void delete(String key) {
+        delegate.delete(key);
+    }
+
+    @Override
+    public void deleteAll() {
+        delegate.deleteAll();
+    }
+
+    @Override
+    public Optional<RemoteLock> tryLock(String key, Duration lease) {
+        return delegate.tryLock(key, lease);
+    }
+}
