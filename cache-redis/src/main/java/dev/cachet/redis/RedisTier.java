@@ -73,8 +73,8 @@ public final class RedisTier implements RemoteTier {
     private final RedisTierConfig config;
     private final String description;
     private final Optional<String> password;
-    private final Optional<RedisInvalidationChannel.Connector> subscriberConnector;
-    private final String originId = RedisInvalidationChannel.newOriginId();
+    private final Optional<InvalidationConnector> subscriberConnector;
+    private final String originId = InvalidationMessage.newOriginId();
     private final ConcurrentMap<String, RedisStore> stores = new ConcurrentHashMap<>();
     private final Set<RedisInvalidationChannel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -85,7 +85,7 @@ public final class RedisTier implements RemoteTier {
             RedisTierConfig config,
             String description,
             Optional<String> password,
-            Optional<RedisInvalidationChannel.Connector> subscriberConnector) {
+            Optional<InvalidationConnector> subscriberConnector) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.cluster = isClusterClient(client);
@@ -129,8 +129,8 @@ public final class RedisTier implements RemoteTier {
                     .clientConfig(clientConfig)
                     .poolConfig(ConnectionSettings.poolConfig(config))
                     .build();
-            RedisInvalidationChannel.Connector subscriber =
-                    RedisInvalidationChannel.Connector.dedicated(clientConfig, () -> List.of(settings.hostAndPort()));
+            InvalidationConnector subscriber =
+                    InvalidationConnector.dedicated(clientConfig, () -> List.of(settings.hostAndPort()));
             return new RedisTier(
                     client, true, config, settings.describe(), settings.password(), Optional.of(subscriber));
         } catch (JedisException e) {
@@ -183,8 +183,8 @@ public final class RedisTier implements RemoteTier {
                     .maxAttempts(CLUSTER_MAX_ATTEMPTS)
                     .maxTotalRetriesDuration(retries)
                     .build();
-            RedisInvalidationChannel.Connector subscriber = RedisInvalidationChannel.Connector.dedicated(
-                    builtConfig, RedisInvalidationChannel.Connector.clusterNodes(client, seeds));
+            InvalidationConnector subscriber =
+                    InvalidationConnector.dedicated(builtConfig, InvalidationConnector.clusterNodes(client, seeds));
             return new RedisTier(client, true, config, description, config.password(), Optional.of(subscriber));
         } catch (JedisException e) {
             throw new CacheUnavailableException(
@@ -205,12 +205,7 @@ public final class RedisTier implements RemoteTier {
         requireNonNull(config, "config");
         String description = "redis via caller-owned " + client.getClass().getSimpleName();
         return new RedisTier(
-                client,
-                false,
-                config,
-                description,
-                config.password(),
-                RedisInvalidationChannel.Connector.borrowing(client));
+                client, false, config, description, config.password(), InvalidationConnector.borrowing(client));
     }
 
     /**
@@ -242,7 +237,7 @@ public final class RedisTier implements RemoteTier {
     @Override
     public InvalidationChannel invalidations(String cacheName) {
         requireNonNull(cacheName, "cacheName");
-        RedisInvalidationChannel.Connector connector = subscriberConnector.orElseThrow(
+        InvalidationConnector connector = subscriberConnector.orElseThrow(
                 () -> new UnsupportedOperationException(description + " carries no invalidation messages: a "
                         + client.getClass().getName() + " has no connection pool to hold a subscription on"));
         client(cacheName, "invalidations"); // fails once closed

@@ -114,7 +114,7 @@ class NearCacheStalenessTest {
         Duration slack = Duration.ofMillis(20);
         assertThat(nearTtl.plus(slack))
                 .as("shorter than the pause before subscribing again, so the TTL must act before the clear")
-                .isLessThan(RedisInvalidationChannel.FIRST_BACKOFF);
+                .isLessThan(InvalidationSubscriber.FIRST_BACKOFF);
         run(redis, nearTtl, slack);
     }
 

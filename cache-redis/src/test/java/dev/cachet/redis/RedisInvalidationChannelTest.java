@@ -136,19 +136,17 @@ class RedisInvalidationChannelTest {
 
     @Test
     void messagesAreSmallAndCarryTheOriginTypeAndEscapedKey() {
-        assertThat(RedisInvalidationChannel.decode("1:abc:k:a:b%7B%25%uD800"))
-                .isEqualTo(new RedisInvalidationChannel.Decoded("abc", Optional.of("a:b{%\uD800")));
-        assertThat(RedisInvalidationChannel.decode("1:abc:a"))
-                .isEqualTo(new RedisInvalidationChannel.Decoded("abc", Optional.empty()));
+        assertThat(InvalidationMessage.decode("1:abc:k:a:b%7B%25%uD800"))
+                .isEqualTo(new InvalidationMessage("abc", Optional.of("a:b{%\uD800")));
+        assertThat(InvalidationMessage.decode("1:abc:a")).isEqualTo(new InvalidationMessage("abc", Optional.empty()));
         for (String malformed : List.of("", "2:abc:a", "1::a", "1:abc", "1:abc:", "1:abc:ax", "1:abc:k", "1:abc:x:y")) {
-            assertThatThrownBy(() -> RedisInvalidationChannel.decode(malformed))
+            assertThatThrownBy(() -> InvalidationMessage.decode(malformed))
                     .as(malformed)
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> RedisInvalidationChannel.unescape("%7")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RedisInvalidationChannel.unescape("%uZZZZ"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(RedisInvalidationChannel.newOriginId()).matches("[0-9a-f]{32}");
+        assertThatThrownBy(() -> InvalidationMessage.unescape("%7")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> InvalidationMessage.unescape("%uZZZZ")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(InvalidationMessage.newOriginId()).matches("[0-9a-f]{32}");
     }
 
     @Test

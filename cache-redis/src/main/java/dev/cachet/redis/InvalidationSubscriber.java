@@ -1,0 +1,342 @@
+package dev.cachet.redis;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The thread that holds a {@link RedisInvalidationChannel}'s subscription: one daemon thread, {@code
+ * cachet-invalidations-<cache>}, that opens a connection through its {@link InvalidationConnector}, holds it in a
+ * blocking {@code SUBSCRIBE} with no read timeout (an idle channel is normal), and hands each message to its {@link
+ * Receiver}, one after the other, in the order Redis delivers them.
+ *
+ * <p>When the subscription ends with an error (the server stopped, {@code CLIENT KILL TYPE pubsub}, a network failure)
+ * or cannot be set up, the thread logs a warning once per outage and tries again after 50 ms, doubling up to 1 s,
+ * until {@link #close()}; once subscribed again it logs at INFO and calls {@link Receiver#messagesLost()} exactly
+ * once.
+ *
+ * <p>Thread-safe.
+ */
+final class InvalidationSubscriber {
+    /** The first pause before subscribing again; it doubles after each failed attempt. */
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+
+    /** The longest pause between two attempts to subscribe. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+    private static final Logger logger = LoggerFactory.getLogger(InvalidationSubscriber.class);
+
+    /** What the subscriber hands on; called on the subscriber thread, one call after the other. */
+    interface Receiver {
+        /** A message arrived on the channel. */
+        void received(String message);
+
+        /** Messages may have been lost: the subscription is new after an outage, or after a first failed attempt. */
+        void messagesLost();
+    }
+
+    private final RedisTier tier;
+    private final String cacheName;
+    private final String channel;
+    private final InvalidationConnector connector;
+    private final Receiver receiver;
+    private final Duration firstSubscribeWait;
+    private final Duration unsubscribeWait;
+    private final Duration stopWait;
+
+    private final Object lock = new Object();
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
+    private volatile boolean connected;
+    private volatile boolean closed;
+
+    // Guarded by lock.
+    private @Nullable Thread thread;
+    private @Nullable Connection connection;
+    private @Nullable Subscription subscription;
+    private boolean everSubscribed;
+    private boolean lossPending;
+
+    // Confined to the subscriber thread.
+    private boolean outageLogged;
+
+    /**
+     * Creates a subscriber; nothing happens until {@link #start()}.
+     *
+     * @param tier the tier, for its timeouts and for describing failures without credentials
+     * @param channel the pub/sub channel, from {@link KeyLayout#invalidationChannel()}
+     */
+    InvalidationSubscriber(
+            RedisTier tier, String cacheName, String channel, InvalidationConnector connector, Receiver receiver) {
+        this.tier = tier;
+        this.cacheName = cacheName;
+        this.channel = channel;
+        this.connector = connector;
+        this.receiver = receiver;
+        RedisTierConfig config = tier.config();
+        this.firstSubscribeWait = config.connectTimeout().plus(config.socketTimeout());
+        this.unsubscribeWait = config.socketTimeout();
+        this.stopWait = config.connectTimeout().plus(config.socketTimeout()).plusSeconds(1);
+    }
+
+    /**
+     * Starts the subscriber thread and waits for its first attempt to subscribe, at most the connect timeout plus the
+     * socket timeout. If the first attempt fails or takes longer, the thread keeps trying and calls {@link
+     * Receiver#messagesLost()} once it succeeds. Never throws for an unreachable server.
+     *
+     * @throws IllegalStateException if already started or closed
+     */
+    void start() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the invalidation channel of cache '" + cacheName + "' is closed");
+            }
+            if (thread != null) {
+                throw new IllegalStateException(
+                        "the invalidation channel of cache '" + cacheName + "' already has a listener");
+            }
+            thread = new Thread(this::run, "cachet-invalidations-" + cacheName);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        boolean attempted;
+        try {
+            attempted = firstAttempt.await(firstSubscribeWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            attempted = false;
+        }
+        if (!attempted) {
+            synchronized (lock) {
+                // Messages from now until the subscription starts are lost to a caller that goes on caching.
+                if (!everSubscribed) {
+                    lossPending = true;
+                }
+            }
+        }
+    }
+
+    /** Returns true while subscribed; false before, during outages and after close. */
+    boolean isConnected() {
+        return connected;
+    }
+
+    /** Returns true once {@link #close()} was called. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Unsubscribes, closes the connection and stops the thread, waiting for it a bounded time (the socket timeout for
+     * the server to confirm, then the connection is cut). Never throws; may be called from the receiver.
+     *
+     * @return true if this call closed the subscriber, false if it was already closed
+     */
+    boolean close() {
+        Thread subscriber;
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            subscriber = thread;
+            lock.notifyAll(); // ends a pause between attempts
+            firstAttempt.countDown(); // ends a start() waiting for the first attempt
+            if (connected) {
+                unsubscribeQuietly(subscription);
+            }
+        }
+        if (subscriber == null || subscriber == Thread.currentThread()) {
+            return true;
+        }
+        if (!join(subscriber, unsubscribeWait)) {
+            synchronized (lock) {
+                cutQuietly(connection);
+            }
+            if (!join(subscriber, stopWait)) {
+                logger.warn(
+                        "The invalidation thread of cache '{}' did not stop within {}; it ends on its own",
+                        cacheName,
+                        unsubscribeWait.plus(stopWait));
+            }
+        }
+        return true;
+    }
+
+    /** The subscriber thread: subscribes, and subscribes again after each failure, until {@link #close()}. */
+    private void run() {
+        long backoffMillis = FIRST_BACKOFF.toMillis();
+        while (!closed) {
+            Subscription attempt = new Subscription();
+            Connection opened = null;
+            RuntimeException failure = null;
+            try {
+                opened = connector.open();
+                if (register(opened, attempt)) {
+                    attempt.proceed(opened, channel);
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                release(opened);
+            }
+            if (closed) {
+                break;
+            }
+            synchronized (lock) {
+                lossPending = true;
+            }
+            firstAttempt.countDown();
+            if (attempt.confirmed) {
+                // A new outage: start again from the shortest pause.
+                backoffMillis = FIRST_BACKOFF.toMillis();
+                outageLogged = false;
+            }
+            String reason = describe(failure);
+            if (outageLogged) {
+                logger.debug("{}; trying again in {} ms", reason, backoffMillis);
+            } else {
+                outageLogged = true;
+                logger.warn("{}; invalidations sent meanwhile are lost, subscribing again in the background", reason);
+            }
+            pause(backoffMillis);
+            backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+        }
+        logger.debug("The invalidation thread of cache '{}' stopped", cacheName);
+    }
+
+    /** Makes {@code opened} the current connection, unless the subscriber was closed meanwhile. */
+    private boolean register(Connection opened, Subscription attempt) {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            connection = opened;
+            subscription = attempt;
+            return true;
+        }
+    }
+
+    /** Forgets the current connection, then closes it (or returns it to its pool). */
+    private void release(@Nullable Connection opened) {
+        synchronized (lock) {
+            connected = false;
+            connection = null;
+            subscription = null;
+        }
+        if (opened != null) {
+            try {
+                opened.close();
+            } catch (RuntimeException e) {
+                logger.debug("Closing the invalidation connection of cache '{}' failed: {}", cacheName, e.toString());
+            }
+        }
+    }
+
+    /** Called on the subscriber thread once Redis confirms the subscription. */
+    private void subscribed(Subscription attempt) {
+        boolean lost;
+        synchronized (lock) {
+            if (closed) {
+                unsubscribeQuietly(attempt);
+                return;
+            }
+            connected = true;
+            everSubscribed = true;
+            lost = lossPending;
+            lossPending = false;
+        }
+        firstAttempt.countDown();
+        if (lost) {
+            logger.info(
+                    "Invalidations of cache '{}' are received again from {}; local copies are dropped",
+                    cacheName,
+                    tier.describe());
+            receiver.messagesLost();
+        } else {
+            logger.debug("Invalidations of cache '{}' are received from {}", cacheName, tier.describe());
+        }
+    }
+
+    /** Waits up to {@code millis} unless the subscriber closes; only {@link #close()} ends this thread. */
+    private void pause(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (lock) {
+            long remaining = deadline - System.nanoTime();
+            while (!closed && remaining > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+                } catch (InterruptedException e) {
+                    // Not ours to honour: the thread belongs to this channel, which stops only when closed.
+                    logger.debug("The invalidation thread of cache '{}' ignored an interrupt", cacheName);
+                }
+                remaining = deadline - System.nanoTime();
+            }
+        }
+    }
+
+    private String describe(@Nullable RuntimeException failure) {
+        if (failure instanceof JedisException jedis) {
+            return tier.unavailable(cacheName, "subscribe", jedis).getMessage();
+        }
+        if (failure != null) {
+            return "Redis subscribe for cache '" + cacheName + "' failed on " + tier.describe() + ": " + failure;
+        }
+        return "Redis subscribe for cache '" + cacheName + "' ended on " + tier.describe();
+    }
+
+    private void unsubscribeQuietly(@Nullable Subscription attempt) {
+        if (attempt == null) {
+            return;
+        }
+        try {
+            attempt.unsubscribe();
+        } catch (RuntimeException e) {
+            logger.debug("Unsubscribing from {} failed: {}", channel, e.toString());
+        }
+    }
+
+    private static void cutQuietly(@Nullable Connection current) {
+        if (current == null) {
+            return;
+        }
+        try {
+            // Closes the socket under the blocked reader, which then fails and lets the thread end.
+            current.forceDisconnect();
+        } catch (IOException | RuntimeException e) {
+            logger.debug("Cutting an invalidation connection failed: {}", e.toString());
+        }
+    }
+
+    private static boolean join(Thread thread, Duration timeout) {
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    /** One attempt's subscription; its callbacks run on the subscriber thread. */
+    private final class Subscription extends JedisPubSub {
+        /** Whether Redis confirmed this subscription; read by the subscriber thread after it ends. */
+        boolean confirmed;
+
+        @Override
+        public void onSubscribe(String subscribedChannel, int subscribedChannels) {
+            confirmed = true;
+            subscribed(this);
+        }
+
+        @Override
+        public void onMessage(String messageChannel, String message) {
+            receiver.received(message);
+        }
+    }
+}
