@@ -14,7 +14,8 @@ public interface InvalidationListener {
 
     /**
      * The channel lost its connection and has subscribed again: messages sent in between are lost, so every local
-     * copy must be dropped. Also called when the channel subscribes for the first time after a failed start.
+     * copy must be dropped. Also called when the channel subscribes for the first time after a failed start, and when
+     * it finds its connection silently dead (half-open), before it subscribes again.
      */
     void onMessagesLost();
 }

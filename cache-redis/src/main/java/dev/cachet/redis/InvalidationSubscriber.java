@@ -3,6 +3,8 @@ package dev.cachet.redis;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,6 +24,17 @@ import redis.clients.jedis.exceptions.JedisException;
  * until {@link #close()}; once subscribed again it logs at INFO and calls {@link Receiver#messagesLost()} exactly
  * once.
  *
+ * <p><b>Heartbeat.</b> A connection can die without an error: a half-open TCP connection (a peer or a middlebox gone
+ * without a reset, a stopped server) stays "connected" and drops every message until TCP keep-alive gives up, hours
+ * later. So every third of {@link RedisTierConfig#heartbeatTimeout()} a shared daemon thread, {@code
+ * cachet-invalidations-heartbeat}, sends {@code PING} on the subscribed connection (allowed in subscribed mode; the
+ * answer comes back as a pong among the messages). A subscription that has heard nothing (no confirmation, pong or
+ * message) for the heartbeat timeout is cut; the thread then calls {@link Receiver#messagesLost()} at once (messages
+ * may have been dropped for that long already, and subscribing again may take long) and subscribes again as after an
+ * error, calling {@code messagesLost()} once more when that succeeds. A half-open subscription is so noticed within
+ * the heartbeat timeout plus one ping interval and a round trip (about 4 s by default). The same bound covers a {@code SUBSCRIBE} that is never confirmed,
+ * since the connection has no read timeout while subscribing.
+ *
  * <p>Thread-safe.
  */
 final class InvalidationSubscriber {
@@ -33,12 +46,21 @@ final class InvalidationSubscriber {
 
     private static final Logger logger = LoggerFactory.getLogger(InvalidationSubscriber.class);
 
+    /**
+     * Sends every subscriber's heartbeats. One thread serves all: a beat only writes a PING or closes a socket, and
+     * never waits for Redis. The thread ends when no subscriber is left, and a new one starts with the next.
+     */
+    private static final ScheduledThreadPoolExecutor HEARTBEATS = heartbeats();
+
     /** What the subscriber hands on; called on the subscriber thread, one call after the other. */
     interface Receiver {
         /** A message arrived on the channel. */
         void received(String message);
 
-        /** Messages may have been lost: the subscription is new after an outage, or after a first failed attempt. */
+        /**
+         * Messages may have been lost: the subscription is new after an outage or after a first failed attempt, or
+         * it was just found half-open.
+         */
         void messagesLost();
     }
 
@@ -50,6 +72,7 @@ final class InvalidationSubscriber {
     private final Duration firstSubscribeWait;
     private final Duration unsubscribeWait;
     private final Duration stopWait;
+    private final Duration heartbeatTimeout;
 
     private final Object lock = new Object();
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
@@ -60,6 +83,7 @@ final class InvalidationSubscriber {
     private @Nullable Thread thread;
     private @Nullable Connection connection;
     private @Nullable Subscription subscription;
+    private @Nullable ScheduledFuture<?> heartbeat;
     private boolean everSubscribed;
     private boolean lossPending;
 
@@ -83,6 +107,19 @@ final class InvalidationSubscriber {
         this.firstSubscribeWait = config.connectTimeout().plus(config.socketTimeout());
         this.unsubscribeWait = config.socketTimeout();
         this.stopWait = config.connectTimeout().plus(config.socketTimeout()).plusSeconds(1);
+        this.heartbeatTimeout = config.heartbeatTimeout();
+    }
+
+    private static ScheduledThreadPoolExecutor heartbeats() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "cachet-invalidations-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setKeepAliveTime(10, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /**
@@ -104,6 +141,8 @@ final class InvalidationSubscriber {
             thread = new Thread(this::run, "cachet-invalidations-" + cacheName);
             thread.setDaemon(true);
             thread.start();
+            long interval = Math.max(1, heartbeatTimeout.toNanos() / 3);
+            heartbeat = HEARTBEATS.scheduleAtFixedRate(this::beat, interval, interval, TimeUnit.NANOSECONDS);
         }
         boolean attempted;
         try {
@@ -147,6 +186,9 @@ final class InvalidationSubscriber {
             closed = true;
             subscriber = thread;
             lock.notifyAll(); // ends a pause between attempts
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
             firstAttempt.countDown(); // ends a start() waiting for the first attempt
             if (connected) {
                 unsubscribeQuietly(subscription);
@@ -198,7 +240,14 @@ final class InvalidationSubscriber {
                 backoffMillis = FIRST_BACKOFF.toMillis();
                 outageLogged = false;
             }
-            String reason = describe(failure);
+            String reason = attempt.silent ? describeSilence() : describe(failure);
+            if (attempt.silent && attempt.confirmed) {
+                // Not only once subscribed again: the connection may have dropped messages for the whole heartbeat
+                // timeout already, and while the network is down a new subscription may take long.
+                logger.warn("{}; local copies are dropped now, and again once subscribed", reason);
+                outageLogged = true;
+                receiver.messagesLost();
+            }
             if (outageLogged) {
                 logger.debug("{}; trying again in {} ms", reason, backoffMillis);
             } else {
@@ -219,6 +268,7 @@ final class InvalidationSubscriber {
             }
             connection = opened;
             subscription = attempt;
+            attempt.lastHeard = System.nanoTime(); // the heartbeat timeout runs from here, not from before connecting
             return true;
         }
     }
@@ -264,6 +314,42 @@ final class InvalidationSubscriber {
         }
     }
 
+    /**
+     * Runs on the heartbeat thread: cuts the current connection if it has been silent for the heartbeat timeout, else
+     * pings it once confirmed. Under the lock, so that a borrowed connection is cut before it goes back to its pool.
+     */
+    private void beat() {
+        try {
+            synchronized (lock) {
+                Subscription current = subscription;
+                if (closed || current == null) {
+                    return;
+                }
+                long silence = System.nanoTime() - current.lastHeard;
+                if (silence < heartbeatTimeout.toNanos()) {
+                    if (current.confirmed) {
+                        pingQuietly(current);
+                    }
+                    return;
+                }
+                current.silent = true;
+                cutQuietly(connection);
+            }
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: this channel would lose its heartbeat for good.
+            logger.warn("The heartbeat of the invalidation channel of cache '{}' failed; it goes on", cacheName, e);
+        }
+    }
+
+    private void pingQuietly(Subscription current) {
+        try {
+            current.ping();
+        } catch (RuntimeException e) {
+            // A broken socket shows on the subscriber thread too; the next beat finds the silence if it does not.
+            logger.debug("Pinging the invalidation connection of cache '{}' failed: {}", cacheName, e.toString());
+        }
+    }
+
     /** Waits up to {@code millis} unless the subscriber closes; only {@link #close()} ends this thread. */
     private void pause(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
@@ -279,6 +365,11 @@ final class InvalidationSubscriber {
                 remaining = deadline - System.nanoTime();
             }
         }
+    }
+
+    private String describeSilence() {
+        return "The invalidation subscription of cache '" + cacheName + "' on " + tier.describe()
+                + " answered no heartbeat for " + heartbeatTimeout + "; it was cut as half-open";
     }
 
     private String describe(@Nullable RuntimeException failure) {
@@ -325,18 +416,31 @@ final class InvalidationSubscriber {
 
     /** One attempt's subscription; its callbacks run on the subscriber thread. */
     private final class Subscription extends JedisPubSub {
-        /** Whether Redis confirmed this subscription; read by the subscriber thread after it ends. */
-        boolean confirmed;
+        /** Whether Redis confirmed this subscription. */
+        volatile boolean confirmed;
+
+        /** Whether the heartbeat cut this subscription's connection for its silence. */
+        volatile boolean silent;
+
+        /** When Redis was last heard on this connection ({@link System#nanoTime()}); the attempt's start at first. */
+        volatile long lastHeard = System.nanoTime();
 
         @Override
         public void onSubscribe(String subscribedChannel, int subscribedChannels) {
+            lastHeard = System.nanoTime();
             confirmed = true;
             subscribed(this);
         }
 
         @Override
         public void onMessage(String messageChannel, String message) {
+            lastHeard = System.nanoTime();
             receiver.received(message);
+        }
+
+        @Override
+        public void onPong(String pattern) {
+            lastHeard = System.nanoTime();
         }
     }
 }

@@ -33,11 +33,14 @@ import redis.clients.jedis.exceptions.JedisException;
  * Listener exceptions are logged and ignored. When the subscription ends with an error (the server stopped, {@code
  * CLIENT KILL TYPE pubsub}, a network failure) or cannot be set up, the thread logs a warning once per outage and
  * tries again after 50 ms, doubling up to 1 s, until {@link #close()}; once subscribed again it logs at INFO and calls
- * {@link InvalidationListener#onMessagesLost()} exactly once.
+ * {@link InvalidationListener#onMessagesLost()} exactly once. A connection that dies silently (a half-open TCP
+ * connection, no reset from the peer, a stopped server) is found by a heartbeat within about 4/3 of {@link
+ * RedisTierConfig#heartbeatTimeout()} (4 s by default) and cut; the listener is then told {@code onMessagesLost()} at
+ * once, and again once subscribed (see {@link InvalidationSubscriber}).
  *
  * <p><b>Delivery is best effort.</b> Redis pub/sub keeps nothing: a message published while this channel is not
- * subscribed is lost, which the listener learns through {@code onMessagesLost()}. A connection that dies silently (a
- * half-open TCP connection, no reset from the peer) is only noticed when TCP keep-alive gives up on it. Channels are
+ * subscribed, or while its connection is silently dead and not yet found out, is lost, which the listener learns
+ * through {@code onMessagesLost()}. Channels are
  * shared by every database of a server, so tiers on different databases with the same key prefix and cache name hear
  * each other's invalidations: extra evictions, never a missed one.
  *

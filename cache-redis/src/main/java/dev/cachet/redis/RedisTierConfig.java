@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  * @param trustStore a PKCS12 or JKS trust store with the certificates that may sign the server's certificate; empty
  *     for the JVM's default trust store. The server's certificate must also name the host connected to.
  * @param trustStorePassword the trust store's password, if it has one
+ * @param heartbeatTimeout how long an invalidation channel's subscription may go without hearing from Redis before it
+ *     is deemed half-open (a peer gone without a reset, a stopped server), cut, and renewed, the near tier being
+ *     cleared; the channel sends {@code PING} every third of it, so a dead connection is noticed within about 4/3 of it.
+ *     30 ms to {@link Integer#MAX_VALUE} ms; default 3 s
  */
 public record RedisTierConfig(
         String keyPrefix,
@@ -39,7 +43,8 @@ public record RedisTierConfig(
         Optional<String> password,
         boolean tls,
         Optional<Path> trustStore,
-        Optional<String> trustStorePassword) {
+        Optional<String> trustStorePassword,
+        Duration heartbeatTimeout) {
 
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String DEFAULT_KEY_PREFIX = "cachet";
@@ -47,6 +52,8 @@ public record RedisTierConfig(
     private static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMillis(200);
     private static final int DEFAULT_MAX_CONNECTIONS = 16;
     private static final int DEFAULT_MAX_KEY_LENGTH = 512;
+    private static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration MIN_HEARTBEAT_TIMEOUT = Duration.ofMillis(30);
     private static final RedisTierConfig DEFAULTS = builder().build();
 
     /**
@@ -63,11 +70,13 @@ public record RedisTierConfig(
         requireNonNull(password, "password");
         requireNonNull(trustStore, "trustStore");
         requireNonNull(trustStorePassword, "trustStorePassword");
+        requireNonNull(heartbeatTimeout, "heartbeatTimeout");
         checkKeyPrefix(keyPrefix);
         checkTimeout("connectTimeout", connectTimeout);
         checkTimeout("socketTimeout", socketTimeout);
         checkMaxConnections(maxConnections);
         checkMaxKeyLength(maxKeyLength);
+        checkHeartbeatTimeout(heartbeatTimeout);
         user.ifPresent(RedisTierConfig::checkUser);
         password.ifPresent(RedisTierConfig::checkPassword);
     }
@@ -89,7 +98,8 @@ public record RedisTierConfig(
                 + socketTimeout + ", maxConnections=" + maxConnections + ", maxKeyLength=" + maxKeyLength + ", user="
                 + user.orElse("<none>") + ", password=" + (password.isPresent() ? "<set>" : "<none>") + ", tls=" + tls
                 + ", trustStore=" + trustStore.map(Path::toString).orElse("<jvm default>") + ", trustStorePassword="
-                + (trustStorePassword.isPresent() ? "<set>" : "<none>") + ']';
+                + (trustStorePassword.isPresent() ? "<set>" : "<none>") + ", heartbeatTimeout=" + heartbeatTimeout
+                + ']';
     }
 
     // One check per component, shared by the canonical constructor and the builder's setters.
@@ -109,6 +119,15 @@ public record RedisTierConfig(
                     name + " must be between 1 ms and " + Integer.MAX_VALUE + " ms, was " + timeout);
         }
         return timeout;
+    }
+
+    private static Duration checkHeartbeatTimeout(Duration heartbeatTimeout) {
+        if (heartbeatTimeout.compareTo(MIN_HEARTBEAT_TIMEOUT) < 0
+                || heartbeatTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("heartbeatTimeout must be between " + MIN_HEARTBEAT_TIMEOUT.toMillis()
+                    + " ms and " + Integer.MAX_VALUE + " ms, was " + heartbeatTimeout);
+        }
+        return heartbeatTimeout;
     }
 
     private static int checkMaxConnections(int maxConnections) {
@@ -158,6 +177,7 @@ public record RedisTierConfig(
         private @Nullable Boolean tls;
         private @Nullable Path trustStore;
         private @Nullable String trustStorePassword;
+        private @Nullable Duration heartbeatTimeout;
 
         private Builder() {}
 
@@ -227,6 +247,21 @@ public record RedisTierConfig(
         }
 
         /**
+         * Sets how long an invalidation subscription may stay silent before it is cut as half-open; see {@link
+         * RedisTierConfig#heartbeatTimeout()}.
+         *
+         * @throws NullPointerException if {@code heartbeatTimeout} is null
+         * @throws IllegalArgumentException if {@code heartbeatTimeout} is not between 30 ms and {@link
+         *     Integer#MAX_VALUE} ms
+         * @throws IllegalStateException if already set
+         */
+        public Builder heartbeatTimeout(Duration heartbeatTimeout) {
+            checkUnset("heartbeatTimeout", this.heartbeatTimeout);
+            this.heartbeatTimeout = checkHeartbeatTimeout(requireNonNull(heartbeatTimeout, "heartbeatTimeout"));
+            return this;
+        }
+
+        /**
          * Sets the number of connections per node; see {@link RedisTierConfig#maxConnections()}.
          *
          * @throws IllegalArgumentException if {@code maxConnections} is less than 1
@@ -290,7 +325,8 @@ public record RedisTierConfig(
                     Optional.ofNullable(password),
                     tls != null && tls,
                     Optional.ofNullable(trustStore),
-                    Optional.ofNullable(trustStorePassword));
+                    Optional.ofNullable(trustStorePassword),
+                    heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout);
         }
 
         private static void checkUnset(String option, @Nullable Object current) {

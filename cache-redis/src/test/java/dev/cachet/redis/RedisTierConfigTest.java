@@ -28,6 +28,7 @@ class RedisTierConfigTest {
         assertThat(config.maxKeyLength()).isEqualTo(512);
         assertThat(config.user()).isEmpty();
         assertThat(config.password()).isEmpty();
+        assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(RedisTierConfig.builder().build()).isEqualTo(config);
     }
 
@@ -41,6 +42,7 @@ class RedisTierConfigTest {
                 .maxKeyLength(72)
                 .user("cachet")
                 .password("s3cret")
+                .heartbeatTimeout(Duration.ofMillis(30))
                 .build();
 
         assertThat(config)
@@ -54,7 +56,8 @@ class RedisTierConfigTest {
                         Optional.of("s3cret"),
                         false,
                         Optional.empty(),
-                        Optional.empty()));
+                        Optional.empty(),
+                        Duration.ofMillis(30)));
     }
 
     private static Arguments call(String expected, Consumer<RedisTierConfig.Builder> call) {
@@ -88,7 +91,13 @@ class RedisTierConfigTest {
                         "maxKeyLength must be at least 72 bytes (the length of a hashed key), was 71",
                         b -> b.maxKeyLength(71)),
                 call("user must not be blank, was ' '", b -> b.user(" ")),
-                call("password must not be empty", b -> b.password("")));
+                call("password must not be empty", b -> b.password("")),
+                call(
+                        "heartbeatTimeout must be between 30 ms and 2147483647 ms, was PT0.029S",
+                        b -> b.heartbeatTimeout(Duration.ofMillis(29))),
+                call(
+                        "heartbeatTimeout must be between 30 ms and 2147483647 ms, was PT720H",
+                        b -> b.heartbeatTimeout(Duration.ofDays(30))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -127,6 +136,7 @@ class RedisTierConfigTest {
                 call("user was already set to cachet", b -> b.user("cachet")),
                 call("password was already set", b -> b.password("s3cret")),
                 call("tls was already set to true", b -> b.tls(true)),
+                call("heartbeatTimeout was already set to PT1S", b -> b.heartbeatTimeout(Duration.ofSeconds(1))),
                 call("trustStore was already set to trust.p12", b -> b.trustStore(Path.of("trust.p12"), null)));
     }
 
@@ -153,6 +163,7 @@ class RedisTierConfigTest {
                 call("keyPrefix", b -> b.keyPrefix(null)),
                 call("connectTimeout", b -> b.connectTimeout(null)),
                 call("socketTimeout", b -> b.socketTimeout(null)),
+                call("heartbeatTimeout", b -> b.heartbeatTimeout(null)),
                 call("user", b -> b.user(null)),
                 call("password", b -> b.password(null)),
                 call("trustStore", b -> b.trustStore(null, "secret")));
@@ -179,7 +190,8 @@ class RedisTierConfigTest {
                         null,
                         false,
                         Optional.empty(),
-                        Optional.empty()))
+                        Optional.empty(),
+                        Duration.ofSeconds(3)))
                 .withMessage("password");
     }
 
@@ -195,7 +207,8 @@ class RedisTierConfigTest {
                         Optional.empty(),
                         false,
                         Optional.empty(),
-                        Optional.empty()))
+                        Optional.empty(),
+                        Duration.ofSeconds(3)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxConnections");
     }
