@@ -59,58 +59,82 @@ class InvalidationHeartbeatTest {
     @Test
     void aHalfOpenSubscriptionIsCutWithinTheHeartbeatBoundAndRenewedOnceTheNetworkHeals(RedisServer redis)
             throws IOException {
-        Duration heartbeat = CONFIG.heartbeatTimeout();
-        // Noticed within 4/3 of the timeout (a ping every third of it) plus a round trip; the slack covers a busy
-        // machine.
-        Duration bound = heartbeat.plus(heartbeat.dividedBy(3)).plusSeconds(1);
         try (StallingProxy proxy = StallingProxy.to(redis.host(), redis.port());
                 RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(proxy.uri(), CONFIG)) {
-            InvalidationChannel channel = b.invalidations("orders");
-            Recorder heard = new Recorder();
-            channel.subscribe(heard);
-            POLLING.alias("B subscribes through the proxy").until(channel::isConnected);
-            InvalidationChannel fromA = a.invalidations("orders");
-            fromA.publish("before");
-            assertThat(heard.next()).isEqualTo("key before");
-
-            proxy.stall();
-            long stalled = System.nanoTime();
-            fromA.publish("dropped while half-open");
-            AtomicLong noticed = new AtomicLong();
-            await().alias("B notices the half-open subscription within " + bound)
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(5))
-                    .atMost(bound)
-                    .until(() -> {
-                        if (heard.lost.get() == 0) {
-                            return false;
-                        }
-                        noticed.set(System.nanoTime());
-                        return true;
-                    });
-            Duration detection = Duration.ofNanos(noticed.get() - stalled);
-            System.out.printf(
-                    "half-open subscription noticed %d ms after the network stalled (heartbeat timeout %d ms, bound %d"
-                            + " ms)%n",
-                    detection.toMillis(), heartbeat.toMillis(), bound.toMillis());
-            assertThat(heard.next()).as("the listener is told at once").isEqualTo("lost");
-            assertThat(channel.isConnected())
-                    .as("not connected while the network is down")
-                    .isFalse();
-
-            proxy.resume();
-            POLLING.atMost(WAIT)
-                    .alias("B subscribes again once the network heals")
-                    .until(channel::isConnected);
-            assertThat(heard.next()).as("and is told again once subscribed").isEqualTo("lost");
-            fromA.publish("after");
-            assertThat(heard.next()).isEqualTo("key after");
-            assertThat(heard.events)
-                    .as("the message sent while half-open is lost")
-                    .isEmpty();
-            assertThat(heard.lost).hasValue(2);
+            halfOpenIsNoticedAndHealed(proxy, a, b, CONFIG.heartbeatTimeout());
         }
+    }
+
+    @Test
+    void aHalfOpenSubscriptionOnABorrowedConnectionIsCutAndRenewedAndTheConnectionGoesBack(RedisServer redis)
+            throws IOException {
+        RedisTierConfig config = RedisTierConfig.builder()
+                .heartbeatTimeout(Duration.ofSeconds(1))
+                .build();
+        try (StallingProxy proxy = StallingProxy.to(redis.host(), redis.port());
+                RedisClient client = RedisClient.create(URI.create(proxy.uri()));
+                RedisTier a = RedisTier.connect(redis.uri(), CONFIG)) {
+            try (RedisTier b = RedisTier.using(client, config)) {
+                halfOpenIsNoticedAndHealed(proxy, a, b, config.heartbeatTimeout());
+                assertThat(client.getPool().getNumActive())
+                        .as("only the subscription's connection is out of the pool")
+                        .isEqualTo(1);
+            }
+            assertThat(client.getPool().getNumActive()).isZero();
+        }
+    }
+
+    /**
+     * B subscribes through {@code proxy}; the proxy stalls; B must tell its listener within the heartbeat bound, and
+     * hear A again once the proxy resumes.
+     */
+    private static void halfOpenIsNoticedAndHealed(StallingProxy proxy, RedisTier a, RedisTier b, Duration heartbeat) {
+        // Noticed within 4/3 of the timeout (a ping every third of it) plus a round trip; the slack covers a busy
+        // machine.
+        Duration bound = heartbeat.plus(heartbeat.dividedBy(3)).plusSeconds(1);
+        InvalidationChannel channel = b.invalidations("orders");
+        Recorder heard = new Recorder();
+        channel.subscribe(heard);
+        POLLING.alias("B subscribes through the proxy").until(channel::isConnected);
+        InvalidationChannel fromA = a.invalidations("orders");
+        fromA.publish("before");
+        assertThat(heard.next()).isEqualTo("key before");
+
+        proxy.stall();
+        long stalled = System.nanoTime();
+        fromA.publish("dropped while half-open");
+        AtomicLong noticed = new AtomicLong();
+        await().alias("B notices the half-open subscription within " + bound)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5))
+                .atMost(bound)
+                .until(() -> {
+                    if (heard.lost.get() == 0) {
+                        return false;
+                    }
+                    noticed.set(System.nanoTime());
+                    return true;
+                });
+        System.out.printf(
+                "half-open subscription on %s noticed %d ms after the network stalled (heartbeat timeout %d ms, bound"
+                        + " %d ms)%n",
+                b.describe(),
+                TimeUnit.NANOSECONDS.toMillis(noticed.get() - stalled),
+                heartbeat.toMillis(),
+                bound.toMillis());
+        assertThat(heard.next()).as("the listener is told at once").isEqualTo("lost");
+        assertThat(channel.isConnected())
+                .as("not connected while the network is down")
+                .isFalse();
+
+        proxy.resume();
+        POLLING.atMost(WAIT).alias("B subscribes again once the network heals").until(channel::isConnected);
+        assertThat(heard.next()).as("and is told again once subscribed").isEqualTo("lost");
+        fromA.publish("after");
+        assertThat(heard.next()).isEqualTo("key after");
+        assertThat(heard.events).as("the message sent while half-open is lost").isEmpty();
+        assertThat(heard.lost).hasValue(2);
     }
 
     @Test
