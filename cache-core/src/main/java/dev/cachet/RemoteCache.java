@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A cache whose values live in a remote tier shared by many processes. A miss is loaded once per key in this process
- * (single flight) and once per key across processes (the tier's lock, with a fencing token so a loader whose lease ran
- * out cannot overwrite a newer value); the other processes wait a bounded time for the value and load themselves if
- * it does not come. Values travel in an {@link Envelope}; one that cannot be decoded is a counted miss, deleted and
- * reloaded. While the tier is unreachable the {@link FailurePolicy} decides: by default callers get the loader's value,
+ * (single flight) and once per key across processes (the tier's lock elects the loader); the other processes wait a
+ * bounded time for the value, take the lock when its holder ended without one, and load themselves if it does not
+ * come. Every load writes with the {@link dev.cachet.spi.Lookup#lease() lease} of the read that missed, so once a
+ * {@code put} or {@code invalidate} has returned in any process, no load that began before it can bring back what it
+ * replaced. Values travel in an {@link Envelope}; one that cannot be decoded is a counted miss, deleted if still the
+ * same bytes and reloaded, unless it is another codec's or a newer format's, which is left alone. While the tier is unreachable the {@link FailurePolicy} decides: by default callers get the loader's value,
  * the outage is logged once and counted, and a circuit breaker spares them the timeouts.
  *
  * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
