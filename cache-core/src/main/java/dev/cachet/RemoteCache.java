@@ -8,7 +8,7 @@ import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.CircuitBreaker;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
 import dev.cachet.internal.remote.Envelope;
-import dev.cachet.spi.OversizedValueException;
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
@@ -18,11 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A cache whose values live in a remote tier shared by many processes. A miss is loaded once per key in this process
- * (single flight) and once per key across processes (the tier's lock, with a fencing token so a loader whose lease ran
- * out cannot overwrite a newer value); the other processes wait a bounded time for the value and load themselves if
- * it does not come. Values travel in an {@link Envelope}; one that cannot be decoded is a counted miss, deleted and
- * reloaded. While the tier is unreachable the {@link FailurePolicy} decides: by default callers get the loader's value,
+ * (single flight) and once per key across processes (the tier's lock elects the loader); the other processes wait a
+ * bounded time for the value, take the lock when its holder ended without one, and load themselves if it does not
+ * come. Every load writes with the {@link dev.cachet.spi.Lookup#lease() lease} of the read that missed, so once a
+ * {@code put} or {@code invalidate} has returned in any process, no load that began before it can bring back what it
+ * replaced. Values travel in an {@link Envelope}; one that cannot be decoded is a counted miss, deleted if still the
+ * same bytes and reloaded, unless it is another codec's or a newer format's, which is left alone. While the tier is unreachable the {@link FailurePolicy} decides: by default callers get the loader's value,
  * the outage is logged once and counted, and a circuit breaker spares them the timeouts.
  *
  * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
@@ -82,6 +84,40 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
     private record Stored<V>(V value, Envelope envelope, byte[] bytes) {}
 
+    /** What a read of the tier found, as far as loading is concerned. */
+    private enum Found {
+        /** A value this process decoded. */
+        HIT,
+        /** No value this process can use; a load may replace it if the read carries a lease. */
+        MISS,
+        /** A value this process must leave alone (newer envelope, other codec): load, but neither write nor wait. */
+        FOREIGN,
+        /** The tier did not answer (fail-open): load without writing. */
+        UNAVAILABLE
+    }
+
+    /**
+     * A read of the tier: a decoded value, or what a load needs to know: the lease a load may write with (none when
+     * writing could undo something), and whether another loader held the key's lock.
+     */
+    private record Read<V>(Found found, @Nullable Stored<V> stored, OptionalLong lease, boolean locked) {
+        static <V> Read<V> hit(Stored<V> stored) {
+            return new Read<>(Found.HIT, stored, OptionalLong.empty(), false);
+        }
+
+        static <V> Read<V> miss(OptionalLong lease, boolean locked) {
+            return new Read<>(Found.MISS, null, lease, locked);
+        }
+
+        static <V> Read<V> foreign(boolean locked) {
+            return new Read<>(Found.FOREIGN, null, OptionalLong.empty(), locked);
+        }
+
+        static <V> Read<V> unavailable() {
+            return new Read<>(Found.UNAVAILABLE, null, OptionalLong.empty(), false);
+        }
+    }
+
     /**
      * Builds the cache.
      *
@@ -115,7 +151,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         String encodedKey = keyEncoder.apply(key);
-        Stored<V> stored = read(encodedKey);
+        Read<V> read = read(encodedKey);
+        Stored<V> stored = read.stored();
         if (stored != null) {
             stats.recordHits(1);
             if (shouldRecomputeEarly(stored.envelope())) {
@@ -124,14 +161,14 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             return stored.value();
         }
         stats.recordMisses(1);
-        return flights.load(encodedKey, k -> loadThroughTier(key, k, loader), participant)
+        return flights.load(encodedKey, k -> loadThroughTier(key, k, loader, read), participant)
                 .value();
     }
 
     @Override
     public @Nullable V getIfPresent(K key) {
         requireNonNull(key, "key");
-        Stored<V> stored = read(keyEncoder.apply(key));
+        Stored<V> stored = read(keyEncoder.apply(key)).stored();
         if (stored == null) {
             stats.recordMisses(1);
             return null;
@@ -269,48 +306,39 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     // ---- reading ----
 
-    /** Reads and decodes {@code key}; null when absent, undecodable, or the tier is unavailable under fail-open. */
-    private @Nullable Stored<V> read(String key) {
+    /**
+     * Reads and decodes {@code key}, with the lease a load of it may write with. A value that cannot be decoded is a
+     * counted miss: a value this process must leave alone ({@link Found#FOREIGN}) stays; any other is deleted if the
+     * tier still holds exactly the bytes read (never a value written since), and the delete's lease lets the load
+     * replace it. An oversized value is not deleted: the load's lease replaces it unless the key changed meanwhile.
+     */
+    private Read<V> read(String key) {
         long maxBytes = (long) remote.maxValueBytes() + ENVELOPE_HEADER_BYTES;
-        AtomicReference<@Nullable OversizedValueException> oversized = new AtomicReference<>();
-        Optional<byte[]> raw = tierCall("get", () -> {
-            try {
-                return store.getAtMost(key, maxBytes);
-            } catch (OversizedValueException e) {
-                oversized.set(e); // the tier answered: a success for the breaker
-                return Optional.empty();
-            }
-        });
-        if (raw == null) {
-            return null; // unavailable, fail-open
+        Lookup lookup = tierCall("get", () -> store.lookup(key, maxBytes));
+        if (lookup == null) {
+            return Read.unavailable(); // fail-open
         }
-        OversizedValueException tooLong = oversized.get();
-        if (tooLong != null) {
-            // Not deleted: the load that follows this miss overwrites it, and a blind delete could remove a newer
-            // value.
+        if (lookup.isOversized()) {
             decodeFailures.increment();
             if (decodeFailureLogged.compareAndSet(false, true)) {
                 log.warn(
-                        "cache '{}': {} (maxValueBytes {}); treating it as a miss and reloading it. Further decode"
-                                + " failures are counted, not logged.",
+                        "cache '{}': a stored value has {} bytes, more than maxValueBytes {} allows; treating it as a"
+                                + " miss and reloading it. Further decode failures are counted, not logged.",
                         config.name(),
-                        tooLong.getMessage(),
+                        lookup.length(),
                         remote.maxValueBytes());
             }
-            return null;
+            return Read.miss(OptionalLong.of(lookup.lease()), lookup.isLocked());
         }
+        Optional<byte[]> raw = lookup.value();
         if (raw.isEmpty()) {
             remoteMisses.increment();
-            return null;
+            return Read.miss(OptionalLong.of(lookup.lease()), lookup.isLocked());
         }
-        Stored<V> stored = decode(key, raw.get());
-        if (stored != null) {
-            remoteHits.increment();
-        }
-        return stored;
+        return decode(key, raw.get(), lookup.isLocked());
     }
 
-    private @Nullable Stored<V> decode(String key, byte[] bytes) {
+    private Read<V> decode(String key, byte[] bytes, boolean locked) {
         try {
             if (bytes.length
                     > (long) remote.maxValueBytes() + ENVELOPE_HEADER_BYTES) { // a store that ignored the limit
@@ -318,21 +346,29 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
                         "stored value of " + bytes.length + " bytes exceeds maxValueBytes " + remote.maxValueBytes());
             }
             Envelope envelope = Envelope.parse(bytes, codec.id());
-            return new Stored<>(requireNonNull(codec.decode(envelope.payload()), "decoded value"), envelope, bytes);
+            Stored<V> stored =
+                    new Stored<>(requireNonNull(codec.decode(envelope.payload()), "decoded value"), envelope, bytes);
+            remoteHits.increment();
+            return Read.hit(stored);
+        } catch (Envelope.ForeignEnvelopeException e) {
+            decodeFailed(e, "leaving it to the process that wrote it and loading without writing");
+            return Read.foreign(locked);
         } catch (RuntimeException e) {
-            decodeFailures.increment();
-            if (decodeFailureLogged.compareAndSet(false, true)) {
-                log.warn(
-                        "cache '{}': a stored value could not be decoded ({}); treating it as a miss, deleting and"
-                                + " reloading it. Further decode failures are counted, not logged.",
-                        config.name(),
-                        e.toString());
-            }
-            tierCall("delete", () -> {
-                store.delete(key);
-                return null;
-            });
-            return null;
+            decodeFailed(e, "deleting it unless rewritten meanwhile, and reloading it");
+            OptionalLong lease = tierCall("delete", () -> store.deleteIfUnchanged(key, bytes));
+            return Read.miss(lease == null ? OptionalLong.empty() : lease, locked);
+        }
+    }
+
+    private void decodeFailed(RuntimeException e, String action) {
+        decodeFailures.increment();
+        if (decodeFailureLogged.compareAndSet(false, true)) {
+            log.warn(
+                    "cache '{}': a stored value could not be decoded ({}); treating it as a miss, {}. Further decode"
+                            + " failures are counted, not logged.",
+                    config.name(),
+                    e.toString(),
+                    action);
         }
     }
 
@@ -342,26 +378,28 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     // ---- loading ----
 
-    private Loaded<V> loadThroughTier(K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader) {
+    /**
+     * Loads {@code key} after {@code miss}: under the tier's lock if it is free; otherwise waits for its holder's value
+     * and, whenever a poll finds the lock free without a value (the holder's loader returned null or threw, or its
+     * write was refused), tries to take it, so that one waiter loads next and the others keep waiting. A wait that runs
+     * out loads and writes with the lease of its latest miss, which the holder's write, if it came first, has used up.
+     */
+    private Loaded<V> loadThroughTier(
+            K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, Read<V> miss) {
         // isOpen, not allowsRequest: the read at the start of get() has already been this period's probe, and
         // asking again here would use up the next one without calling the tier.
-        if (remote.lockWait().isZero() || breaker.isOpen()) {
-            return loadAndWrite(key, encodedKey, loader, null);
+        if (miss.found() != Found.MISS || remote.lockWait().isZero() || breaker.isOpen()) {
+            return loadAndWrite(key, encodedKey, loader, miss);
         }
-        Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));
-        if (lock == null) {
-            return loadAndWrite(key, encodedKey, loader, null); // unavailable, fail-open
-        }
-        if (lock.isPresent()) {
-            try (RemoteLock held = lock.get()) {
-                Stored<V> arrived = read(encodedKey); // written while we were taking the lock
-                if (arrived != null) {
-                    return new Loaded<>(arrived.value(), arrived.bytes());
-                }
-                return loadAndWrite(key, encodedKey, loader, held);
+        if (!miss.locked()) {
+            Loaded<V> loaded = loadIfLockFree(key, encodedKey, loader, miss);
+            if (loaded != null) {
+                return loaded;
             }
         }
         lockWaits.increment();
+        Read<V> latestMiss = miss;
+        boolean interrupted = false;
         long deadline = ticker.read() + remote.lockWait().toNanos();
         while (ticker.read() - deadline < 0) {
             LockSupport.parkNanos(remote.lockPollInterval().toNanos());
@@ -369,23 +407,65 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
                 // parkNanos returns at once while the flag is set, so polling on would spin GETs until the deadline.
                 // The caller asked to stop waiting: stop, leave the flag for its next blocking call, and load as
                 // after a timeout, so that threads sharing this flight are not failed by another thread's interrupt.
+                interrupted = true;
                 break;
             }
-            Stored<V> arrived = read(encodedKey);
+            Read<V> polled = read(encodedKey);
+            Stored<V> arrived = polled.stored();
             if (arrived != null) {
                 return new Loaded<>(arrived.value(), arrived.bytes());
+            }
+            if (polled.found() == Found.FOREIGN) {
+                return loadAndWrite(key, encodedKey, loader, polled); // no value for us will come
+            }
+            if (polled.found() == Found.MISS) {
+                latestMiss = polled;
+                if (!polled.locked()) {
+                    Loaded<V> loaded = loadIfLockFree(key, encodedKey, loader, polled);
+                    if (loaded != null) {
+                        return loaded;
+                    }
+                }
             }
             if (breaker.isOpen()) {
                 break;
             }
         }
         lockTimeouts.increment();
-        return loadAndWrite(key, encodedKey, loader, null);
+        // An interrupt says nothing about the holder, which may still be loading: its write should land, not ours.
+        return loadAndWrite(key, encodedKey, loader, interrupted ? Read.miss(OptionalLong.empty(), true) : latestMiss);
     }
 
-    /** Runs the loader and writes its value (fenced when {@code lock} is held); a tier failure keeps the value. */
+    /**
+     * Takes the tier's lock on {@code key} and loads under it: re-reads first (a value may have been written while we
+     * took it), then writes with the lease of that read. Returns null if another process holds the lock.
+     */
+    private @Nullable Loaded<V> loadIfLockFree(
+            K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, Read<V> miss) {
+        Optional<RemoteLock> lock = tierCall("lock", () -> store.tryLock(encodedKey, remote.lockLease()));
+        if (lock == null) {
+            return loadAndWrite(key, encodedKey, loader, miss); // unavailable, fail-open
+        }
+        if (lock.isEmpty()) {
+            return null;
+        }
+        try (RemoteLock held = lock.get()) {
+            Read<V> again = read(encodedKey);
+            Stored<V> arrived = again.stored();
+            if (arrived != null) {
+                return new Loaded<>(arrived.value(), arrived.bytes());
+            }
+            return loadAndWrite(key, encodedKey, loader, again);
+        }
+    }
+
+    /**
+     * Runs the loader and writes its value if {@code basis}, the read that found the key empty, carries a lease, and
+     * only while the key's fence still equals it: a write refused because the key was written, deleted or locked since
+     * is no error, the caller still gets its value. A tier failure keeps the value too.
+     */
     private Loaded<V> loadAndWrite(
-            K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, @Nullable RemoteLock lock) {
+            K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, Read<V> basis) {
         long start = ticker.read();
         V value;
         try {
@@ -401,17 +481,15 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         }
         Duration writeTtl = jitteredTtl();
         byte[] bytes = encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
-        if (outage.get() && breaker.isOpen()) {
+        if (basis.found() == Found.UNAVAILABLE || (outage.get() && breaker.isOpen())) {
             fallbackLoads.increment();
             return new Loaded<>(value, bytes);
         }
-        Boolean written = tierCall("put", () -> {
-            if (lock != null) {
-                return store.putFenced(encodedKey, bytes, writeTtl, lock);
-            }
-            store.put(encodedKey, bytes, writeTtl);
-            return true;
-        });
+        if (basis.lease().isEmpty()) {
+            return new Loaded<>(value, bytes); // writing could undo a value we may not touch
+        }
+        long lease = basis.lease().getAsLong();
+        Boolean written = tierCall("put", () -> store.putIfUnchanged(encodedKey, bytes, writeTtl, lease));
         if (written == null) {
             fallbackLoads.increment();
         } else if (written) {
@@ -448,7 +526,9 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             }
             try (RemoteLock held = lock.get()) {
                 earlyRecomputes.increment();
-                Loaded<V> fresh = loadAndWrite(key, encodedKey, loader, held);
+                // The lock's token is the key's lease as of the lock: a put or invalidate since refuses our write.
+                Loaded<V> fresh =
+                        loadAndWrite(key, encodedKey, loader, Read.miss(OptionalLong.of(held.fencingToken()), true));
                 return fresh.value() != null ? fresh.value() : current.value();
             }
         } catch (Exception e) { // includes checked exceptions a loader throws by stealth

@@ -90,6 +90,7 @@ public abstract class AbstractLincheckCacheTest {
     void modelChecking() {
         new ModelCheckingOptions()
                 .addGuarantee(caffeineIsAtomic())
+                .addGuarantee(remoteTierIsAtomic())
                 .addCustomScenario(AbstractLincheckCacheTest::putRacingALoad)
                 .iterations(modelIterations())
                 .invocationsPerIteration(ModelBudget.INVOCATIONS)
@@ -144,6 +145,17 @@ public abstract class AbstractLincheckCacheTest {
     static ManagedStrategyGuarantee caffeineIsAtomic() {
         return new ManagedStrategyGuarantee.MethodBuilder(
                         className -> className.startsWith("com.github.benmanes.caffeine."))
+                .allMethods()
+                .treatAsAtomic();
+    }
+
+    /**
+     * Each call of the in-memory remote tier is one atomic step, as a Lua script on Redis is: the interleavings that
+     * matter are those between the cache's calls to it, not inside them.
+     */
+    static ManagedStrategyGuarantee remoteTierIsAtomic() {
+        return new ManagedStrategyGuarantee.MethodBuilder(
+                        className -> className.startsWith("dev.cachet.testing.InMemoryRemoteTier"))
                 .allMethods()
                 .treatAsAtomic();
     }

@@ -1,13 +1,12 @@
 package dev.cachet;
 
 import dev.cachet.spi.InvalidationChannel;
-import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.ForwardingRemoteStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,17 +29,17 @@ final class RecordingRemoteTier implements RemoteTier {
         this.shared = shared;
     }
 
-    /** Returns how many GETs this process sent. */
+    /** Returns how many reads (lookups) this process sent. */
     int gets() {
         return gets.get();
     }
 
-    /** Returns the writes this process sent, fenced or not, in order; refused ones are not recorded. */
+    /** Returns the writes this process sent, leased or not, in order; refused ones are not recorded. */
     List<Write> writes() {
         return List.copyOf(writes);
     }
 
-    /** Makes every put and fenced put fail as if the tier were unreachable (true), or pass (false). */
+    /** Makes every put and leased put fail as if the tier were unreachable (true), or pass (false). */
     void refuseWrites(boolean refuse) {
         refuseWrites.set(refuse);
     }
@@ -49,9 +48,9 @@ final class RecordingRemoteTier implements RemoteTier {
     public RemoteStore store(String cacheName) {
         return new ForwardingRemoteStore(shared.store(cacheName)) {
             @Override
-            public Optional<byte[]> get(String key) {
+            public Lookup lookup(String key, long maxBytes) {
                 gets.incrementAndGet();
-                return super.get(key);
+                return super.lookup(key, maxBytes);
             }
 
             @Override
@@ -62,9 +61,9 @@ final class RecordingRemoteTier implements RemoteTier {
             }
 
             @Override
-            public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
+            public boolean putIfUnchanged(String key, byte[] value, Duration ttl, long lease) {
                 checkWritable(cacheName);
-                boolean written = super.putFenced(key, value, ttl, lock);
+                boolean written = super.putIfUnchanged(key, value, ttl, lease);
                 if (written) {
                     writes.add(new Write(key, value.clone(), ttl));
                 }

@@ -119,11 +119,14 @@ class RemoteTierTest {
         assertThat(aLoading.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(b.get("k", key -> "from-b")).isEqualTo("from-b");
         assertThat(b.remoteStats().orElseThrow().lockTimeouts()).isEqualTo(1);
+        assertThat(a.getIfPresent("k"))
+                .as("B wrote with the lease of its latest miss")
+                .isEqualTo("from-b");
         release.countDown();
         assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("from-a");
         assertThat(b.getIfPresent("k"))
-                .as("the fenced write of the lock holder still lands: it holds the newest lock")
-                .isEqualTo("from-a");
+                .as("A's lease was used up by B's write, so A's write is refused")
+                .isEqualTo("from-b");
     }
 
     @Test

@@ -3,6 +3,9 @@ package dev.cachet.spi;
 /**
  * A held cross-process lock on one key of a {@link RemoteStore}. Closing it releases it if this holder still owns it
  * (an expired lease that another process has since taken is left alone). Not reentrant; use from one thread.
+ *
+ * <p>The lock only elects which process loads: it grants no right to write. Taking it changed the key's fence, so
+ * every lease handed out before it is refused.
  */
 public interface RemoteLock extends AutoCloseable {
 
@@ -10,8 +13,9 @@ public interface RemoteLock extends AutoCloseable {
     String key();
 
     /**
-     * Returns this lock's fencing token: strictly greater than the token of every earlier lock on the same key, so
-     * that a write carrying an older token can be refused.
+     * Returns the key's fence right after this lock was taken: a lease for {@link RemoteStore#putIfUnchanged} that
+     * holds while nothing has put, deleted, locked or written the key since. Strictly greater than the token of every
+     * earlier lock on the same key.
      */
     long fencingToken();
 

@@ -11,28 +11,41 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * A Lua script the store runs atomically, by its SHA-1 ({@code EVALSHA}), sending the text only when the server (or
  * the Cluster node owning the keys) does not know it yet. Every script's keys share one hash tag, so that it runs on
- * Cluster too. Scripts return integers, and {@link #GET_AT_MOST} also a string: RESP2 and RESP3 agree on those,
- * unlike on Lua's {@code false}.
+ * Cluster too. Scripts return integers, and {@link #LOOKUP} an array of strings and integers: RESP2 and RESP3 agree
+ * on those, unlike on Lua's {@code false}.
  *
  * <p>Immutable and thread-safe.
  */
 final class LuaScript {
     /**
-     * Takes the lock and draws the next fencing token, in one step. KEYS: lock, fence. ARGV: token, lease in ms, fence
-     * time to live in ms. Returns the fencing token, or 0 when the lock is held. A missing fence starts at the server's
-     * clock in microseconds, so tokens keep growing even after an idle fence key expired.
+     * Changes a key's fence, the counter behind its leases (see {@code RemoteStore}): the prelude of every script that
+     * writes a value, deletes one or takes a lock, so that the change and its effect are one atomic step. A missing
+     * fence starts at the server's clock in microseconds, so fences keep growing even after an idle fence key expired
+     * and a lease from before can never match again. The fence's time to live is only ever extended.
      */
-    static final LuaScript LOCK = new LuaScript("LOCK", """
+    private static final String BUMP = """
+            local function bump(fence, ttl)
+              if redis.call('EXISTS', fence) == 0 then
+                local now = redis.call('TIME')
+                redis.call('SET', fence, now[1] .. string.format('%06d', tonumber(now[2])))
+              end
+              local token = redis.call('INCR', fence)
+              if redis.call('PTTL', fence) < tonumber(ttl) then
+                redis.call('PEXPIRE', fence, ttl)
+              end
+              return token
+            end
+            """;
+
+    /**
+     * Takes the lock and changes the fence, in one step. KEYS: lock, fence. ARGV: token, lease in ms, fence time to
+     * live in ms. Returns the new fence (the lock's fencing token), or 0 when the lock is held.
+     */
+    static final LuaScript LOCK = new LuaScript("LOCK", BUMP + """
             if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               return 0
             end
-            if redis.call('EXISTS', KEYS[2]) == 0 then
-              local now = redis.call('TIME')
-              redis.call('SET', KEYS[2], now[1] .. string.format('%06d', tonumber(now[2])))
-            end
-            local token = redis.call('INCR', KEYS[2])
-            redis.call('PEXPIRE', KEYS[2], ARGV[3])
-            return token
+            return bump(KEYS[2], ARGV[3])
             """);
 
     /** Deletes the lock only if it still holds our token. KEYS: lock. ARGV: token. Returns 1 if deleted, else 0. */
@@ -44,32 +57,65 @@ final class LuaScript {
             """);
 
     /**
-     * Writes the value only if no newer lock drew a fencing token since ours. KEYS: value, fence. ARGV: fencing token,
-     * value, time to live in ms. Returns 1 if written, else 0.
+     * Reads a key in one step: its value if not longer than a limit ({@code STRLEN} first, so that Redis never sends
+     * an oversized value), its lease and whether its lock is held. KEYS: value, lock, fence. ARGV: the most bytes to
+     * send. Returns {value, or its length when over the limit, or -1 when absent; the fence, "0" when it has none; 1
+     * if locked, else 0}. Run with {@link #call}, not {@link #run}: its reply is not an integer.
      */
-    static final LuaScript PUT_FENCED = new LuaScript("PUT_FENCED", """
-            if redis.call('GET', KEYS[2]) == ARGV[1] then
-              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-              return 1
-            end
-            return 0
-            """);
-
-    /**
-     * Reads a value only if it is not longer than a limit, in one round trip: {@code STRLEN} first, so that Redis never
-     * sends an oversized value. KEYS: value. ARGV: the most bytes to send. Returns the value, its length when that
-     * exceeds the limit, or -1 when absent. Run with {@link #call}, not {@link #run}: its reply is not an integer.
-     */
-    static final LuaScript GET_AT_MOST = new LuaScript("GET_AT_MOST", """
+    static final LuaScript LOOKUP = new LuaScript("LOOKUP", """
+            local fence = redis.call('GET', KEYS[3]) or '0'
+            local locked = redis.call('EXISTS', KEYS[2])
             local length = redis.call('STRLEN', KEYS[1])
             if length > tonumber(ARGV[1]) then
-              return length
+              return {length, fence, locked}
             end
             local value = redis.call('GET', KEYS[1])
             if not value then
+              return {-1, fence, locked}
+            end
+            return {value, fence, locked}
+            """);
+
+    /**
+     * Writes a value and changes the fence. KEYS: value, fence. ARGV: value, time to live in ms, fence time to live in
+     * ms. Returns the new fence.
+     */
+    static final LuaScript PUT = new LuaScript("PUT", BUMP + """
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return bump(KEYS[2], ARGV[3])
+            """);
+
+    /**
+     * Writes a value only if the fence still equals a lease, and then changes the fence. KEYS: value, fence. ARGV:
+     * lease ("0": no fence), value, time to live in ms, fence time to live in ms. Returns 1 if written, else 0.
+     */
+    static final LuaScript PUT_IF_UNCHANGED = new LuaScript("PUT_IF_UNCHANGED", BUMP + """
+            if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            bump(KEYS[2], ARGV[4])
+            return 1
+            """);
+
+    /** Deletes a value and changes the fence. KEYS: value, fence. ARGV: fence time to live in ms. Returns the fence. */
+    static final LuaScript DELETE = new LuaScript("DELETE", BUMP + """
+            redis.call('UNLINK', KEYS[1])
+            return bump(KEYS[2], ARGV[1])
+            """);
+
+    /**
+     * Deletes a value only if it still is the one a reader saw, compared by SHA-1 (so the bytes need not travel
+     * again), and then changes the fence. KEYS: value, fence. ARGV: the SHA-1 of the expected bytes in lower-case hex,
+     * fence time to live in ms. Returns the new fence, or -1 if the value differs or is gone.
+     */
+    static final LuaScript DELETE_IF_UNCHANGED = new LuaScript("DELETE_IF_UNCHANGED", BUMP + """
+            local value = redis.call('GET', KEYS[1])
+            if not value or redis.sha1hex(value) ~= ARGV[1] then
               return -1
             end
-            return value
+            redis.call('UNLINK', KEYS[1])
+            return bump(KEYS[2], ARGV[2])
             """);
 
     private final String name;
@@ -115,9 +161,15 @@ final class LuaScript {
         return name;
     }
 
+    /** Returns the SHA-1 of {@code bytes} in lower-case hex, as Lua's {@code redis.sha1hex} writes it. */
+    static byte[] sha1Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha1(bytes)).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static byte[] sha1(byte[] bytes) {
         try {
-            // Redis names scripts by SHA-1; no security depends on it.
+            // Redis names scripts by SHA-1, and compare-and-delete compares values by it; no security depends on it: a
+            // client that can write a colliding value can delete the key anyway.
             return MessageDigest.getInstance("SHA-1").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is not available", e);

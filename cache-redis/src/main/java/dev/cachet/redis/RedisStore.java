@@ -3,7 +3,7 @@ package dev.cachet.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.CacheUnavailableException;
-import dev.cachet.spi.OversizedValueException;
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +24,13 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * One cache's keys in Redis, laid out by {@link KeyLayout}: plain {@code GET}, {@code SET PX} and {@code UNLINK} for
- * values, Lua scripts for the lock and fenced writes, {@code SCAN} + {@code UNLINK} on every master for {@link
- * #deleteAll()}. Every key it writes has a time to live. Every Jedis failure becomes a {@link
+ * One cache's keys in Redis, laid out by {@link KeyLayout}: a Lua script ({@link LuaScript}) per operation on a key, so
+ * that a value, its lock and its fence (the counter behind leases) change in one atomic step; {@code SCAN} + {@code
+ * UNLINK} on every master for {@link #deleteAll()}. Every key it writes has a time to live. Every Jedis failure becomes a {@link
  * CacheUnavailableException} naming the cache and the operation.
  *
  * <p>Thread-safe: it holds no mutable state; Jedis pools the connections.
@@ -39,8 +39,14 @@ final class RedisStore implements RemoteStore {
     /** The longest time to live or lease accepted; Redis's own limit is far above it. */
     static final Duration MAX_TTL = Duration.ofDays(365L * 100);
 
-    /** The shortest time a fence key outlives its last lock; see {@link #fenceTtlMillis(long)}. */
+    /**
+     * The shortest time a fence key outlives the last write, delete or lock of its key; see {@link
+     * #fenceTtlMillis(long)}. A load whose lease is older than this may write over a value that replaced it after its
+     * fence expired; no load takes an hour.
+     */
     static final Duration MIN_FENCE_TTL = Duration.ofHours(1);
+
+    private static final byte[] FENCE_TTL = utf8(Long.toString(MIN_FENCE_TTL.toMillis()));
 
     private static final Logger logger = LoggerFactory.getLogger(RedisStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -67,42 +73,39 @@ final class RedisStore implements RemoteStore {
         return layout;
     }
 
-    @Override
-    public Optional<byte[]> get(String key) {
-        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
-        return call("get", client -> Optional.ofNullable(client.get(valueKey)));
-    }
-
     /**
      * {@inheritDoc}
      *
-     * <p>One round trip, as {@link #get(String)}: a script asks {@code STRLEN} before {@code GET}, and answers with
-     * the length alone when it is over {@code maxBytes}, so an oversized value never leaves Redis. Its cost over a
-     * plain {@code GET} is an {@code EVALSHA} and an O(1) {@code STRLEN}; a bounded {@code GETRANGE} would need no
-     * script but could not tell an empty value from a missing one, and a separate {@code STRLEN} would add a round
-     * trip to every read.
+     * <p>One round trip: a script asks {@code STRLEN} before {@code GET}, and answers with the length alone when it is
+     * over {@code maxBytes}, so an oversized value never leaves Redis; the same script reads the fence and whether the
+     * lock key exists (they share the value's slot). Its cost over a plain {@code GET} is an {@code EVALSHA} and three
+     * O(1) commands.
      *
      * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
     @Override
-    public Optional<byte[]> getAtMost(String key, long maxBytes) {
-        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
+    public Lookup lookup(String key, long maxBytes) {
+        requireNonNull(key, "key");
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
         }
-        List<byte[]> keys = List.of(valueKey);
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.lockKey(key)), utf8(layout.fenceKey(key)));
         List<byte[]> args = List.of(utf8(Long.toString(maxBytes)));
-        Object reply = call("get", client -> LuaScript.GET_AT_MOST.call(client, keys, args));
-        if (reply instanceof byte[] value) {
-            return Optional.of(value);
-        }
-        if (reply instanceof Long length) {
-            if (length < 0) {
-                return Optional.empty();
+        Object reply = call("get", client -> LuaScript.LOOKUP.call(client, keys, args));
+        if (reply instanceof List<?> parts
+                && parts.size() == 3
+                && parts.get(1) instanceof byte[] fence
+                && parts.get(2) instanceof Long locked) {
+            long lease = Long.parseLong(new String(fence, StandardCharsets.US_ASCII));
+            Object found = parts.get(0);
+            if (found instanceof byte[] value) {
+                return Lookup.hit(value, lease, locked == 1);
             }
-            throw new OversizedValueException(cacheName, length, maxBytes);
+            if (found instanceof Long length) {
+                return length < 0 ? Lookup.miss(lease, locked == 1) : Lookup.oversized(length, lease, locked == 1);
+            }
         }
-        throw new IllegalStateException("script " + LuaScript.GET_AT_MOST + " replied " + reply);
+        throw new IllegalStateException("script " + LuaScript.LOOKUP + " replied " + reply);
     }
 
     /**
@@ -113,42 +116,52 @@ final class RedisStore implements RemoteStore {
      */
     @Override
     public void put(String key, byte[] value, Duration ttl) {
-        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
+        requireNonNull(key, "key");
         requireNonNull(value, "value");
         long ttlMillis = millis("ttl", ttl);
-        call("put", client -> client.set(valueKey, value, SetParams.setParams().px(ttlMillis)));
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.fenceKey(key)));
+        List<byte[]> args = List.of(value, utf8(Long.toString(ttlMillis)), FENCE_TTL);
+        call("put", client -> LuaScript.PUT.run(client, keys, args));
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>The value is written when the fencing counter of {@code key} still holds {@code lock}'s token, whether or not
-     * the lock was released or its lease ran out since: what matters is that no newer lock was taken.
-     *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code ttl} is not positive or exceeds 100 years, or {@code lock} was not
-     *     taken on {@code key} by a store of this cache
+     * @throws IllegalArgumentException if {@code ttl} is not positive or exceeds 100 years
      */
     @Override
-    public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
+    public boolean putIfUnchanged(String key, byte[] value, Duration ttl, long lease) {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
         long ttlMillis = millis("ttl", ttl);
-        requireNonNull(lock, "lock");
-        String fenceKey = layout.fenceKey(key);
-        if (!(lock instanceof FencedLock fenced) || !fenced.fenceKey().equals(fenceKey)) {
-            throw new IllegalArgumentException("lock " + lock + " was not taken on key '" + key + "' of cache '"
-                    + cacheName + "' by a Redis tier with this key prefix");
-        }
-        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(fenceKey));
-        List<byte[]> args = List.of(utf8(Long.toString(fenced.fencingToken())), value, utf8(Long.toString(ttlMillis)));
-        return call("putFenced", client -> LuaScript.PUT_FENCED.run(client, keys, args) == 1);
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.fenceKey(key)));
+        List<byte[]> args = List.of(utf8(Long.toString(lease)), value, utf8(Long.toString(ttlMillis)), FENCE_TTL);
+        return call("putIfUnchanged", client -> LuaScript.PUT_IF_UNCHANGED.run(client, keys, args) == 1);
     }
 
     @Override
     public void delete(String key) {
-        byte[] valueKey = utf8(layout.valueKey(requireNonNull(key, "key")));
-        call("delete", client -> client.unlink(valueKey));
+        requireNonNull(key, "key");
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.fenceKey(key)));
+        call("delete", client -> LuaScript.DELETE.run(client, keys, List.of(FENCE_TTL)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Compares by SHA-1 inside Redis, so the bytes do not travel twice.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    @Override
+    public OptionalLong deleteIfUnchanged(String key, byte[] expected) {
+        requireNonNull(key, "key");
+        requireNonNull(expected, "expected");
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.fenceKey(key)));
+        List<byte[]> args = List.of(LuaScript.sha1Hex(expected), FENCE_TTL);
+        long fence = call("deleteIfUnchanged", client -> LuaScript.DELETE_IF_UNCHANGED.run(client, keys, args));
+        return fence < 0 ? OptionalLong.empty() : OptionalLong.of(fence);
     }
 
     /**
@@ -178,8 +191,8 @@ final class RedisStore implements RemoteStore {
     /**
      * {@inheritDoc}
      *
-     * <p>The lock key holds a random 128-bit token so that only this holder can release it; the fencing counter lives
-     * ten leases and at least an hour after the latest lock on the key.
+     * <p>The lock key holds a random 128-bit token so that only this holder can release it; the fence lives ten leases
+     * and at least an hour after the latest lock on the key.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code lease} is not positive or exceeds 100 years

@@ -48,11 +48,12 @@ import redis.clients.jedis.exceptions.JedisException;
  * UTF-8 bytes is stored as {@code %sha256:<hex>} of that form, and the empty key as {@code %}; escaping never yields
  * either. Every key written has a time to live; fence keys live ten leases and at least an hour.
  *
- * <p>Locks are {@code SET NX PX} with a random token, taken together with an {@code INCR} of the fencing counter in one
- * Lua script; releasing deletes the lock only if it still holds the token; {@link RemoteStore#putFenced} writes only
- * if the counter still holds the lock's token. Fencing tokens start at the server's clock in microseconds when a fence
- * key is created, so they keep growing after an idle fence key expires. Like any Redis lock, a failover that loses
- * recent writes can hand out a token twice.
+ * <p>Every write, delete and lock of a key changes its fence counter in the same Lua script; a read returns the
+ * fence as its lease, and {@link RemoteStore#putIfUnchanged} writes only if the fence still holds the lease (see
+ * {@link RemoteStore}). Locks are {@code SET NX PX} with a random token; releasing deletes the lock only if it still
+ * holds the token. Fences start at the server's clock in microseconds when a fence key is created, so they keep
+ * growing after an idle fence key expires. Like any Redis lock, a failover that loses recent writes can hand out a
+ * lease twice.
  *
  * <p>Every Jedis failure (connection, timeout, Cluster redirection, error reply) reaches callers as a {@link
  * CacheUnavailableException} naming the cache, the operation and {@link #describe()}, never a password. Operations

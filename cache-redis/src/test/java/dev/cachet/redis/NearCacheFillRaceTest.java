@@ -9,6 +9,7 @@ import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.NearStats;
 import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -239,8 +239,8 @@ class NearCacheFillRaceTest {
         public RemoteStore store(String cacheName) {
             return new ForwardingRemoteStore(delegate.store(cacheName)) {
                 @Override
-                public Optional<byte[]> get(String key) {
-                    Optional<byte[]> value = super.get(key);
+                public Lookup lookup(String key, long maxBytes) {
+                    Lookup value = super.lookup(key, maxBytes);
                     Gate gate = armed.getAndSet(null);
                     if (gate != null) {
                         gate.hold();

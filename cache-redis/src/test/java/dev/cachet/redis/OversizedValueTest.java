@@ -8,7 +8,7 @@ import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.RemoteConfig;
 import dev.cachet.RemoteStats;
-import dev.cachet.spi.OversizedValueException;
+import dev.cachet.spi.Lookup;
 import dev.cachet.testing.redis.Dedicated;
 import dev.cachet.testing.redis.RedisServer;
 import dev.cachet.testing.redis.RedisTest;
@@ -77,18 +77,19 @@ class OversizedValueTest {
             store.put("empty", new byte[0], Duration.ofMinutes(1));
             store.put("ten", new byte[10], Duration.ofMinutes(1));
 
-            assertThat(store.getAtMost("absent", 10)).isEmpty();
-            assertThat(store.getAtMost("empty", 10))
+            Lookup absent = store.lookup("absent", 10);
+            assertThat(absent.value()).isEmpty();
+            assertThat(absent.isOversized()).isFalse();
+            assertThat(absent.length()).isEqualTo(-1);
+            assertThat(store.lookup("empty", 10).value())
                     .hasValueSatisfying(v -> assertThat(v).isEmpty());
-            assertThat(store.getAtMost("ten", 10))
+            assertThat(store.lookup("ten", 10).value())
                     .hasValueSatisfying(v -> assertThat(v).hasSize(10));
-            assertThatThrownBy(() -> store.getAtMost("ten", 9))
-                    .isInstanceOfSatisfying(OversizedValueException.class, e -> {
-                        assertThat(e.size()).isEqualTo(10);
-                        assertThat(e.maxBytes()).isEqualTo(9);
-                    })
-                    .hasMessageContaining("atmost");
-            assertThatThrownBy(() -> store.getAtMost("ten", -1)).isInstanceOf(IllegalArgumentException.class);
+            Lookup tooLong = store.lookup("ten", 9);
+            assertThat(tooLong.value()).isEmpty();
+            assertThat(tooLong.isOversized()).isTrue();
+            assertThat(tooLong.length()).isEqualTo(10);
+            assertThatThrownBy(() -> store.lookup("ten", -1)).isInstanceOf(IllegalArgumentException.class);
             store.deleteAll();
         }
     }

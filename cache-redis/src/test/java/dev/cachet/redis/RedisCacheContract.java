@@ -251,20 +251,25 @@ abstract class RedisCacheContract {
     }
 
     @Test
-    void aValueWrittenByAnotherCodecIsACountedMissNeverAWrongValue() {
+    void aValueWrittenByAnotherCodecIsACountedMissNeverAWrongValueAndLeftAlone() {
         Cache<String, Long> longs = process(Codec.longs(), RemoteConfig.ofDefaults());
         Cache<String, Integer> integers = process(Codec.integers(), RemoteConfig.ofDefaults());
         Cache<String, String> strings = process(STRINGS, RemoteConfig.ofDefaults());
 
         // "42" is a valid payload for all three codecs: only the envelope's codec id tells them apart.
         longs.put("k", 42L);
+        byte[] written = rawBytes(valueKey(name, "k"));
         assertThat(integers.get("k", k -> 7)).isEqualTo(7);
         assertThat(integers.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
         assertThat(integers.stats().loadSuccessCount()).isEqualTo(1);
+        // Neither deleted nor replaced: two versions of an application with different codecs (a rolling deploy)
+        // must not undo each other's values in a loop.
+        assertThat(rawBytes(valueKey(name, "k"))).isEqualTo(written);
+        assertThat(longs.getIfPresent("k")).isEqualTo(42L);
 
-        assertThat(strings.getIfPresent("k")).isNull(); // now holds the integer 7
+        assertThat(strings.getIfPresent("k")).isNull();
         assertThat(strings.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
-        assertThat(raw().exists(valueKey(name, "k"))).isFalse();
+        assertThat(rawBytes(valueKey(name, "k"))).isEqualTo(written);
 
         strings.put("k", "42");
         assertThat(longs.getIfPresent("k")).isNull();
@@ -377,12 +382,158 @@ abstract class RedisCacheContract {
         assertThat(b.remoteStats().orElseThrow().lockWaits()).isEqualTo(1);
         assertThat(b.remoteStats().orElseThrow().lockTimeouts()).isEqualTo(1);
         assertThat(b.stats().loadSuccessCount()).isEqualTo(1);
-        assertThat(a.getIfPresent("k")).as("B wrote its own value").isEqualTo("from-b");
+        assertThat(a.getIfPresent("k"))
+                .as("B wrote its own value, with the lease of its latest miss")
+                .isEqualTo("from-b");
         release.countDown();
         assertThat(first.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("from-a");
         assertThat(b.getIfPresent("k"))
-                .as("A still holds the newest lock, so its fenced write lands")
-                .isEqualTo("from-a");
+                .as("B's write used up the lease A read after taking the lock, so A's write is refused")
+                .isEqualTo("from-b");
+    }
+
+    /** Issue 10, violation 3: A's loader holds the lock and reads the old row; B invalidates; A's write is refused. */
+    @Test
+    void aLoaderHoldingTheLockCannotBringBackWhatAnotherProcessInvalidated() throws Exception {
+        Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+        CountDownLatch aLoading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> load = pool.submit(() -> a.get("k", k -> {
+            aLoading.countDown();
+            await(release);
+            return "old";
+        }));
+        await(aLoading);
+
+        b.invalidate("k"); // after updating the source of truth
+
+        release.countDown();
+        assertThat(load.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("old");
+        assertThat(raw().exists(valueKey(name, "k")))
+                .as("A's write was refused")
+                .isFalse();
+        assertThat(process(STRINGS, RemoteConfig.ofDefaults()).getIfPresent("k"))
+                .isNull();
+    }
+
+    /** Issue 10, violation 3: A's loader holds the lock and reads the old row; B puts; A's write is refused. */
+    @Test
+    void aLoaderHoldingTheLockCannotOverwriteWhatAnotherProcessPut() throws Exception {
+        Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+        CountDownLatch aLoading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> load = pool.submit(() -> a.get("k", k -> {
+            aLoading.countDown();
+            await(release);
+            return "old";
+        }));
+        await(aLoading);
+
+        b.put("k", "new");
+
+        release.countDown();
+        assertThat(load.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("old");
+        assertThat(process(STRINGS, RemoteConfig.ofDefaults()).getIfPresent("k"))
+                .as("A's write was refused")
+                .isEqualTo("new");
+    }
+
+    /**
+     * Issue 10, violation 5: the holder's loader returns null (or throws); of three waiting processes one takes the
+     * lock at once and loads, the other two get its value. None waits out lockWait, which is longer than this test.
+     */
+    @Test
+    void whenTheHolderEndsWithoutAValueOneWaiterLoadsNextAndTheOthersGetItsValue() throws Exception {
+        for (boolean holderThrows : List.of(false, true)) {
+            RemoteConfig patient = RemoteConfig.custom()
+                    .lockWait(Duration.ofMinutes(1))
+                    .lockPollInterval(Duration.ofMillis(5))
+                    .build();
+            String key = "k-" + holderThrows;
+            Cache<String, String> holder = process(STRINGS, patient);
+            CountDownLatch holderLoading = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<String> holderLoad = pool.submit(() -> holder.get(key, k -> {
+                holderLoading.countDown();
+                await(release);
+                if (holderThrows) {
+                    throw new IllegalStateException("the database is down");
+                }
+                return null;
+            }));
+            await(holderLoading);
+            AtomicInteger waiterLoads = new AtomicInteger();
+            List<Cache<String, String>> waiters = new ArrayList<>();
+            List<Future<String>> waits = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Cache<String, String> waiter = process(STRINGS, patient);
+                waiters.add(waiter);
+                waits.add(pool.submit(() -> waiter.get(key, k -> "v" + waiterLoads.incrementAndGet())));
+            }
+            POLLING.alias("every waiter waits for the holder's lock")
+                    .until(() -> waiters.stream()
+                            .allMatch(w -> w.remoteStats().orElseThrow().lockWaits() == 1));
+
+            release.countDown();
+
+            if (holderThrows) {
+                assertThatThrownBy(() -> holderLoad.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                        .hasRootCauseMessage("the database is down");
+            } else {
+                assertThat(holderLoad.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                        .isNull();
+            }
+            for (Future<String> wait : waits) {
+                assertThat(wait.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                        .as("holder threw: %s", holderThrows)
+                        .isEqualTo("v1");
+            }
+            assertThat(waiterLoads).as("loads after the holder's").hasValue(1);
+            for (Cache<String, String> waiter : waiters) {
+                assertThat(waiter.remoteStats().orElseThrow().lockTimeouts()).isZero();
+            }
+        }
+    }
+
+    /** Issue 10, violation 9: the delete after a failed decode spares a value written after the read. */
+    @Test
+    void aDecodeFailureDeletesOnlyTheBytesItRead() {
+        Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
+        AtomicInteger failures = new AtomicInteger();
+        ValueCodec<String> poisoned = new ValueCodec<>() {
+            @Override
+            public String id() {
+                return STRINGS.id();
+            }
+
+            @Override
+            public byte[] encode(String value) {
+                return STRINGS.encode(value);
+            }
+
+            @Override
+            public String decode(byte[] bytes) {
+                String value = STRINGS.decode(bytes);
+                if (value.equals("poison")) {
+                    failures.incrementAndGet();
+                    b.put("k", "fresh"); // between A's GET and its clean-up
+                    throw new IllegalArgumentException("cannot decode poison");
+                }
+                return value;
+            }
+        };
+        Cache<String, String> a = process(poisoned, RemoteConfig.ofDefaults());
+        b.put("k", "poison");
+
+        assertThat(a.getIfPresent("k")).isNull();
+
+        assertThat(failures).hasValue(1);
+        assertThat(b.getIfPresent("k"))
+                .as("the fresh value survives A's clean-up")
+                .isEqualTo("fresh");
+        assertThat(a.getIfPresent("k")).isEqualTo("fresh");
     }
 
     @Test
@@ -402,7 +553,8 @@ abstract class RedisCacheContract {
         assertThat(Long.parseLong(raw().get(fenceKey(name, "k")))).isGreaterThan(stale.fencingToken());
         byte[] newer = rawBytes(valueKey(name, "k"));
 
-        assertThat(staleStore.putFenced(encodedKey, staleValue, TTL, stale)).isFalse();
+        assertThat(staleStore.putIfUnchanged(encodedKey, staleValue, TTL, stale.fencingToken()))
+                .isFalse();
         stale.close();
 
         assertThat(rawBytes(valueKey(name, "k"))).isEqualTo(newer);

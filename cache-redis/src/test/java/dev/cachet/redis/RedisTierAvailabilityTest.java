@@ -52,7 +52,9 @@ class RedisTierAvailabilityTest {
             assertUnavailable(() -> store.delete("k"), "delete", tier);
             assertUnavailable(store::deleteAll, "deleteAll", tier);
             assertUnavailable(() -> store.tryLock("k", TTL), "tryLock", tier);
-            assertUnavailable(() -> store.putFenced("k", new byte[1], TTL, lock), "putFenced", tier);
+            assertUnavailable(
+                    () -> store.putIfUnchanged("k", new byte[1], TTL, lock.fencingToken()), "putIfUnchanged", tier);
+            assertUnavailable(() -> store.deleteIfUnchanged("k", new byte[1]), "deleteIfUnchanged", tier);
             lock.close(); // logs, never throws: the lease expires on its own
         }
     }
@@ -130,7 +132,7 @@ class RedisTierAvailabilityTest {
             RemoteStore store = tier.store("acl");
             store.put("k", RemoteStoreContract.utf8("v"), TTL);
             try (RemoteLock lock = store.tryLock("k", TTL).orElseThrow()) {
-                assertThat(store.putFenced("k", RemoteStoreContract.utf8("w"), TTL, lock))
+                assertThat(store.putIfUnchanged("k", RemoteStoreContract.utf8("w"), TTL, lock.fencingToken()))
                         .isTrue();
             }
             assertThat(store.get("k").map(RemoteStoreContract::text)).contains("w");

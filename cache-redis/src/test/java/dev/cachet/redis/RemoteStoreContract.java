@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -199,22 +201,24 @@ abstract class RemoteStoreContract {
 
         store.deleteAll();
 
+        // Fences stay (see deleteAllKeepsLocksSoTheirHoldersStayFenced); every value goes.
         assertThat(ttlOfEveryKey().keySet())
-                .noneMatch(key -> key.startsWith(store.layout().namespace()));
+                .noneMatch(key -> key.startsWith(store.layout().namespace()) && !key.endsWith(":fence"));
         assertThat(neighbour.get("k1")).isPresent();
     }
 
     @Test
     void deleteAllKeepsLocksSoTheirHoldersStayFenced() {
         RedisStore store = newStore("clear-locked");
-        RemoteLock lock = store.tryLock("k", LEASE).orElseThrow();
         store.put("k", utf8("old"), TTL);
+        RemoteLock lock = store.tryLock("k", LEASE).orElseThrow();
 
         store.deleteAll();
 
         assertThat(store.get("k")).isEmpty();
         assertThat(store.tryLock("k", LEASE)).isEmpty();
-        assertThat(store.putFenced("k", utf8("new"), TTL, lock)).isTrue();
+        assertThat(store.putIfUnchanged("k", utf8("new"), TTL, lock.fencingToken()))
+                .isTrue();
         lock.close();
         try (RemoteLock next = store.tryLock("k", LEASE).orElseThrow()) {
             assertThat(next.fencingToken()).isGreaterThan(lock.fencingToken());
@@ -285,17 +289,20 @@ abstract class RemoteStoreContract {
 
         try (RemoteLock second = store.tryLock("k", LEASE).orElseThrow()) {
             assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
-            assertThat(store.putFenced("k", utf8("late"), TTL, first)).isFalse();
-            assertThat(store.putFenced("k", utf8("fresh"), TTL, second)).isTrue();
+            assertThat(store.putIfUnchanged("k", utf8("late"), TTL, first.fencingToken()))
+                    .isFalse();
+            assertThat(store.putIfUnchanged("k", utf8("fresh"), TTL, second.fencingToken()))
+                    .isTrue();
         }
     }
 
     @Test
-    void putFencedWritesWhileTheLockIsTheNewest() {
+    void aLocksTokenIsALeaseWhileNothingChangedTheKey() {
         RedisStore store = newStore("fenced");
 
         try (RemoteLock lock = store.tryLock("k", LEASE).orElseThrow()) {
-            assertThat(store.putFenced("k", utf8("loaded"), TTL, lock)).isTrue();
+            assertThat(store.putIfUnchanged("k", utf8("loaded"), TTL, lock.fencingToken()))
+                    .isTrue();
         }
 
         assertThat(store.get("k").map(RemoteStoreContract::text)).contains("loaded");
@@ -303,15 +310,18 @@ abstract class RemoteStoreContract {
     }
 
     @Test
-    void putFencedIsRefusedForASupersededLock() {
+    void aSupersededLocksTokenIsRefused() {
         RedisStore store = newStore("superseded");
         RemoteLock stale = store.tryLock("k", Duration.ofMillis(100)).orElseThrow();
         RemoteLock current = awaitLock(store, "k");
 
-        assertThat(store.putFenced("k", utf8("stale"), TTL, stale)).isFalse();
+        assertThat(store.putIfUnchanged("k", utf8("stale"), TTL, stale.fencingToken()))
+                .isFalse();
         assertThat(store.get("k")).isEmpty();
-        assertThat(store.putFenced("k", utf8("current"), TTL, current)).isTrue();
-        assertThat(store.putFenced("k", utf8("stale"), TTL, stale)).isFalse();
+        assertThat(store.putIfUnchanged("k", utf8("current"), TTL, current.fencingToken()))
+                .isTrue();
+        assertThat(store.putIfUnchanged("k", utf8("stale"), TTL, stale.fencingToken()))
+                .isFalse();
         assertThat(store.get("k").map(RemoteStoreContract::text)).contains("current");
         current.close();
         stale.close();
@@ -333,18 +343,85 @@ abstract class RemoteStoreContract {
     }
 
     @Test
-    void putFencedRejectsALockOfAnotherKeyOrCache() {
-        RedisStore store = newStore("mismatch");
-        RedisStore other = newStore("mismatch-other");
+    void aMissHandsOutALeaseThatFillsTheKeyOnce() {
+        RedisStore store = newStore("lease");
 
-        try (RemoteLock lockA = store.tryLock("a", LEASE).orElseThrow();
-                RemoteLock otherCache = other.tryLock("b", LEASE).orElseThrow()) {
-            assertThatIllegalArgumentException()
-                    .isThrownBy(() -> store.putFenced("b", utf8("v"), TTL, lockA))
-                    .withMessageContaining("'b'");
-            assertThatIllegalArgumentException().isThrownBy(() -> store.putFenced("b", utf8("v"), TTL, otherCache));
+        Lookup miss = store.lookup("k", 100);
+        assertThat(miss.value()).isEmpty();
+        assertThat(miss.isLocked()).isFalse();
+
+        assertThat(store.putIfUnchanged("k", utf8("loaded"), TTL, miss.lease())).isTrue();
+        assertThat(store.putIfUnchanged("k", utf8("again"), TTL, miss.lease()))
+                .as("a write changes the fence: a lease fills the key once")
+                .isFalse();
+        Lookup hit = store.lookup("k", 100);
+        assertThat(hit.value().map(RemoteStoreContract::text)).contains("loaded");
+        assertThat(hit.lease()).isNotEqualTo(miss.lease());
+        assertThat(pttl(store.layout().valueKey("k"))).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+    }
+
+    @Test
+    void aPutRevokesEveryLeaseHandedOutBefore() {
+        RedisStore store = newStore("lease-put");
+        Lookup miss = store.lookup("k", 100);
+
+        store.put("k", utf8("new"), TTL);
+
+        assertThat(store.putIfUnchanged("k", utf8("old"), TTL, miss.lease())).isFalse();
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("new");
+    }
+
+    @Test
+    void aDeleteRevokesEveryLeaseHandedOutBefore() {
+        RedisStore store = newStore("lease-delete");
+        store.put("k", utf8("old"), TTL);
+        Lookup hit = store.lookup("k", 100);
+        store.delete("k");
+        Lookup miss = store.lookup("never-written", 100);
+        store.delete("never-written");
+
+        assertThat(store.putIfUnchanged("k", utf8("old"), TTL, hit.lease())).isFalse();
+        assertThat(store.putIfUnchanged("never-written", utf8("old"), TTL, miss.lease()))
+                .as("deleting an absent key revokes its leases too")
+                .isFalse();
+        assertThat(store.get("k")).isEmpty();
+        assertThat(store.get("never-written")).isEmpty();
+    }
+
+    @Test
+    void takingTheLockRevokesLeasesAndReadsSeeItHeld() {
+        RedisStore store = newStore("lease-lock");
+        Lookup before = store.lookup("k", 100);
+
+        try (RemoteLock lock = store.tryLock("k", LEASE).orElseThrow()) {
+            Lookup during = store.lookup("k", 100);
+            assertThat(during.isLocked()).isTrue();
+            assertThat(during.lease()).isEqualTo(lock.fencingToken());
+            assertThat(store.putIfUnchanged("k", utf8("stale"), TTL, before.lease()))
+                    .isFalse();
+            assertThat(store.putIfUnchanged("k", utf8("loaded"), TTL, during.lease()))
+                    .isTrue();
         }
-        assertThat(store.get("b")).isEmpty();
+        assertThat(store.lookup("k", 100).isLocked()).isFalse();
+    }
+
+    @Test
+    void deleteIfUnchangedDeletesOnlyTheBytesRead() {
+        RedisStore store = newStore("compare-delete");
+        store.put("k", utf8("read"), TTL);
+        store.put("k", utf8("rewritten"), TTL);
+
+        assertThat(store.deleteIfUnchanged("k", utf8("read"))).isEmpty();
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("rewritten");
+        assertThat(store.deleteIfUnchanged("absent", utf8("read"))).isEmpty();
+
+        OptionalLong lease = store.deleteIfUnchanged("k", utf8("rewritten"));
+        assertThat(lease).isPresent();
+        assertThat(store.get("k")).isEmpty();
+        assertThat(store.putIfUnchanged("k", utf8("replaced"), TTL, lease.getAsLong()))
+                .as("the delete's lease lets the caller replace the value")
+                .isTrue();
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("replaced");
     }
 
     @Test

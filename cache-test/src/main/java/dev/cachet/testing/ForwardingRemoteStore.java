@@ -2,15 +2,17 @@ package dev.cachet.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@link RemoteStore} that passes every call to another one: extend it and override only the calls a test wants to
- * count, hold or fail. {@link #getAtMost} is not forwarded: it keeps the SPI's default, which reads through {@link
- * #get}, so that a test that intercepts {@code get} sees every read. Thread-safe if the delegate is.
+ * count, hold or fail. {@link #get} is not forwarded: it keeps the SPI's default, which reads through {@link #lookup}, so
+ * that a test that intercepts {@code lookup} sees every read. Thread-safe if the delegate is.
  */
 public abstract class ForwardingRemoteStore implements RemoteStore {
     private final RemoteStore delegate;
@@ -35,8 +37,8 @@ public abstract class ForwardingRemoteStore implements RemoteStore {
     }
 
     @Override
-    public Optional<byte[]> get(String key) {
-        return delegate.get(key);
+    public Lookup lookup(String key, long maxBytes) {
+        return delegate.lookup(key, maxBytes);
     }
 
     @Override
@@ -45,13 +47,18 @@ public abstract class ForwardingRemoteStore implements RemoteStore {
     }
 
     @Override
-    public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
-        return delegate.putFenced(key, value, ttl, lock);
+    public boolean putIfUnchanged(String key, byte[] value, Duration ttl, long lease) {
+        return delegate.putIfUnchanged(key, value, ttl, lease);
     }
 
     @Override
     public void delete(String key) {
         delegate.delete(key);
+    }
+
+    @Override
+    public OptionalLong deleteIfUnchanged(String key, byte[] expected) {
+        return delegate.deleteIfUnchanged(key, expected);
     }
 
     @Override

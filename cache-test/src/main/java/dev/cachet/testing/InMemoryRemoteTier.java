@@ -4,13 +4,17 @@ import dev.cachet.CacheUnavailableException;
 import dev.cachet.Ticker;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A remote tier in a map, for testing what core does over the SPI without Redis: TTLs on a {@link Ticker}, locks with
- * fencing tokens, and a switch that makes every call fail as if the server were down. Thread-safe.
+ * A remote tier in a map, for testing what core does over the SPI without Redis: TTLs on a {@link Ticker}, locks, the
+ * fences behind {@link Lookup#lease() leases} with the semantics of the Redis scripts (each store operation is one
+ * atomic step over a key's value, lock and fence; a key without a fence has lease 0), and a switch that makes every
+ * call fail as if the server were down. Thread-safe.
  */
 public final class InMemoryRemoteTier implements RemoteTier {
     @SuppressWarnings("ArrayRecordComponent") // never compared; the tier clones on the way in and out
@@ -28,9 +34,12 @@ public final class InMemoryRemoteTier implements RemoteTier {
     private record Lock(String token, long expiresAt) {}
 
     private final Ticker ticker;
-    private final ConcurrentHashMap<String, Entry> values = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Lock> locks = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> fences = new ConcurrentHashMap<>();
+    /** Guards values, locks and fences: each store operation is one atomic step over all three, as a Lua script is. */
+    private final Object monitor = new Object();
+
+    private final Map<String, Entry> values = new HashMap<>();
+    private final Map<String, Lock> locks = new HashMap<>();
+    private final Map<String, Long> fences = new HashMap<>();
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicInteger calls = new AtomicInteger();
@@ -53,13 +62,17 @@ public final class InMemoryRemoteTier implements RemoteTier {
 
     /** Overwrites a stored value's bytes, as a foreign writer or corruption would. */
     public void corrupt(String cacheName, String key, byte[] bytes) {
-        values.put(cacheName + "/" + key, new Entry(bytes, Long.MAX_VALUE));
+        synchronized (monitor) {
+            values.put(cacheName + "/" + key, new Entry(bytes.clone(), Long.MAX_VALUE));
+        }
     }
 
     /** Returns the raw bytes stored, or null. */
     public byte @Nullable [] raw(String cacheName, String key) {
-        Entry entry = values.get(cacheName + "/" + key);
-        return entry == null ? null : entry.value();
+        synchronized (monitor) {
+            Entry entry = values.get(cacheName + "/" + key);
+            return entry == null ? null : entry.value().clone();
+        }
     }
 
     @Override
@@ -115,42 +128,81 @@ public final class InMemoryRemoteTier implements RemoteTier {
         }
 
         @Override
-        public Optional<byte[]> get(String key) {
-            call(cacheName, "get");
-            Entry entry = values.get(key(key));
-            if (entry == null || ticker.read() - entry.expiresAt() >= 0) {
-                return Optional.empty();
+        public Lookup lookup(String key, long maxBytes) {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
             }
-            return Optional.of(entry.value().clone());
+            call(cacheName, "lookup");
+            String full = key(key);
+            synchronized (monitor) {
+                long lease = fences.getOrDefault(full, 0L);
+                Lock lock = locks.get(full);
+                boolean locked = lock != null && ticker.read() - lock.expiresAt() < 0;
+                Entry entry = live(full);
+                if (entry == null) {
+                    return Lookup.miss(lease, locked);
+                }
+                if (entry.value().length > maxBytes) {
+                    return Lookup.oversized(entry.value().length, lease, locked);
+                }
+                return Lookup.hit(entry.value().clone(), lease, locked);
+            }
         }
 
         @Override
         public void put(String key, byte[] value, Duration ttl) {
             call(cacheName, "put");
-            values.put(key(key), new Entry(value.clone(), ticker.read() + ttl.toNanos()));
+            String full = key(key);
+            synchronized (monitor) {
+                values.put(full, new Entry(value.clone(), ticker.read() + ttl.toNanos()));
+                bump(full);
+            }
         }
 
         @Override
-        public boolean putFenced(String key, byte[] value, Duration ttl, RemoteLock lock) {
-            call(cacheName, "putFenced");
-            Long fence = fences.get(key(key));
-            if (fence == null || fence != lock.fencingToken()) {
-                return false;
+        public boolean putIfUnchanged(String key, byte[] value, Duration ttl, long lease) {
+            call(cacheName, "putIfUnchanged");
+            String full = key(key);
+            synchronized (monitor) {
+                if (fences.getOrDefault(full, 0L) != lease) {
+                    return false;
+                }
+                values.put(full, new Entry(value.clone(), ticker.read() + ttl.toNanos()));
+                bump(full);
+                return true;
             }
-            values.put(key(key), new Entry(value.clone(), ticker.read() + ttl.toNanos()));
-            return true;
         }
 
         @Override
         public void delete(String key) {
             call(cacheName, "delete");
-            values.remove(key(key));
+            String full = key(key);
+            synchronized (monitor) {
+                values.remove(full);
+                bump(full);
+            }
+        }
+
+        @Override
+        public OptionalLong deleteIfUnchanged(String key, byte[] expected) {
+            call(cacheName, "deleteIfUnchanged");
+            String full = key(key);
+            synchronized (monitor) {
+                Entry entry = live(full);
+                if (entry == null || !Arrays.equals(entry.value(), expected)) {
+                    return OptionalLong.empty();
+                }
+                values.remove(full);
+                return OptionalLong.of(bump(full));
+            }
         }
 
         @Override
         public void deleteAll() {
             call(cacheName, "deleteAll");
-            values.keySet().removeIf(k -> k.startsWith(cacheName + "/"));
+            synchronized (monitor) {
+                values.keySet().removeIf(k -> k.startsWith(cacheName + "/"));
+            }
         }
 
         @Override
@@ -158,16 +210,16 @@ public final class InMemoryRemoteTier implements RemoteTier {
             call(cacheName, "tryLock");
             String full = key(key);
             String token = "t" + tokens.incrementAndGet();
-            long now = ticker.read();
-            Lock taken = locks.compute(
-                    full,
-                    (k, existing) -> existing == null || now - existing.expiresAt() >= 0
-                            ? new Lock(token, now + lease.toNanos())
-                            : existing);
-            if (!taken.token().equals(token)) {
-                return Optional.empty();
+            long fencingToken;
+            synchronized (monitor) {
+                long now = ticker.read();
+                Lock existing = locks.get(full);
+                if (existing != null && now - existing.expiresAt() < 0) {
+                    return Optional.empty();
+                }
+                locks.put(full, new Lock(token, now + lease.toNanos()));
+                fencingToken = bump(full);
             }
-            long fencingToken = fences.merge(full, 1L, Long::sum);
             return Optional.of(new RemoteLock() {
                 @Override
                 public String key() {
@@ -181,9 +233,25 @@ public final class InMemoryRemoteTier implements RemoteTier {
 
                 @Override
                 public void close() {
-                    locks.computeIfPresent(full, (k, held) -> held.token().equals(token) ? null : held);
+                    synchronized (monitor) {
+                        Lock held = locks.get(full);
+                        if (held != null && held.token().equals(token)) {
+                            locks.remove(full);
+                        }
+                    }
                 }
             });
+        }
+
+        /** Returns the live entry of {@code full}, or null; the caller holds the monitor. */
+        private @Nullable Entry live(String full) {
+            Entry entry = values.get(full);
+            return entry == null || ticker.read() - entry.expiresAt() >= 0 ? null : entry;
+        }
+
+        /** Changes the fence of {@code full} and returns its new value; the caller holds the monitor. */
+        private long bump(String full) {
+            return fences.merge(full, 1L, Long::sum);
         }
     }
 

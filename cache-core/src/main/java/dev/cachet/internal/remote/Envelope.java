@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The frame around every value Cachet stores remotely: magic, format version, codec id, how long the value took to
  * compute and when it expires (for early recompute), then the codec's bytes. A value without the frame, from another
- * codec or another format version is recognised as foreign instead of being decoded into nonsense.
+ * codec or another format version is recognised instead of being decoded into nonsense: {@link #parse} tells the values
+ * a process must leave alone (a newer format version, another codec: see {@link ForeignEnvelopeException}) from those
+ * it may replace (no frame, an older version, truncated).
  *
  * <p>Layout (big-endian): {@code CA 5E} · version (1 byte) · codec id length (1 byte) · codec id (UTF-8) · compute
  * time in ms (8 bytes) · expiry in epoch ms (8 bytes) · payload.
@@ -42,16 +44,22 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
     /**
      * Reads an envelope written for {@code expectedCodecId}.
      *
-     * @throws IllegalArgumentException if the bytes are not such an envelope, saying why
+     * @throws ForeignEnvelopeException if the bytes are an envelope of a newer format version or of another codec
+     * @throws IllegalArgumentException if the bytes are not an envelope, or one of an older version, saying why
      */
     public static Envelope parse(byte[] bytes, String expectedCodecId) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         if (bytes.length < 4 || in.get() != MAGIC_0 || in.get() != MAGIC_1) {
             throw new IllegalArgumentException("not a Cachet value (no magic bytes)");
         }
-        byte version = in.get();
+        int version = Byte.toUnsignedInt(in.get());
+        if (version > VERSION) {
+            throw new ForeignEnvelopeException(
+                    "envelope version " + version + ", newer than this process's " + VERSION);
+        }
         if (version != VERSION) {
-            throw new IllegalArgumentException("unknown envelope version " + version);
+            throw new IllegalArgumentException(
+                    "envelope version " + version + ", older than this process's " + VERSION);
         }
         int idLength = Byte.toUnsignedInt(in.get());
         if (in.remaining() < idLength + 16) {
@@ -61,7 +69,7 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
         in.get(id);
         String codecId = new String(id, StandardCharsets.UTF_8);
         if (!codecId.equals(expectedCodecId)) {
-            throw new IllegalArgumentException(
+            throw new ForeignEnvelopeException(
                     "value written by codec '" + codecId + "', expected '" + expectedCodecId + "'");
         }
         long computeMillis = in.getLong();
@@ -69,5 +77,19 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
         byte[] payload = new byte[in.remaining()];
         in.get(payload);
         return new Envelope(codecId, computeMillis, expiresAtMillis, payload);
+    }
+
+    /**
+     * A well-formed envelope this process must leave alone: of a newer format version, or written by another codec.
+     * During a rolling deploy each version of the application reads the other's values so; if each deleted or
+     * replaced what it cannot read, two versions would undo each other's values in a loop. Codec ids have no order
+     * (unlike format versions, where the newer one replaces the older), so a value of another codec is left to expire.
+     */
+    public static final class ForeignEnvelopeException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        ForeignEnvelopeException(String message) {
+            super(message);
+        }
     }
 }
