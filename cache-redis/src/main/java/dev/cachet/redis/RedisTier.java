@@ -9,7 +9,7 @@ import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -392,18 +392,18 @@ public final class RedisTier implements RemoteTier {
         return cluster;
     }
 
-    /** Returns the connection pools of the Cluster's nodes, masters and replicas; empty for a standalone server. */
+    /**
+     * Returns the connection pools of the Cluster's nodes, masters and replicas, by {@code host:port}; empty for a
+     * standalone server.
+     */
     @SuppressWarnings("deprecation") // recognises the deprecated JedisCluster, still common in callers' code
-    List<ConnectionPool> clusterNodes() {
-        Map<String, ConnectionPool> nodes;
+    Map<String, ConnectionPool> clusterNodes() {
         if (client instanceof RedisClusterClient clusterClient) {
-            nodes = clusterClient.getClusterNodes();
+            return new LinkedHashMap<>(clusterClient.getClusterNodes());
         } else if (client instanceof redis.clients.jedis.JedisCluster legacy) {
-            nodes = legacy.getClusterNodes();
-        } else {
-            return List.of();
+            return new LinkedHashMap<>(legacy.getClusterNodes());
         }
-        return new ArrayList<>(nodes.values());
+        return Map.of();
     }
 
     @SuppressWarnings("deprecation") // recognises the deprecated JedisCluster, still common in callers' code
