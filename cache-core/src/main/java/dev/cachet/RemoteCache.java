@@ -544,7 +544,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private PendingInvalidations.Replay applyPending() {
         try {
             return pending.replay(pendingTarget, pendingListener);
-        } catch (CacheUnavailableException e) {
+        } catch (NotApplied e) {
             return PendingInvalidations.Replay.PENDING; // counted and logged by attempt
         }
     }
@@ -597,7 +597,20 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         }
     }
 
-    /** Applies pending invalidations through the breaker; throws when one did not reach the tier. */
+    /**
+     * Stops a replay whose call did not reach the tier, already counted and logged. One instance without a stack
+     * trace: while the breaker is open, every read of a process with pending invalidations ends its replay so.
+     */
+    @SuppressWarnings("serial") // never serialised; it never leaves this class
+    private static final class NotApplied extends RuntimeException {
+        static final NotApplied INSTANCE = new NotApplied();
+
+        private NotApplied() {
+            super("pending invalidation not applied", null, false, false);
+        }
+    }
+
+    /** Applies pending invalidations through the breaker; throws {@link NotApplied} when one did not reach the tier. */
     private final class PendingTarget implements PendingInvalidations.Target {
         @Override
         public void delete(String key) {
@@ -615,8 +628,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
                 return Boolean.TRUE;
             });
             if (done == null) {
-                throw new CacheUnavailableException(
-                        "cache '" + config.name() + "': " + operation + " did not reach the remote tier", null);
+                throw NotApplied.INSTANCE;
             }
         }
     }
