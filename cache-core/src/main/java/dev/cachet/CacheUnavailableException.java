@@ -5,9 +5,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Thrown when a cache's remote tier cannot be reached and its failure policy says to fail rather than fall back to
  * the loader. Remote tiers throw it from their {@link dev.cachet.spi.RemoteStore} operations; callers only see it
- * under the fail-closed policy.
+ * under the fail-closed policy. A {@link RemoteTierBusyException} says that this process, not the tier, is the
+ * bottleneck.
  */
-public final class CacheUnavailableException extends CacheException {
+public sealed class CacheUnavailableException extends CacheException permits RemoteTierBusyException {
     private static final long serialVersionUID = 1L;
 
     /**

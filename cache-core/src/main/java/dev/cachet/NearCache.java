@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.LoadTracking;
+import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
 import java.util.ArrayList;
@@ -27,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * only), then to the own near tier; a process never receives its own messages, so it never evicts what it just wrote.
  *
  * <p>Staleness is bounded: the near tier's TTL caps how long a copy can outlive a lost message, and the whole near
- * tier is dropped when the channel reports lost messages or the remote tier comes back after an outage. While the
- * remote tier is down the near tier keeps serving what it has until its TTL; then the remote tier's failure policy
- * applies.
+ * tier is dropped when messages may have been lost: the channel reports it, or the remote tier comes back after an
+ * outage (its circuit breaker opened; a single failed call is no outage). While the remote tier is down the near tier
+ * keeps serving what it has until its TTL; then the remote tier's failure policy applies. An invalidation that could
+ * not reach the remote tier under fail-open is published again once the remote tier has applied it.
  *
  * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
  *
@@ -84,6 +86,18 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
             // clearing again would only throw away what was read after that.
             if (!clearedSinceOutage) {
                 clear("the remote tier is reachable again");
+            }
+        });
+        remote.onPendingApplied(new PendingInvalidations.Applied() {
+            // Other processes may have refilled their near tiers from the value this invalidation removes only now.
+            @Override
+            public void applied(String key) {
+                publish(() -> channel.publish(key));
+            }
+
+            @Override
+            public void appliedAll() {
+                publish(channel::publishAll);
             }
         });
         channel.subscribe(new Listener());

@@ -8,6 +8,7 @@ import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.CircuitBreaker;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
 import dev.cachet.internal.remote.Envelope;
+import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code put} or {@code invalidate} has returned in any process, no load that began before it can bring back what it
  * replaced. Values travel in an {@link Envelope}; one that cannot be decoded is a counted miss, deleted if still the
  * same bytes and reloaded, unless it is another codec's or a newer format's, which is left alone. While the tier is unreachable the {@link FailurePolicy} decides: by default callers get the loader's value,
- * the outage is logged once and counted, and a circuit breaker spares them the timeouts.
+ * the outage is logged once and counted, and a circuit breaker spares them the timeouts. Under fail-open a write or
+ * invalidation that may not have reached the tier is remembered as a pending invalidation of its key, and applied
+ * before this process reads the tier again.
  *
  * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
  * Thread-safe.
@@ -50,6 +53,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private static final Logger log = LoggerFactory.getLogger(RemoteCache.class);
     /** What a stored value may hold beyond maxValueBytes: the envelope's header, well under this. */
     private static final int ENVELOPE_HEADER_BYTES = 300;
+    /** Pending invalidations kept per cache before they fall back to one pending invalidateAll. */
+    static final int MAX_PENDING_INVALIDATIONS = 10_000;
 
     private final CacheConfig config;
     private final RemoteConfig remote;
@@ -65,6 +70,15 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private final AtomicBoolean outage = new AtomicBoolean();
     private volatile Runnable recoveryListener = () -> {};
     private volatile Runnable outageListener = () -> {};
+    private final PendingInvalidations pending = new PendingInvalidations(MAX_PENDING_INVALIDATIONS);
+    private final PendingInvalidations.Target pendingTarget = new PendingTarget();
+    private volatile PendingInvalidations.Applied pendingListener = new PendingInvalidations.Applied() {
+        @Override
+        public void applied(String key) {}
+
+        @Override
+        public void appliedAll() {}
+    };
     private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
     private final AtomicBoolean earlyRecomputeFailureLogged = new AtomicBoolean();
     private final LongAdder remoteHits = new LongAdder();
@@ -217,12 +231,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         Duration writeTtl = jitteredTtl();
         byte[] bytes = encode(value, 0, writeTtl); // fails before anything is written
         // One step against this process's loads of the key, so a load in flight cannot store over it (violation 2).
-        flights.write(
-                encodedKey,
-                () -> tierCall("put", () -> {
-                    store.put(encodedKey, bytes, writeTtl);
-                    return null;
-                }));
+        flights.write(encodedKey, () -> write("put", encodedKey, () -> store.put(encodedKey, bytes, writeTtl)));
         stats.recordPuts(1);
     }
 
@@ -230,21 +239,13 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     public void invalidate(K key) {
         requireNonNull(key, "key");
         String encodedKey = keyEncoder.apply(key);
-        flights.write(
-                encodedKey,
-                () -> tierCall("invalidate", () -> {
-                    store.delete(encodedKey);
-                    return null;
-                }));
+        flights.write(encodedKey, () -> write("invalidate", encodedKey, () -> store.delete(encodedKey)));
     }
 
     @Override
     public void invalidateAll() {
         flights.discardAll();
-        tierCall("invalidateAll", () -> {
-            store.deleteAll();
-            return null;
-        });
+        write("invalidateAll", null, store::deleteAll);
     }
 
     /** Returns 0: the remote tier does not count its entries cheaply, and Cachet does not guess. */
@@ -273,7 +274,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
                 lockTimeouts.sum(),
                 decodeFailures.sum(),
                 fallbackLoads.sum(),
-                earlyRecomputes.sum()));
+                earlyRecomputes.sum(),
+                pending.size()));
     }
 
     @Override
@@ -281,14 +283,22 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         return config;
     }
 
-    /** Sets what runs when an outage begins: the first failed call after a healthy period. */
+    /**
+     * Sets what runs when an outage begins: when the circuit breaker opens, after which invalidations may be lost. A
+     * single failed call is no outage.
+     */
     public void onOutage(Runnable listener) {
         this.outageListener = requireNonNull(listener, "listener");
     }
 
-    /** Sets what runs when the tier is reachable again after an outage (a near cache clears itself). */
+    /** Sets what runs when the tier is reachable again after an outage: the breaker closed (a near cache clears). */
     public void onRecovery(Runnable listener) {
         this.recoveryListener = requireNonNull(listener, "listener");
+    }
+
+    /** Sets what runs once a pending invalidation reached the tier (a near cache publishes it to other processes). */
+    public void onPendingApplied(PendingInvalidations.Applied listener) {
+        this.pendingListener = requireNonNull(listener, "listener");
     }
 
     /**
@@ -575,24 +585,73 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     /**
      * Runs a tier call under the breaker and the failure policy: returns its result, or null when the tier is
-     * unavailable and the policy is fail-open; throws {@link CacheUnavailableException} under fail-closed.
+     * unavailable and the policy is fail-open; throws {@link CacheUnavailableException} under fail-closed. While
+     * invalidations of this process are pending (fail-open only), it first applies them, and returns null without
+     * calling the tier if that fails or another thread is still applying them: the tier may still hold what they
+     * removed, so this process does not read it (contract item 3).
      */
     private <T extends @Nullable Object> @Nullable T tierCall(String operation, TierCall<T> call) {
+        if (applyPending() != PendingInvalidations.Replay.CLEAR) {
+            return null;
+        }
+        return attempt(operation, call);
+    }
+
+    /**
+     * Writes under the failure policy. Under fail-open, a write that failed, timed out or was refused by the breaker
+     * may not have reached the tier, which may then keep the old value for its whole TTL: the key (every key, for
+     * {@code key} null) becomes a pending invalidation, applied before this process reads the tier again. A failed
+     * put is remembered as an invalidation too: deleting is always safe. A write may run while another thread applies
+     * pending invalidations: a delete commutes with them, and a value they remove is only a miss.
+     */
+    private void write(String operation, @Nullable String key, Runnable call) {
+        boolean written = applyPending() != PendingInvalidations.Replay.PENDING
+                && attempt(operation, () -> {
+                            call.run();
+                            return Boolean.TRUE;
+                        })
+                        != null;
+        if (!written) { // fail-open: fail-closed threw
+            if (key == null) {
+                pending.addAll();
+            } else {
+                pending.add(key);
+            }
+        }
+    }
+
+    /** Applies the pending invalidations, if any and if no other thread is applying them. */
+    private PendingInvalidations.Replay applyPending() {
+        try {
+            return pending.replay(pendingTarget, pendingListener);
+        } catch (NotApplied e) {
+            return PendingInvalidations.Replay.PENDING; // counted and logged by attempt
+        }
+    }
+
+    /** Runs a tier call under the breaker and the failure policy, as {@link #tierCall}, pending or not. */
+    private <T extends @Nullable Object> @Nullable T attempt(String operation, TierCall<T> call) {
         if (!breaker.allowsRequest()) {
             unavailable(operation, null);
             return null;
         }
         try {
             T result = call.run();
-            if (breaker.onSuccess() || outage.compareAndSet(true, false)) {
-                outage.set(false);
+            boolean closed = breaker.onSuccess();
+            if (outage.compareAndSet(true, false)) {
                 log.info("cache '{}': remote tier is reachable again", config.name());
+            }
+            if (closed) {
                 recoveryListener.run();
             }
             return result;
         } catch (CacheUnavailableException e) {
             remoteErrors.increment();
-            breaker.onFailure();
+            // An exhausted connection pool says this process is busy, not that the tier is down: opening the breaker
+            // would turn a burst of load into a fail-open period, and clear near tiers for nothing.
+            if (!(e instanceof RemoteTierBusyException) && breaker.onFailure()) {
+                outageListener.run();
+            }
             unavailable(operation, e);
             return null;
         }
@@ -601,7 +660,6 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     /** Logs the first failure of an outage; throws under fail-closed, returns under fail-open. */
     private void unavailable(String operation, @Nullable CacheUnavailableException cause) {
         if (outage.compareAndSet(false, true)) {
-            outageListener.run();
             log.warn(
                     "cache '{}': remote tier unavailable ({}); {} until it is back. Logged once per outage.",
                     config.name(),
@@ -616,6 +674,42 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
                     : new CacheUnavailableException(
                             "cache '" + config.name() + "': remote tier unavailable (circuit open) for " + operation,
                             null);
+        }
+    }
+
+    /**
+     * Stops a replay whose call did not reach the tier, already counted and logged. One instance without a stack
+     * trace: while the breaker is open, every read of a process with pending invalidations ends its replay so.
+     */
+    @SuppressWarnings("serial") // never serialised; it never leaves this class
+    private static final class NotApplied extends RuntimeException {
+        static final NotApplied INSTANCE = new NotApplied();
+
+        private NotApplied() {
+            super("pending invalidation not applied", null, false, false);
+        }
+    }
+
+    /** Applies pending invalidations through the breaker; throws {@link NotApplied} when one did not reach the tier. */
+    private final class PendingTarget implements PendingInvalidations.Target {
+        @Override
+        public void delete(String key) {
+            apply("invalidate (pending)", () -> store.delete(key));
+        }
+
+        @Override
+        public void deleteAll() {
+            apply("invalidateAll (pending)", store::deleteAll);
+        }
+
+        private void apply(String operation, Runnable call) {
+            Boolean done = attempt(operation, () -> {
+                call.run();
+                return Boolean.TRUE;
+            });
+            if (done == null) {
+                throw NotApplied.INSTANCE;
+            }
         }
     }
 

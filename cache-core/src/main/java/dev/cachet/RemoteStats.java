@@ -12,6 +12,10 @@ package dev.cachet;
  * @param fallbackLoads loads served from the loader alone because the tier was unavailable
  * @param earlyRecomputes early recomputes begun (probabilistic early recompute, XFetch); one that fails serves the
  *     value it was to replace and is counted as a load failure in {@link CacheStats}
+ * @param pendingInvalidations a gauge, not a counter: invalidations and writes this process could not deliver to the
+ *     tier under fail-open, not applied yet (1 for a pending invalidation of every key, which replaces more than 10 000
+ *     pending keys); while it is above 0 this process reads no value from the tier, and other processes may still read
+ *     the values they invalidate
  */
 public record RemoteStats(
         long hits,
@@ -21,4 +25,19 @@ public record RemoteStats(
         long lockTimeouts,
         long decodeFailures,
         long fallbackLoads,
-        long earlyRecomputes) {}
+        long earlyRecomputes,
+        long pendingInvalidations) {
+
+    /** Creates a snapshot with no pending invalidations, as before that figure existed. */
+    public RemoteStats(
+            long hits,
+            long misses,
+            long errors,
+            long lockWaits,
+            long lockTimeouts,
+            long decodeFailures,
+            long fallbackLoads,
+            long earlyRecomputes) {
+        this(hits, misses, errors, lockWaits, lockTimeouts, decodeFailures, fallbackLoads, earlyRecomputes, 0);
+    }
+}

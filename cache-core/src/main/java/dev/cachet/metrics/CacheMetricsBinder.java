@@ -204,6 +204,16 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                         RemoteStats::earlyRecomputes,
                         "Values recomputed before expiry")
                 .register(registry);
+        // A gauge: it falls back to 0 once they are applied. Like the counters, it captures nothing but the state.
+        Gauge.builder(
+                        MetricNames.CACHE_REMOTE_PENDING_INVALIDATIONS,
+                        cache,
+                        c -> c.remoteStats()
+                                .map(RemoteStats::pendingInvalidations)
+                                .orElse(0L))
+                .tags(getTagsWithCacheName())
+                .description("Invalidations not delivered to the remote tier yet, applied before it is read again")
+                .register(registry);
     }
 
     private FunctionCounter.Builder<Cache<?, ?>> remoteCounter(

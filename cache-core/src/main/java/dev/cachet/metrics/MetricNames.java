@@ -76,6 +76,12 @@ public final class MetricNames {
     /** Values recomputed before expiry by probabilistic early recompute. */
     public static final String CACHE_REMOTE_EARLY_RECOMPUTES = "cache.remote.early.recomputes";
 
+    /**
+     * A gauge: invalidations this process could not deliver to the remote tier under fail-open, not applied yet (1 for
+     * a pending invalidation of every key).
+     */
+    public static final String CACHE_REMOTE_PENDING_INVALIDATIONS = "cache.remote.pending.invalidations";
+
     /** Reads the near tier answered, tagged {@code result=hit|miss} (a miss goes on to the remote tier). */
     public static final String CACHE_NEAR_GETS = "cache.near.gets";
 

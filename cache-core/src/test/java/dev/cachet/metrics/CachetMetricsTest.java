@@ -447,4 +447,33 @@ class CachetMetricsTest {
                 .as("in-memory caches get no remote meters")
                 .isEmpty();
     }
+
+    @Test
+    void pendingInvalidationsAreAGaugeThatFallsBackOnceTheyAreApplied() {
+        dev.cachet.testing.InMemoryRemoteTier tier = new dev.cachet.testing.InMemoryRemoteTier(clock);
+        Cache<String, String> remote = Cachet.builder("shared")
+                .registry(invariants.registry())
+                .expireAfterWrite(Duration.ofMinutes(1))
+                .ticker(clock)
+                .remote(tier, dev.cachet.testing.Utf8Codec.INSTANCE)
+                .build();
+        CachetMetrics.bind(remote, registry);
+        tier.setDown(true);
+        remote.invalidate("a");
+        remote.put("b", "2");
+
+        assertThat(registry.get(MetricNames.CACHE_REMOTE_PENDING_INVALIDATIONS)
+                        .tags("cache", "shared")
+                        .gauge()
+                        .value())
+                .isEqualTo(2.0);
+
+        tier.setDown(false);
+        clock.advance(dev.cachet.RemoteConfig.ofDefaults().breakerOpenDuration());
+        remote.getIfPresent("c");
+        assertThat(registry.get(MetricNames.CACHE_REMOTE_PENDING_INVALIDATIONS)
+                        .gauge()
+                        .value())
+                .isZero();
+    }
 }

@@ -10,16 +10,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -170,21 +176,19 @@ final class RedisStore implements RemoteStore {
      * <p>Walks the keyspace with {@code SCAN ... MATCH} (never {@code KEYS}) on the server, or on every master of a
      * Cluster, and unlinks this cache's value keys in batches. Locks and fencing counters stay, so that a loader
      * holding a lock is still fenced; they expire on their own. Values written while it runs may survive.
+     *
+     * <p>On a Cluster it visits every node, even when some cannot be reached, so that one unreachable node leaves no
+     * master unscanned: see {@link #deleteAllOnCluster}.
      */
     @Override
     public void deleteAll() {
         byte[] pattern = utf8(layout.valueKeyPattern());
         ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
-        long removed = call("deleteAll", client -> {
-            if (tier.isCluster()) {
-                long total = 0;
-                for (ConnectionPool node : tier.clusterNodes()) {
-                    total += deleteAllOnNode(node, params);
-                }
-                return total;
-            }
-            return deleteAllOnServer(client, params);
-        });
+        long removed = call(
+                "deleteAll",
+                client -> tier.isCluster()
+                        ? deleteAllOnCluster(tier.clusterNodes(), params)
+                        : deleteAllOnServer(client, params));
         logger.debug("Removed {} keys of cache '{}' from {}", removed, cacheName, tier.describe());
     }
 
@@ -269,33 +273,94 @@ final class RedisStore implements RemoteStore {
         return removed;
     }
 
-    private static long deleteAllOnNode(ConnectionPool pool, ScanParams params) {
-        try (Connection connection = pool.getResource()) {
-            Jedis node = new Jedis(connection);
-            if (!isMaster(node)) {
-                // A replica holds copies of its master's keys, which the master's scan already covers.
-                return 0;
+    /**
+     * Scans and unlinks on every master among {@code nodes} (by {@code host:port}), and returns how many keys it
+     * removed. A node that cannot be reached, or fails, does not stop the walk: the masters after it are scanned too.
+     * Which nodes are masters comes from each node's {@code ROLE} and, for nodes that do not answer, from the slot map
+     * ({@code CLUSTER SLOTS}) of the first node that does: an unreachable replica is skipped (its master's scan covers
+     * its keys), while a master that could not be scanned fails the call once every other node was visited, so that
+     * the caller knows values may survive (a cache makes its invalidateAll pending).
+     *
+     * @throws JedisException naming the masters that could not be scanned, with the first one's failure as the cause
+     */
+    static long deleteAllOnCluster(Map<String, ConnectionPool> nodes, ScanParams params) {
+        Set<String> masters = null;
+        Set<String> scanned = new HashSet<>();
+        Map<String, JedisException> failures = new LinkedHashMap<>();
+        long removed = 0;
+        for (Map.Entry<String, ConnectionPool> node : nodes.entrySet()) {
+            try (Connection connection = node.getValue().getResource()) {
+                Jedis jedis = new Jedis(connection);
+                if (masters == null) {
+                    masters = slotMasters(jedis, HostAndPort.from(node.getKey()).getHost());
+                }
+                if (isMaster(jedis)) {
+                    removed += deleteAllOnNode(jedis, params);
+                    scanned.add(node.getKey());
+                }
+                // A replica holds copies of its master's keys, which the master's scan covers.
+            } catch (JedisException e) {
+                failures.put(node.getKey(), e);
             }
-            long removed = 0;
-            byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-            ScanResult<byte[]> page;
-            do {
-                page = node.scan(cursor, params);
-                // A multi-key command must stay within one slot, even on one node.
-                Map<Integer, List<byte[]>> bySlot = new TreeMap<>();
-                for (byte[] key : page.getResult()) {
-                    bySlot.computeIfAbsent(JedisClusterCRC16.getSlot(key), slot -> new ArrayList<>())
-                            .add(key);
-                }
-                for (List<byte[]> slotKeys : bySlot.values()) {
-                    for (List<byte[]> batch : batches(slotKeys)) {
-                        removed += node.unlink(batch.toArray(new byte[0][]));
-                    }
-                }
-                cursor = page.getCursorAsBytes();
-            } while (!page.isCompleteIteration());
-            return removed;
         }
+        Set<String> missed = new LinkedHashSet<>(masters == null ? failures.keySet() : masters);
+        missed.removeAll(scanned);
+        if (masters == null || !missed.isEmpty()) {
+            JedisException first = missed.stream()
+                    .map(failures::get)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
+            JedisException failure = new JedisException(
+                    (masters == null ? "no Cluster node answered" : "masters " + missed + " could not be scanned")
+                            + " (" + removed + " keys removed elsewhere)"
+                            + (first == null ? "" : ": " + first.getMessage()),
+                    first);
+            failures.values().stream().filter(e -> e != first).forEach(failure::addSuppressed);
+            throw failure;
+        }
+        if (!failures.isEmpty()) {
+            logger.debug("deleteAll skipped unreachable replicas {}", failures.keySet());
+        }
+        return removed;
+    }
+
+    /** Returns the {@code host:port} of every master in the slot map of {@code node}, reached at {@code host}. */
+    private static Set<String> slotMasters(Jedis node, String host) {
+        Set<String> masters = new LinkedHashSet<>();
+        for (Object range : node.clusterSlots()) {
+            // [start, end, [host, port, id, ...] of the master, replicas...]
+            List<?> master = (List<?>) ((List<?>) range).get(2);
+            Object announced = master.get(0);
+            String ip = announced instanceof byte[] bytes
+                    ? new String(bytes, StandardCharsets.UTF_8)
+                    : announced == null ? "" : announced.toString();
+            // An empty host means "the address you reached me at", as Jedis reads it too.
+            masters.add((ip.isEmpty() ? host : ip) + ":" + master.get(1));
+        }
+        return masters;
+    }
+
+    private static long deleteAllOnNode(Jedis node, ScanParams params) {
+        long removed = 0;
+        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+        ScanResult<byte[]> page;
+        do {
+            page = node.scan(cursor, params);
+            // A multi-key command must stay within one slot, even on one node.
+            Map<Integer, List<byte[]>> bySlot = new TreeMap<>();
+            for (byte[] key : page.getResult()) {
+                bySlot.computeIfAbsent(JedisClusterCRC16.getSlot(key), slot -> new ArrayList<>())
+                        .add(key);
+            }
+            for (List<byte[]> slotKeys : bySlot.values()) {
+                for (List<byte[]> batch : batches(slotKeys)) {
+                    removed += node.unlink(batch.toArray(new byte[0][]));
+                }
+            }
+            cursor = page.getCursorAsBytes();
+        } while (!page.isCompleteIteration());
+        return removed;
     }
 
     private static boolean isMaster(Jedis node) {

@@ -3,13 +3,16 @@ package dev.cachet.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.CacheUnavailableException;
+import dev.cachet.RemoteTierBusyException;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,8 +59,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * lease twice.
  *
  * <p>Every Jedis failure (connection, timeout, Cluster redirection, error reply) reaches callers as a {@link
- * CacheUnavailableException} naming the cache, the operation and {@link #describe()}, never a password. Operations
- * after {@link #close()} fail the same way.
+ * CacheUnavailableException} naming the cache, the operation and {@link #describe()}, never a password; when no pooled
+ * connection is free within {@link RedisTierConfig#connectTimeout()}, as its subtype {@link RemoteTierBusyException}.
+ * Operations after {@link #close()} fail the same way.
  *
  * <p>{@link #invalidations} carries a cache's invalidations over Redis pub/sub, for near caches; see {@link
  * RedisInvalidationChannel}.
@@ -317,22 +321,57 @@ public final class RedisTier implements RemoteTier {
         return client;
     }
 
-    /** Returns the exception for a Jedis failure of {@code operation} on cache {@code cacheName}. */
+    /**
+     * Returns the exception for a Jedis failure of {@code operation} on cache {@code cacheName}: a {@link
+     * RemoteTierBusyException} when no pooled connection was free within the wait (this process is busy, the server
+     * may be fine: caches do not count it towards their circuit breaker), else a {@link CacheUnavailableException}.
+     */
     CacheUnavailableException unavailable(String cacheName, String operation, JedisException cause) {
-        if (cause instanceof JedisConnectionException) {
+        String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String message = "Redis " + operation + " for cache '" + cacheName + "' failed on " + description + ": "
+                + redact(reason, password);
+        if (isPoolExhausted(cause)) {
+            return new RemoteTierBusyException(message + " (connection pool exhausted)", cause);
+        }
+        if (cause instanceof JedisConnectionException && !isTimeout(cause)) {
             discardIdleConnections();
         }
-        String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        return new CacheUnavailableException(
-                "Redis " + operation + " for cache '" + cacheName + "' failed on " + description + ": "
-                        + redact(reason, password),
-                cause);
+        return new CacheUnavailableException(message, cause);
     }
 
     /**
-     * Drops the idle pooled connections of a standalone server after a connection failure: when the server died and
-     * came back, every connection that idled in the pool meanwhile is dead too, and handing them out one by one would
-     * fail one call each (and, behind a cache, reopen its circuit breaker each time).
+     * Returns whether borrowing a connection failed because every one was in use: commons-pool's "Timeout waiting for
+     * idle object" (blocking pool) or "Pool exhausted", wrapped by Jedis in "Could not get a resource from the pool".
+     * Its other failures (a new connection that cannot be opened or validated) are the server's.
+     */
+    static boolean isPoolExhausted(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NoSuchElementException && cause.getMessage() != null) {
+                String message = cause.getMessage();
+                return message.startsWith("Timeout waiting for idle object") || message.startsWith("Pool exhausted");
+            }
+        }
+        return false;
+    }
+
+    /** Returns whether a connection failure is a timeout: the server or the network is slow, not gone. */
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drops the idle pooled connections of a standalone server after a connection failure other than a timeout (the
+     * server closed or refused a connection): when the server died and came back, every connection that idled in the
+     * pool meanwhile is dead too, and handing them out one by one would fail one call each (and, behind a cache,
+     * reopen its circuit breaker each time). A timeout keeps them: it says the server or the network is slow, which
+     * leaves the other connections as good as they were (Jedis closes the one that timed out), and reconnecting them
+     * all, with TLS and AUTH, would add load just when the server is slow. Validating on every borrow (testOnBorrow)
+     * would cost a PING round trip per operation instead.
      */
     private void discardIdleConnections() {
         if (ownsClient && client instanceof RedisClient standalone) {
@@ -349,18 +388,18 @@ public final class RedisTier implements RemoteTier {
         return cluster;
     }
 
-    /** Returns the connection pools of the Cluster's nodes, masters and replicas; empty for a standalone server. */
+    /**
+     * Returns the connection pools of the Cluster's nodes, masters and replicas, by {@code host:port}; empty for a
+     * standalone server.
+     */
     @SuppressWarnings("deprecation") // recognises the deprecated JedisCluster, still common in callers' code
-    List<ConnectionPool> clusterNodes() {
-        Map<String, ConnectionPool> nodes;
+    Map<String, ConnectionPool> clusterNodes() {
         if (client instanceof RedisClusterClient clusterClient) {
-            nodes = clusterClient.getClusterNodes();
+            return new LinkedHashMap<>(clusterClient.getClusterNodes());
         } else if (client instanceof redis.clients.jedis.JedisCluster legacy) {
-            nodes = legacy.getClusterNodes();
-        } else {
-            return List.of();
+            return new LinkedHashMap<>(legacy.getClusterNodes());
         }
-        return new ArrayList<>(nodes.values());
+        return Map.of();
     }
 
     @SuppressWarnings("deprecation") // recognises the deprecated JedisCluster, still common in callers' code

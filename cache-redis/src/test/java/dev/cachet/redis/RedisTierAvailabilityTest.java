@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.CacheUnavailableException;
+import dev.cachet.RemoteTierBusyException;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.testing.redis.Dedicated;
@@ -24,9 +25,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.Pool;
 
 /** How the tier fails: unreachable, stopped and unresponsive servers, credentials. Each test runs its own server. */
 @RedisTest
@@ -190,6 +194,57 @@ class RedisTierAvailabilityTest {
             assertThat(store.get("k")).isPresent();
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    /**
+     * A socket timeout says the server is slow, not gone: the connections idling in the pool are as good as before,
+     * and reconnecting them all (TLS, AUTH) would add load just when the server is slow (issue 10, violation 7).
+     */
+    @Test
+    void aSocketTimeoutKeepsTheIdleConnections(@Dedicated RedisServer redis) {
+        try (RedisTier tier = RedisTier.connect(redis.uri(), CONFIG);
+                Jedis admin = new Jedis(redis.host(), redis.port())) {
+            RemoteStore store = tier.store("orders");
+            Pool<Connection> pool = ((RedisClient) tier.client("orders", "test")).getPool();
+            List<Connection> borrowed = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                borrowed.add(pool.getResource());
+            }
+            borrowed.forEach(Connection::close); // back to the pool, idle
+            assertThat(pool.getNumIdle()).isEqualTo(4);
+
+            admin.clientPause(SOCKET_TIMEOUT.multipliedBy(3).toMillis());
+            assertUnavailable(() -> store.get("k"), "get", tier);
+
+            assertThat(pool.getNumIdle())
+                    .as("idle connections left after one call timed out on another")
+                    .isEqualTo(3);
+        }
+    }
+
+    /**
+     * No free connection within the wait says this process is busy, not that the server is down: the failure is a
+     * {@link RemoteTierBusyException}, which caches do not count towards their circuit breaker.
+     */
+    @Test
+    void anExhaustedPoolIsReportedAsBusy(@Dedicated RedisServer redis) {
+        RedisTierConfig oneConnection = RedisTierConfig.builder()
+                .connectTimeout(Duration.ofMillis(100))
+                .socketTimeout(SOCKET_TIMEOUT)
+                .maxConnections(1)
+                .build();
+        try (RedisTier tier = RedisTier.connect(redis.uri(), oneConnection)) {
+            RemoteStore store = tier.store("orders");
+            Pool<Connection> pool = ((RedisClient) tier.client("orders", "test")).getPool();
+            try (Connection held = pool.getResource()) {
+                assertThat(held.isConnected()).isTrue();
+                assertThatThrownBy(() -> store.get("k"))
+                        .isInstanceOf(RemoteTierBusyException.class)
+                        .hasMessageContaining("Redis get for cache 'orders' failed on " + tier.describe())
+                        .hasMessageContaining("connection pool exhausted");
+            }
+            assertThat(store.get("k")).as("the held connection is free again").isEmpty();
         }
     }
 
