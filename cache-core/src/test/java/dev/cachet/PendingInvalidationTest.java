@@ -175,7 +175,7 @@ class PendingInvalidationTest {
     }
 
     @Test
-    void whileAnotherProcessIsPartitionedItsPendingInvalidationLeavesOtherKeysAlone() {
+    void aDeleteThatFailedOnceIsAppliedByTheNextCallWhichThenReadsTheTier() {
         Cache<String, String> a = process(faulty);
         a.put("k", "v1");
         a.put("j", "w1");
