@@ -1,11 +1,11 @@
 package dev.cachet;
 
 import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.ForwardingRemoteStore;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -65,9 +65,9 @@ final class FaultyRemoteTier implements RemoteTier {
     public RemoteStore store(String cacheName) {
         return new ForwardingRemoteStore(shared.store(cacheName)) {
             @Override
-            public Optional<byte[]> get(String key) {
+            public Lookup lookup(String key, long maxBytes) {
                 check(cacheName, Call.GET);
-                return super.get(key);
+                return super.lookup(key, maxBytes);
             }
 
             @Override
