@@ -56,7 +56,9 @@ class RedisAuthTest {
         }
         try (Jedis alice = new Jedis(server.host(), server.port())) {
             alice.auth("alice", "s3cret");
-            assertThat(alice.keys("cachet:4:auth:*")).hasSize(1);
+            // The value, and its fence: a put bumps it.
+            assertThat(alice.keys("cachet:4:auth:*"))
+                    .containsExactlyInAnyOrder("cachet:4:auth:{s:k}", "cachet:4:auth:{s:k}:fence");
         }
     }
 
