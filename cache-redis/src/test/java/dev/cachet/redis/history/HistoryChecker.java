@@ -218,11 +218,12 @@ final class HistoryChecker {
         return new Violation(
                 write.confirmed() ? Check.STALE_AFTER_CONFIRMED_WRITE : Check.FAILED_WRITE_LOST,
                 String.format(
-                        "%s %s: %s read version %d, %s ms after %s of version %d returned (%s%s); %s",
+                        "%s %s: %s read version %d from %s, %s ms after %s of version %d returned (%s%s); %s",
                         read.tier(),
                         read.key(),
                         read.process(),
                         read.version(),
+                        read.source(),
                         millis(since),
                         write.kind().name().toLowerCase(Locale.ROOT),
                         write.version(),

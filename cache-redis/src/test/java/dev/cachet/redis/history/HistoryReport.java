@@ -69,6 +69,9 @@ record HistoryReport(
                     "  - %s: %d operations%n",
                     tier, ops.stream().filter(op -> op.tier().equals(tier)).count()));
         }
+        Map<Op.Source, Long> sources = new EnumMap<>(Op.Source.class);
+        ops.stream().filter(op -> !op.isWrite()).forEach(op -> sources.merge(op.source(), 1L, Long::sum));
+        out.append(String.format("  - reads by source: %s%n", sources));
         Map<FaultSchedule.Kind, Long> faults = new EnumMap<>(FaultSchedule.Kind.class);
         history.faults().forEach(fault -> faults.merge(fault.kind(), 1L, Long::sum));
         out.append(String.format("- Faults: %d %s%n", history.faults().size(), faults));
@@ -99,7 +102,15 @@ record HistoryReport(
                     read == null ? "" : " (" + format(read) + ")"));
         }
         out.append(System.lineSeparator());
-        out.append(String.format("- Violations: %d %s%n", violations.size(), violationsByCheck()));
+        Map<String, Long> byTier = violations.stream()
+                .collect(Collectors.groupingBy(
+                        violation -> violation
+                                .excerpt()
+                                .get(violation.excerpt().size() - 1)
+                                .tier(),
+                        TreeMap::new,
+                        Collectors.counting()));
+        out.append(String.format("- Violations: %d %s, by cache %s%n", violations.size(), violationsByCheck(), byTier));
         if (!history.problems().isEmpty()) {
             out.append(String.format(
                     "- Problems with the run itself: %d%n", history.problems().size()));
@@ -164,7 +175,7 @@ record HistoryReport(
     private String format(Op op) {
         String result = op.isWrite()
                 ? "v" + op.version() + (op.confirmed() ? " confirmed" : " NOT confirmed")
-                : "-> v" + op.version() + (op.loaded() ? " (loaded)" : "");
+                : "-> v" + op.version() + " from " + op.source();
         return String.format(
                 "%s/t%d %-10s %s %s [%s .. %s s] %s%s",
                 op.process(),

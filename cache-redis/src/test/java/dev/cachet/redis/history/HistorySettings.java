@@ -20,8 +20,15 @@ final class HistorySettings {
     static final int WORKERS = 2;
 
     static final int THREADS = 4;
-    /** Keys per cache; key {@code i} is written only by thread {@code i % (WORKERS * THREADS)} of its worker. */
+    /**
+     * Keys per cache; key {@code i} is written only by thread {@code i % (WORKERS * THREADS)} of its worker. Each
+     * thread owns one hot key per cache ({@code i < WORKERS * THREADS}), written often, and one cold key, written
+     * seldom: a failed write of a hot key is soon repaired by the next one, while a cold key shows how long a lost
+     * write lives.
+     */
     static final int KEYS = 2 * WORKERS * THREADS;
+    /** Share of a thread's writes that go to its cold keys, in percent: one every few seconds. */
+    static final int COLD_WRITE_PERCENT = 1;
     /** Share of operations that are writes, in percent. */
     static final int WRITE_PERCENT = 15;
     /** The longest pause of a worker thread between two operations, in milliseconds. */
@@ -29,7 +36,12 @@ final class HistorySettings {
     /** The longest the loader sleeps after reading the database, to widen the race windows. */
     static final int MAX_LOADER_DELAY_MILLIS = 20;
 
-    static final Duration REMOTE_TTL = Duration.ofSeconds(5);
+    /**
+     * Long against the faults (up to 2.5 s) and the heal delay, so that a value a lost invalidation left behind is still
+     * there when the checker starts holding other processes to that invalidation.
+     */
+    static final Duration REMOTE_TTL = Duration.ofSeconds(15);
+
     static final Duration NEAR_TTL = Duration.ofSeconds(1);
     static final Duration TIMEOUT = Duration.ofMillis(250);
     static final Duration LOCK_WAIT = Duration.ofMillis(500);
@@ -74,11 +86,6 @@ final class HistorySettings {
     /** Returns how long after a fault heals a failed invalidation must have reached every other process. */
     static Duration healDelay() {
         return BREAKER_OPEN.plusSeconds(1).plus(HEAL_SLACK);
-    }
-
-    /** Returns the worker thread that owns (alone writes) key number {@code index}, as worker * THREADS + thread. */
-    static int owner(int index) {
-        return index % (WORKERS * THREADS);
     }
 
     static String key(int index) {

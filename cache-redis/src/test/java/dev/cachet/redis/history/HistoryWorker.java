@@ -145,16 +145,12 @@ public final class HistoryWorker {
     private void operate(int thread, long deadline) {
         Random random = new Random(seed * 31 + thread);
         int slot = worker * HistorySettings.THREADS + thread;
-        List<Integer> own = new ArrayList<>();
-        for (int i = 0; i < HistorySettings.KEYS; i++) {
-            if (HistorySettings.owner(i) == slot) {
-                own.add(i);
-            }
-        }
+        int hotKey = slot;
+        int coldKey = slot + HistorySettings.WORKERS * HistorySettings.THREADS;
         while (System.nanoTime() - deadline < 0) {
             String tier = random.nextBoolean() ? HistorySettings.REMOTE : HistorySettings.NEAR;
             if (random.nextInt(100) < HistorySettings.WRITE_PERCENT) {
-                int index = own.get(random.nextInt(own.size()));
+                int index = random.nextInt(100) < HistorySettings.COLD_WRITE_PERCENT ? coldKey : hotKey;
                 write(thread, tier, HistorySettings.key(index), random.nextBoolean());
             } else {
                 read(thread, tier, HistorySettings.key(random.nextInt(HistorySettings.KEYS)), random);
@@ -166,6 +162,7 @@ public final class HistoryWorker {
     private void read(int thread, String tier, String key, Random random) {
         Cache<String, String> cache = caches.get(tier);
         loaded.set(false);
+        RecordingTier.begin();
         long start = System.nanoTime();
         long version = -1;
         String error = "";
@@ -176,8 +173,17 @@ public final class HistoryWorker {
             error = e.toString();
         }
         long end = System.nanoTime();
-        recorder.record(
-                new Op(process, thread, tier, key, Op.Kind.READ, start, end, version, true, loaded.get(), error));
+        Op.Source source;
+        if (!error.isEmpty()) {
+            source = Op.Source.NONE;
+        } else if (loaded.get()) {
+            source = Op.Source.LOADER;
+        } else if (RecordingTier.readFromRedis()) {
+            source = Op.Source.REDIS;
+        } else {
+            source = Op.Source.LOCAL;
+        }
+        recorder.record(new Op(process, thread, tier, key, Op.Kind.READ, start, end, version, true, source, error));
     }
 
     /** The loader: the database's version of the key, returned after a random delay that widens race windows. */
@@ -196,7 +202,7 @@ public final class HistoryWorker {
         String error = "";
         try {
             version = database.incr(databaseKey(tier, key));
-            RecordingTier.beginWrite();
+            RecordingTier.begin();
             if (put) {
                 cache.put(key, Long.toString(version));
             } else {
@@ -208,7 +214,8 @@ public final class HistoryWorker {
         }
         long end = System.nanoTime();
         Op.Kind kind = put ? Op.Kind.PUT : Op.Kind.INVALIDATE;
-        recorder.record(new Op(process, thread, tier, key, kind, start, end, version, confirmed, false, error));
+        recorder.record(
+                new Op(process, thread, tier, key, kind, start, end, version, confirmed, Op.Source.NONE, error));
     }
 
     private static String databaseKey(String tier, String key) {

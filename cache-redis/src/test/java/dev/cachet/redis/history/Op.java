@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param version a read's result, a write's new version; -1 if the call threw
  * @param confirmed for a write: whether its call to the Redis store returned normally, so the write is known to have
  *     reached Redis; false when it failed or was never made (open breaker) under fail-open. Always true for reads
- * @param loaded for a read: whether this very call ran the loader (the value came from the database, not the cache)
+ * @param source for a read, where its value came from; {@link Source#NONE} for writes
  * @param error the exception the call threw, as {@code toString()}; empty if none
  */
 record Op(
@@ -30,7 +30,7 @@ record Op(
         long end,
         long version,
         boolean confirmed,
-        boolean loaded,
+        Source source,
         String error) {
 
     /** What an operation did. */
@@ -38,6 +38,18 @@ record Op(
         READ,
         INVALIDATE,
         PUT
+    }
+
+    /** Where a read's value came from. */
+    enum Source {
+        /** This call ran the loader: the database. */
+        LOADER,
+        /** The Redis tier. */
+        REDIS,
+        /** This process: its near tier, or another thread's load it waited for. */
+        LOCAL,
+        /** Not a read, or it threw. */
+        NONE
     }
 
     private static final String SEPARATOR = "\t";
@@ -48,6 +60,7 @@ record Op(
         requireNonNull(tier, "tier");
         requireNonNull(key, "key");
         requireNonNull(kind, "kind");
+        requireNonNull(source, "source");
         requireNonNull(error, "error");
     }
 
@@ -57,6 +70,10 @@ record Op(
 
     boolean threw() {
         return !error.isEmpty();
+    }
+
+    boolean loaded() {
+        return source == Source.LOADER;
     }
 
     long durationNanos() {
@@ -76,7 +93,7 @@ record Op(
                 Long.toString(end),
                 Long.toString(version),
                 Boolean.toString(confirmed),
-                Boolean.toString(loaded),
+                source.name(),
                 error.isEmpty() ? "-" : error.replaceAll("\\s+", " "));
     }
 
@@ -101,7 +118,7 @@ record Op(
                     Long.parseLong(fields[6]),
                     Long.parseLong(fields[7]),
                     Boolean.parseBoolean(fields[8]),
-                    Boolean.parseBoolean(fields[9]),
+                    Source.valueOf(fields[9]),
                     fields[10].equals("-") ? "" : fields[10]);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an operation line: " + line, e);
