@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A seeded plan of the faults of one history run: one fault at a time, with healthy gaps between them long enough for
- * the caches to recover, and a healthy end so that what a fault left behind can be seen. Immutable.
+ * A seeded plan of the faults of one history run: one fault at a time, with healthy gaps between them, and a healthy
+ * end so that what a fault left behind can be seen. Immutable.
  *
  * @param faults the faults in order of their start
  */
@@ -65,7 +65,8 @@ record FaultSchedule(List<Planned> faults) {
         long at = LEAD_IN.toMillis();
         long end = length.minus(TAIL).toMillis();
         while (true) {
-            at += 1_000 + random.nextInt(2_500); // a healthy gap longer than the breaker's open time plus a second
+            // A healthy gap of 1 to 3.5 s: sometimes shorter than the heal delay, so that faults also come back to back.
+            at += 1_000 + random.nextInt(2_500);
             Kind kind = KINDS[random.nextInt(KINDS.length)];
             long duration = switch (kind) {
                 case KILL, PUBSUB_KILL -> 0;
