@@ -1,0 +1,85 @@
+package dev.cachet.redis.history;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.RemoteTier;
+import dev.cachet.testing.ForwardingRemoteStore;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A {@link RemoteTier} that tells a worker thread what its last call did in Redis: whether a write reached it (the
+ * caches swallow a failed {@code put} or {@code delete} under fail-open, or skip it while the breaker is open, so only
+ * the store sees which writes were confirmed), and whether a read found a value there. Call {@link #begin()} before
+ * the cache call and {@link #writeConfirmed()} or {@link #readFromRedis()} after it, on the same thread: the caches
+ * call the store on the caller's thread.
+ */
+final class RecordingTier implements RemoteTier {
+    private static final ThreadLocal<Boolean> CONFIRMED = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<Boolean> FOUND = ThreadLocal.withInitial(() -> false);
+
+    private final RemoteTier delegate;
+
+    RecordingTier(RemoteTier delegate) {
+        this.delegate = requireNonNull(delegate, "delegate");
+    }
+
+    /** Forgets what the calling thread's previous call did. */
+    static void begin() {
+        CONFIRMED.set(false);
+        FOUND.set(false);
+    }
+
+    /** Returns whether a {@code put} or {@code delete} returned normally on this thread since {@link #begin}. */
+    static boolean writeConfirmed() {
+        return CONFIRMED.get();
+    }
+
+    /** Returns whether a {@code get} on this thread found a value in Redis since {@link #begin}. */
+    static boolean readFromRedis() {
+        return FOUND.get();
+    }
+
+    @Override
+    public RemoteStore store(String cacheName) {
+        return new ForwardingRemoteStore(delegate.store(cacheName)) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                Optional<byte[]> value = super.get(key);
+                if (value.isPresent()) {
+                    FOUND.set(true);
+                }
+                return value;
+            }
+
+            @Override
+            public void put(String key, byte[] value, Duration ttl) {
+                super.put(key, value, ttl);
+                CONFIRMED.set(true);
+            }
+
+            @Override
+            public void delete(String key) {
+                super.delete(key);
+                CONFIRMED.set(true);
+            }
+        };
+    }
+
+    @Override
+    public InvalidationChannel invalidations(String cacheName) {
+        return delegate.invalidations(cacheName);
+    }
+
+    @Override
+    public String describe() {
+        return "recording " + delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
