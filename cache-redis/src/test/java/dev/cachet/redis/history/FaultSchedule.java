@@ -65,7 +65,8 @@ record FaultSchedule(List<Planned> faults) {
         long at = LEAD_IN.toMillis();
         long end = length.minus(TAIL).toMillis();
         while (true) {
-            // A healthy gap of 1 to 3.5 s: sometimes shorter than the heal delay, so that faults also come back to back.
+            // A healthy gap of 1 to 3.5 s: sometimes shorter than the heal delay, so that faults also come back to
+            // back.
             at += 1_000 + random.nextInt(2_500);
             Kind kind = KINDS[random.nextInt(KINDS.length)];
             long duration = switch (kind) {

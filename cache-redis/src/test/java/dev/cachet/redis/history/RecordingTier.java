@@ -3,11 +3,11 @@ package dev.cachet.redis.history;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.ForwardingRemoteStore;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * A {@link RemoteTier} that tells a worker thread what its last call did in Redis: whether a write reached it (the
@@ -37,7 +37,7 @@ final class RecordingTier implements RemoteTier {
         return CONFIRMED.get();
     }
 
-    /** Returns whether a {@code get} on this thread found a value in Redis since {@link #begin}. */
+    /** Returns whether a {@code lookup} on this thread found a value in Redis since {@link #begin}. */
     static boolean readFromRedis() {
         return FOUND.get();
     }
@@ -46,26 +46,38 @@ final class RecordingTier implements RemoteTier {
     public RemoteStore store(String cacheName) {
         return new ForwardingRemoteStore(delegate.store(cacheName)) {
             @Override
-            public Optional<byte[]> get(String key) {
-                Optional<byte[]> value = super.get(key);
-                if (value.isPresent()) {
+            public Lookup lookup(String key, long maxBytes) {
+                Lookup lookup = super.lookup(key, maxBytes);
+                if (lookup.value().isPresent()) {
                     FOUND.set(true);
                 }
-                return value;
+                return lookup;
             }
 
             @Override
             public void put(String key, byte[] value, Duration ttl) {
-                super.put(key, value, ttl);
-                CONFIRMED.set(true);
+                confirm(() -> super.put(key, value, ttl));
             }
 
             @Override
             public void delete(String key) {
-                super.delete(key);
-                CONFIRMED.set(true);
+                confirm(() -> super.delete(key));
             }
         };
+    }
+
+    /**
+     * Runs a write and records its outcome. A failure clears an earlier success on this thread: a cache may replay a
+     * pending invalidation of another key before the write the worker asked for, and only the last one counts.
+     */
+    private static void confirm(Runnable write) {
+        try {
+            write.run();
+            CONFIRMED.set(true);
+        } catch (RuntimeException e) {
+            CONFIRMED.set(false);
+            throw e;
+        }
     }
 
     @Override
