@@ -90,9 +90,18 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private final LongAdder fallbackLoads = new LongAdder();
     private final LongAdder earlyRecomputes = new LongAdder();
 
-    /** A loaded value with its encoded form: the loader's caller gets {@code value}, waiters decode {@code bytes}. */
+    /**
+     * A loaded value with its encoded form: the loader's caller gets {@code value}, waiters decode {@code bytes}.
+     * {@code asOf} is the key's fence as of the read the value rests on (empty when the tier did not answer): a
+     * caller whose own read saw a higher fence began after a write this value may predate.
+     */
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
-    private record Loaded<V>(@Nullable V value, byte @Nullable [] bytes) {}
+    private record Loaded<V>(@Nullable V value, byte @Nullable [] bytes, OptionalLong asOf) {
+        /** Returns whether {@code read}, a caller's own read, saw a write this value may predate. */
+        boolean predates(Read<?> read) {
+            return read.seen().isPresent() && asOf.isPresent() && read.seen().getAsLong() > asOf.getAsLong();
+        }
+    }
 
     /** A value read back from the tier with its envelope. */
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
@@ -112,23 +121,30 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
     /**
      * A read of the tier: a decoded value, or what a load needs to know: the lease a load may write with (none when
-     * writing could undo something), and whether another loader held the key's lock.
+     * writing could undo something), and whether another loader held the key's lock. {@code seen} is the key's fence
+     * as the read found it (empty when the tier did not answer), which orders this read after every write before it.
      */
-    private record Read<V>(Found found, @Nullable Stored<V> stored, OptionalLong lease, boolean locked) {
-        static <V> Read<V> hit(Stored<V> stored) {
-            return new Read<>(Found.HIT, stored, OptionalLong.empty(), false);
+    private record Read<V>(
+            Found found, @Nullable Stored<V> stored, OptionalLong lease, boolean locked, OptionalLong seen) {
+        static <V> Read<V> hit(Stored<V> stored, long seen) {
+            return new Read<>(Found.HIT, stored, OptionalLong.empty(), false, OptionalLong.of(seen));
         }
 
         static <V> Read<V> miss(OptionalLong lease, boolean locked) {
-            return new Read<>(Found.MISS, null, lease, locked);
+            return new Read<>(Found.MISS, null, lease, locked, lease);
         }
 
-        static <V> Read<V> foreign(boolean locked) {
-            return new Read<>(Found.FOREIGN, null, OptionalLong.empty(), locked);
+        static <V> Read<V> foreign(boolean locked, long seen) {
+            return new Read<>(Found.FOREIGN, null, OptionalLong.empty(), locked, OptionalLong.of(seen));
         }
 
         static <V> Read<V> unavailable() {
-            return new Read<>(Found.UNAVAILABLE, null, OptionalLong.empty(), false);
+            return new Read<>(Found.UNAVAILABLE, null, OptionalLong.empty(), false, OptionalLong.empty());
+        }
+
+        /** Returns this read without its lease: a load after it must not write, but it still orders the load. */
+        Read<V> withoutLease() {
+            return new Read<>(found, stored, OptionalLong.empty(), locked, seen);
         }
     }
 
@@ -175,8 +191,14 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             return stored.value();
         }
         stats.recordMisses(1);
-        return flights.load(encodedKey, k -> loadThroughTier(key, k, loader, read), participant)
-                .value();
+        Loaded<V> loaded = flights.load(encodedKey, k -> loadThroughTier(key, k, loader, read), participant);
+        if (loaded.predates(read)) {
+            // This caller joined a load that began before a write which this caller's own read came after (the
+            // history checker's find): that load's value may be older than the write. Load for this caller alone,
+            // with its own lease.
+            return loadAndWrite(key, encodedKey, loader, read).value();
+        }
+        return loaded.value();
     }
 
     @Override
@@ -345,10 +367,10 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             remoteMisses.increment();
             return Read.miss(OptionalLong.of(lookup.lease()), lookup.isLocked());
         }
-        return decode(key, raw.get(), lookup.isLocked());
+        return decode(key, raw.get(), lookup.isLocked(), lookup.lease());
     }
 
-    private Read<V> decode(String key, byte[] bytes, boolean locked) {
+    private Read<V> decode(String key, byte[] bytes, boolean locked, long seen) {
         try {
             if (bytes.length
                     > (long) remote.maxValueBytes() + ENVELOPE_HEADER_BYTES) { // a store that ignored the limit
@@ -359,10 +381,10 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             Stored<V> stored =
                     new Stored<>(requireNonNull(codec.decode(envelope.payload()), "decoded value"), envelope, bytes);
             remoteHits.increment();
-            return Read.hit(stored);
+            return Read.hit(stored, seen);
         } catch (Envelope.ForeignEnvelopeException e) {
             decodeFailed(e, "leaving it to the process that wrote it and loading without writing");
-            return Read.foreign(locked);
+            return Read.foreign(locked, seen);
         } catch (RuntimeException e) {
             decodeFailed(e, "deleting it unless rewritten meanwhile, and reloading it");
             OptionalLong lease = tierCall("delete", () -> store.deleteIfUnchanged(key, bytes));
@@ -423,7 +445,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             Read<V> polled = read(encodedKey);
             Stored<V> arrived = polled.stored();
             if (arrived != null) {
-                return new Loaded<>(arrived.value(), arrived.bytes());
+                return new Loaded<>(arrived.value(), arrived.bytes(), polled.seen());
             }
             if (polled.found() == Found.FOREIGN) {
                 return loadAndWrite(key, encodedKey, loader, polled); // no value for us will come
@@ -443,7 +465,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         }
         lockTimeouts.increment();
         // An interrupt says nothing about the holder, which may still be loading: its write should land, not ours.
-        return loadAndWrite(key, encodedKey, loader, interrupted ? Read.miss(OptionalLong.empty(), true) : latestMiss);
+        return loadAndWrite(key, encodedKey, loader, interrupted ? latestMiss.withoutLease() : latestMiss);
     }
 
     /**
@@ -463,7 +485,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             Read<V> again = read(encodedKey);
             Stored<V> arrived = again.stored();
             if (arrived != null) {
-                return new Loaded<>(arrived.value(), arrived.bytes());
+                return new Loaded<>(arrived.value(), arrived.bytes(), again.seen());
             }
             return loadAndWrite(key, encodedKey, loader, again);
         }
@@ -487,16 +509,16 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         long loadNanos = ticker.read() - start;
         stats.recordLoadSuccess(loadNanos);
         if (value == null) {
-            return new Loaded<>(null, null);
+            return new Loaded<>(null, null, basis.seen());
         }
         Duration writeTtl = jitteredTtl();
         byte[] bytes = encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
         if (basis.found() == Found.UNAVAILABLE || (outage.get() && breaker.isOpen())) {
             fallbackLoads.increment();
-            return new Loaded<>(value, bytes);
+            return new Loaded<>(value, bytes, basis.seen());
         }
         if (basis.lease().isEmpty()) {
-            return new Loaded<>(value, bytes); // writing could undo a value we may not touch
+            return new Loaded<>(value, bytes, basis.seen()); // writing could undo a value we may not touch
         }
         long lease = basis.lease().getAsLong();
         Boolean written = tierCall("put", () -> store.putIfUnchanged(encodedKey, bytes, writeTtl, lease));
@@ -505,7 +527,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         } else if (written) {
             stats.recordPuts(1);
         }
-        return new Loaded<>(value, bytes);
+        return new Loaded<>(value, bytes, basis.seen());
     }
 
     // ---- early recompute (XFetch, Vattani et al., VLDB 2015) ----
@@ -732,7 +754,9 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
 
         @Override
         public Loaded<V> share(Loaded<V> prepared) {
-            return prepared.bytes() == null ? prepared : new Loaded<>(decodeFresh(prepared.bytes()), prepared.bytes());
+            return prepared.bytes() == null
+                    ? prepared
+                    : new Loaded<>(decodeFresh(prepared.bytes()), prepared.bytes(), prepared.asOf());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.cachet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.internal.remote.Envelope;
 import dev.cachet.spi.RemoteTier;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +88,36 @@ class RemoteLeaseTest {
         assertThat(load.get(5, TimeUnit.SECONDS)).isEqualTo("old");
         assertThat(b.getIfPresent("k")).as("A's write was refused").isEqualTo("new");
         assertThat(a.getIfPresent("k")).isEqualTo("new");
+    }
+
+    /**
+     * The history checker's find: a caller of A that begins after B's invalidate returned misses, joins A's load that
+     * began before it, and must not be handed that load's older row.
+     */
+    @Test
+    void aCallerThatBeginsAfterAnotherProcessInvalidatedDoesNotShareAnOlderLoad() throws Exception {
+        Cache<String, String> a = process(tier, Utf8Codec.INSTANCE);
+        Cache<String, String> b = process(tier, Utf8Codec.INSTANCE);
+        Future<String> first = loadOfTheOldRow(a);
+        b.invalidate("k"); // B updated the source of truth to "new" first
+
+        AtomicReference<@Nullable Thread> later = new AtomicReference<>();
+        Future<String> second = pool.submit(() -> {
+            later.set(Thread.currentThread());
+            return a.get("k", key -> "new");
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            Thread thread = later.get();
+            return thread != null && thread.getState() == Thread.State.WAITING; // parked on A's load
+        });
+        release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS))
+                .as("began before the invalidate")
+                .isEqualTo("old");
+        assertThat(second.get(5, TimeUnit.SECONDS))
+                .as("began after the invalidate returned")
+                .isEqualTo("new");
     }
 
     @Test
