@@ -328,8 +328,12 @@ public final class CacheBuilder<K, V> {
         if (tier != null && tierConfig != null && codec != null) {
             requireRemoteCompatible();
             return this.<Cache<K1, V1>>register(false, () -> {
-                RemoteCache<K1, V1> remote =
-                        new RemoteCache<>(settings.config(), tierConfig, tier.store(name), codec, settings.ticker());
+                RemoteCache<K1, V1> remote = new RemoteCache<>(
+                        settings.config(),
+                        tierConfig,
+                        tier.store(name),
+                        codec,
+                        new TierClock(settings.ticker(), tierConfig.clock()));
                 return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
             });
         }

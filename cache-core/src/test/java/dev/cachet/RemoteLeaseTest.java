@@ -101,15 +101,7 @@ class RemoteLeaseTest {
         Future<String> first = loadOfTheOldRow(a);
         b.invalidate("k"); // B updated the source of truth to "new" first
 
-        AtomicReference<@Nullable Thread> later = new AtomicReference<>();
-        Future<String> second = pool.submit(() -> {
-            later.set(Thread.currentThread());
-            return a.get("k", key -> "new");
-        });
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            Thread thread = later.get();
-            return thread != null && thread.getState() == Thread.State.WAITING; // parked on A's load
-        });
+        Future<String> second = aLaterCallerJoiningTheLoadOf(a);
         release.countDown();
 
         assertThat(first.get(5, TimeUnit.SECONDS))
@@ -118,6 +110,44 @@ class RemoteLeaseTest {
         assertThat(second.get(5, TimeUnit.SECONDS))
                 .as("began after the invalidate returned")
                 .isEqualTo("new");
+    }
+
+    /**
+     * As above, while A cannot reach the tier (fail-open): its callers' reads carry no fence, so a caller that began
+     * after B's invalidate must not share a load that began before it.
+     */
+    @Test
+    void aCallerThatBeginsAfterAnotherProcessInvalidatedDoesNotShareAnOlderLoadWhileItsTierIsUnreachable()
+            throws Exception {
+        FaultyRemoteTier unreachable = new FaultyRemoteTier(tier).fail(FaultyRemoteTier.Call.GET, 2);
+        Cache<String, String> a = process(unreachable, Utf8Codec.INSTANCE);
+        Cache<String, String> b = process(tier, Utf8Codec.INSTANCE);
+        Future<String> first = loadOfTheOldRow(a);
+        b.invalidate("k");
+
+        Future<String> second = aLaterCallerJoiningTheLoadOf(a);
+        release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS))
+                .as("began before the invalidate")
+                .isEqualTo("old");
+        assertThat(second.get(5, TimeUnit.SECONDS))
+                .as("began after the invalidate returned")
+                .isEqualTo("new");
+    }
+
+    /** Starts a caller of {@code cache} whose loader returns "new", once it waits for the load in flight. */
+    private Future<String> aLaterCallerJoiningTheLoadOf(Cache<String, String> cache) {
+        AtomicReference<@Nullable Thread> later = new AtomicReference<>();
+        Future<String> second = pool.submit(() -> {
+            later.set(Thread.currentThread());
+            return cache.get("k", key -> "new");
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            Thread thread = later.get();
+            return thread != null && thread.getState() == Thread.State.WAITING; // parked on the load in flight
+        });
+        return second;
     }
 
     @Test

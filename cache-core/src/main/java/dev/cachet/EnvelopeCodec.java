@@ -1,0 +1,188 @@
+package dev.cachet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.internal.remote.Envelope;
+import dev.cachet.spi.Lookup;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.ValueCodec;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a {@link RemoteCache}'s values in {@link Envelope}s and reads them back from the tier, within {@code
+ * maxValueBytes}. A value that cannot be decoded is a counted miss, logged once: deleted if the tier still holds the
+ * same bytes, unless it is another codec's or a newer format's, which is left alone. Thread-safe.
+ *
+ * @param <V> the type of values
+ */
+final class EnvelopeCodec<V> {
+    // RemoteCache's logger, so that the decode-failure log keeps the category users configure.
+    private static final Logger log = LoggerFactory.getLogger(RemoteCache.class);
+    /** What a stored value may hold beyond maxValueBytes: the envelope's header, well under this. */
+    private static final int ENVELOPE_HEADER_BYTES = 300;
+
+    private final String cacheName;
+    private final int maxValueBytes;
+    private final ValueCodec<V> codec;
+    private final RemoteStore store;
+    private final TierGuard guard;
+    private final TierClock clock;
+    private final RemoteCounters counters;
+    private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
+
+    /** A value read back from the tier with its envelope. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
+    record Stored<V>(V value, Envelope envelope, byte[] bytes) {}
+
+    /** What a read of the tier found, as far as loading is concerned. */
+    enum Found {
+        /** A value this process decoded. */
+        HIT,
+        /** No value this process can use; a load may replace it if the read carries a lease. */
+        MISS,
+        /** A value this process must leave alone (newer envelope, other codec): load, but neither write nor wait. */
+        FOREIGN,
+        /** The tier did not answer (fail-open): load without writing. */
+        UNAVAILABLE
+    }
+
+    /**
+     * A read of the tier: a decoded value, or what a load needs to know: the lease a load may write with (none when
+     * writing could undo something), and whether another loader held the key's lock. {@code seen} is the key's fence
+     * as the read found it (empty when the tier did not answer): the read came after every write that fence counts.
+     */
+    record Read<V>(Found found, @Nullable Stored<V> stored, OptionalLong lease, boolean locked, OptionalLong seen) {
+        static <V> Read<V> hit(Stored<V> stored, long seen) {
+            return new Read<>(Found.HIT, stored, OptionalLong.empty(), false, OptionalLong.of(seen));
+        }
+
+        static <V> Read<V> miss(OptionalLong lease, boolean locked) {
+            return new Read<>(Found.MISS, null, lease, locked, lease);
+        }
+
+        static <V> Read<V> foreign(boolean locked, long seen) {
+            return new Read<>(Found.FOREIGN, null, OptionalLong.empty(), locked, OptionalLong.of(seen));
+        }
+
+        static <V> Read<V> unavailable() {
+            return new Read<>(Found.UNAVAILABLE, null, OptionalLong.empty(), false, OptionalLong.empty());
+        }
+
+        /** Returns this read without its lease: a load after it must not write, but the read still orders the load. */
+        Read<V> withoutLease() {
+            return new Read<>(found, stored, OptionalLong.empty(), locked, seen);
+        }
+    }
+
+    EnvelopeCodec(
+            String cacheName,
+            RemoteConfig remote,
+            ValueCodec<V> codec,
+            RemoteStore store,
+            TierGuard guard,
+            TierClock clock,
+            RemoteCounters counters) {
+        this.cacheName = requireNonNull(cacheName, "cacheName");
+        this.maxValueBytes = remote.maxValueBytes();
+        this.codec = requireNonNull(codec, "codec");
+        this.store = requireNonNull(store, "store");
+        this.guard = requireNonNull(guard, "guard");
+        this.clock = requireNonNull(clock, "clock");
+        this.counters = requireNonNull(counters, "counters");
+    }
+
+    /**
+     * Encodes {@code value} in an envelope that expires after {@code writeTtl}: the very TTL the write gives the tier,
+     * so that early recompute sees the value's real expiry, jitter included.
+     *
+     * @throws IllegalArgumentException if the encoded value exceeds maxValueBytes
+     */
+    byte[] encode(V value, long computeMillis, Duration writeTtl) {
+        byte[] payload = codec.encode(value);
+        if (payload.length > maxValueBytes) {
+            throw new IllegalArgumentException("cache '" + cacheName + "': encoded value of " + payload.length
+                    + " bytes exceeds maxValueBytes " + maxValueBytes + "; not written");
+        }
+        long expiresAt = clock.epochMillis() + writeTtl.toMillis();
+        return new Envelope(codec.id(), computeMillis, expiresAt, payload).toBytes();
+    }
+
+    /**
+     * Reads and decodes {@code key}, with the lease a load of it may write with. A value that cannot be decoded is a
+     * counted miss: a value this process must leave alone ({@link Found#FOREIGN}) stays; any other is deleted if the
+     * tier still holds exactly the bytes read (never a value written since), and the delete's lease lets the load
+     * replace it. An oversized value is not deleted: the load's lease replaces it unless the key changed meanwhile.
+     */
+    Read<V> read(String key) {
+        long maxBytes = (long) maxValueBytes + ENVELOPE_HEADER_BYTES;
+        if (!(guard.call("get", () -> store.lookup(key, maxBytes)) instanceof TierResult.Answered<Lookup> answered)) {
+            return Read.unavailable(); // fail-open
+        }
+        Lookup lookup = answered.value();
+        if (lookup.isOversized()) {
+            decodeFailed(
+                    "cache '{}': a stored value has {} bytes, more than maxValueBytes {} allows; treating it as a"
+                            + " miss and reloading it. Further decode failures are counted, not logged.",
+                    cacheName,
+                    lookup.length(),
+                    maxValueBytes);
+            return Read.miss(OptionalLong.of(lookup.lease()), lookup.isLocked());
+        }
+        Optional<byte[]> raw = lookup.value();
+        if (raw.isEmpty()) {
+            counters.miss();
+            return Read.miss(OptionalLong.of(lookup.lease()), lookup.isLocked());
+        }
+        return decode(key, raw.get(), lookup.isLocked(), lookup.lease());
+    }
+
+    /** Decodes bytes this process encoded or already decoded once: a fresh copy for each caller. */
+    V decodeFresh(byte[] bytes) {
+        return codec.decode(Envelope.parse(bytes, codec.id()).payload());
+    }
+
+    private Read<V> decode(String key, byte[] bytes, boolean locked, long seen) {
+        try {
+            if (bytes.length > (long) maxValueBytes + ENVELOPE_HEADER_BYTES) { // a store that ignored the limit
+                throw new IllegalArgumentException(
+                        "stored value of " + bytes.length + " bytes exceeds maxValueBytes " + maxValueBytes);
+            }
+            Envelope envelope = Envelope.parse(bytes, codec.id());
+            Stored<V> stored =
+                    new Stored<>(requireNonNull(codec.decode(envelope.payload()), "decoded value"), envelope, bytes);
+            counters.hit();
+            return Read.hit(stored, seen);
+        } catch (Envelope.ForeignEnvelopeException e) {
+            undecodable(e, "leaving it to the process that wrote it and loading without writing");
+            return Read.foreign(locked, seen);
+        } catch (RuntimeException e) {
+            undecodable(e, "deleting it unless rewritten meanwhile, and reloading it");
+            OptionalLong lease = guard.call("delete", () -> store.deleteIfUnchanged(key, bytes))
+                    .orElse(OptionalLong.empty());
+            return Read.miss(lease, locked);
+        }
+    }
+
+    private void undecodable(RuntimeException e, String action) {
+        decodeFailed(
+                "cache '{}': a stored value could not be decoded ({}); treating it as a miss, {}. Further decode"
+                        + " failures are counted, not logged.",
+                cacheName,
+                e.toString(),
+                action);
+    }
+
+    /** Counts a decode failure and logs the first one, so that a bad deploy cannot flood the log. */
+    private void decodeFailed(String format, Object... arguments) {
+        counters.decodeFailure();
+        if (decodeFailureLogged.compareAndSet(false, true)) {
+            log.warn(format, arguments);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.cachet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.EnvelopeCodec.Found;
+import dev.cachet.EnvelopeCodec.Read;
+import dev.cachet.EnvelopeCodec.Stored;
+import dev.cachet.spi.RemoteLock;
+import dev.cachet.spi.RemoteStore;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Elects one loader per missing key across processes through the tier's lock, and makes the others wait a bounded
+ * time for its value: a waiter that finds the lock free without a value (the holder's loader returned null or threw,
+ * or its write was refused) takes it, so that one waiter loads next and the others keep waiting. Thread-safe.
+ *
+ * @param <V> the type of values
+ */
+final class LoadElection<V> {
+    private final RemoteStore store;
+    private final TierGuard guard;
+    private final EnvelopeCodec<V> envelopes;
+    private final TierClock clock;
+    private final RemoteCounters counters;
+    private final Duration lockLease;
+    private final Duration lockWait;
+    private final long pollNanos;
+
+    /**
+     * A loaded value with its encoded form: the loader's caller gets {@code value}, waiters decode {@code bytes}.
+     * {@code asOf} is the key's fence as the read this value rests on found it (empty when the tier did not answer),
+     * and {@code startedNanos} when the load that produced it started (on {@link TierClock#nanoTime()}), so that a
+     * caller who joined it can tell whether the value may predate a write the caller's own read came after.
+     */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
+    record Loaded<V>(@Nullable V value, byte @Nullable [] bytes, OptionalLong asOf, long startedNanos) {
+        /** A value the loader produced after {@code basis}, the read that found the key empty. */
+        static <V> Loaded<V> after(@Nullable V value, byte @Nullable [] bytes, Read<V> basis) {
+            return new Loaded<>(value, bytes, basis.seen(), 0);
+        }
+
+        /** A value another process wrote, found by {@code read}. */
+        static <V> Loaded<V> of(Stored<V> stored, Read<V> read) {
+            return new Loaded<>(stored.value(), stored.bytes(), read.seen(), 0);
+        }
+
+        Loaded<V> startedAt(long nanos) {
+            return new Loaded<>(value, bytes, asOf, nanos);
+        }
+
+        Loaded<V> withValue(@Nullable V copy) {
+            return new Loaded<>(copy, bytes, asOf, startedNanos);
+        }
+
+        /**
+         * Returns whether this value may be older than a write that {@code read}, the read of a caller who began at
+         * {@code callerBegan}, came after. With both fences known that is exact: the caller's read saw a fence this
+         * value's read did not, so a put, invalidate or lock came between them. Otherwise only a load that started
+         * after the caller began is surely newer.
+         */
+        boolean predates(Read<?> read, long callerBegan) {
+            if (read.seen().isPresent() && asOf.isPresent()) {
+                return read.seen().getAsLong() > asOf.getAsLong();
+            }
+            return startedNanos - callerBegan < 0;
+        }
+    }
+
+    /** Runs the loader and writes its value with the lease of {@code basis}, the read that found the key empty. */
+    @FunctionalInterface
+    interface LoadAndWrite<V> {
+        Loaded<V> run(Read<V> basis);
+    }
+
+    LoadElection(
+            RemoteConfig remote,
+            RemoteStore store,
+            TierGuard guard,
+            EnvelopeCodec<V> envelopes,
+            TierClock clock,
+            RemoteCounters counters) {
+        this.store = requireNonNull(store, "store");
+        this.guard = requireNonNull(guard, "guard");
+        this.envelopes = requireNonNull(envelopes, "envelopes");
+        this.clock = requireNonNull(clock, "clock");
+        this.counters = requireNonNull(counters, "counters");
+        this.lockLease = remote.lockLease();
+        this.lockWait = remote.lockWait();
+        this.pollNanos = remote.lockPollInterval().toNanos();
+    }
+
+    /**
+     * Loads {@code encodedKey} after {@code miss}: under the tier's lock if it is free; otherwise waits for its holder's
+     * value and, whenever a poll finds the lock free without a value, tries to take it. A wait that runs out loads and
+     * writes with the lease of its latest miss, which the holder's write, if it came first, has used up.
+     */
+    Loaded<V> load(String encodedKey, Read<V> miss, LoadAndWrite<V> load) {
+        // isOpen, not allowsRequest: the read at the start of get() has already been this period's probe, and
+        // asking again here would use up the next one without calling the tier.
+        if (miss.found() != Found.MISS || lockWait.isZero() || guard.isOpen()) {
+            return load.run(miss);
+        }
+        if (!miss.locked()) {
+            Loaded<V> loaded = loadIfLockFree(encodedKey, miss, load);
+            if (loaded != null) {
+                return loaded;
+            }
+        }
+        counters.lockWait();
+        Read<V> latestMiss = miss;
+        boolean interrupted = false;
+        long deadline = clock.nanoTime() + lockWait.toNanos();
+        while (clock.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(pollNanos);
+            if (Thread.currentThread().isInterrupted()) {
+                // parkNanos returns at once while the flag is set, so polling on would spin GETs until the deadline.
+                // The caller asked to stop waiting: stop, leave the flag for its next blocking call, and load as
+                // after a timeout, so that threads sharing this flight are not failed by another thread's interrupt.
+                interrupted = true;
+                break;
+            }
+            Read<V> polled = envelopes.read(encodedKey);
+            Stored<V> arrived = polled.stored();
+            if (arrived != null) {
+                return Loaded.of(arrived, polled);
+            }
+            if (polled.found() == Found.FOREIGN) {
+                return load.run(polled); // no value for us will come
+            }
+            if (polled.found() == Found.MISS) {
+                latestMiss = polled;
+                if (!polled.locked()) {
+                    Loaded<V> loaded = loadIfLockFree(encodedKey, polled, load);
+                    if (loaded != null) {
+                        return loaded;
+                    }
+                }
+            }
+            if (guard.isOpen()) {
+                break;
+            }
+        }
+        counters.lockTimeout();
+        // An interrupt says nothing about the holder, which may still be loading: its write should land, not ours.
+        return load.run(interrupted ? latestMiss.withoutLease() : latestMiss);
+    }
+
+    /** Tries to take the tier's lock on {@code encodedKey}: empty if another process holds it. */
+    TierResult<Optional<RemoteLock>> tryLock(String encodedKey) {
+        return guard.call("lock", () -> store.tryLock(encodedKey, lockLease));
+    }
+
+    /**
+     * Takes the tier's lock on {@code encodedKey} and loads under it: re-reads first (a value may have been written
+     * while we took it), then writes with the lease of that read. Returns null if another process holds the lock.
+     */
+    private @Nullable Loaded<V> loadIfLockFree(String encodedKey, Read<V> miss, LoadAndWrite<V> load) {
+        if (!(tryLock(encodedKey) instanceof TierResult.Answered<Optional<RemoteLock>> answered)) {
+            return load.run(miss); // unavailable, fail-open
+        }
+        Optional<RemoteLock> lock = answered.value();
+        if (lock.isEmpty()) {
+            return null;
+        }
+        try (RemoteLock held = lock.get()) {
+            Read<V> again = envelopes.read(encodedKey);
+            Stored<V> arrived = again.stored();
+            return arrived != null ? Loaded.of(arrived, again) : load.run(again);
+        }
+    }
+}
