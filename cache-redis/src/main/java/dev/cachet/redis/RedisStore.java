@@ -291,11 +291,11 @@ final class RedisStore implements RemoteStore {
 
     /**
      * Scans and sweeps (unlinks values, changes fences) on every master among {@code nodes} (by {@code host:port}),
-     * and returns how many values it removed. A node that cannot be reached, or fails, does not stop the walk: the masters after it are scanned too.
-     * Which nodes are masters comes from each node's {@code ROLE} and, for nodes that do not answer, from the slot map
-     * ({@code CLUSTER SLOTS}) of the first node that does: an unreachable replica is skipped (its master's scan covers
-     * its keys), while a master that could not be scanned fails the call once every other node was visited, so that
-     * the caller knows values may survive (a cache makes its invalidateAll pending).
+     * and returns how many values it removed. A node that cannot be reached, or fails, does not stop the walk: the
+     * masters after it are scanned too. Which nodes are masters comes from each node's {@code ROLE} and, for nodes that
+     * do not answer, from the slot map ({@code CLUSTER SLOTS}) of the first node that does: an unreachable replica is
+     * skipped (its master's scan covers its keys), while a master that could not be scanned fails the call once every
+     * other node was visited, so that the caller knows values may survive (a cache makes its invalidateAll pending).
      *
      * @throws JedisException naming the masters that could not be scanned, with the first one's failure as the cause
      */
