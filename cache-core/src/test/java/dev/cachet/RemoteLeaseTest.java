@@ -10,6 +10,7 @@ import dev.cachet.testing.InMemoryRemoteTier;
 import dev.cachet.testing.Utf8Codec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,10 +43,14 @@ class RemoteLeaseTest {
     }
 
     private static <V> Cache<String, V> process(RemoteTier tier, ValueCodec<V> codec) {
+        return process(tier, codec, RemoteConfig.ofDefaults());
+    }
+
+    private static <V> Cache<String, V> process(RemoteTier tier, ValueCodec<V> codec, RemoteConfig config) {
         return Cachet.builder("quotes")
                 .registry(CacheRegistry.create())
                 .expireAfterWrite(Duration.ofSeconds(30))
-                .remote(tier, codec)
+                .remote(tier, codec, config)
                 .build();
     }
 
@@ -160,6 +165,48 @@ class RemoteLeaseTest {
         release.countDown();
         assertThat(load.get(5, TimeUnit.SECONDS)).isEqualTo("old");
         assertThat(a.getIfPresent("k")).isNull();
+    }
+
+    /** Contract item 2 for invalidateAll: the load began before it, so its old value must not be written after it. */
+    @Test
+    void aLoadInFlightCannotBringBackWhatAnotherProcessInvalidatedAll() throws Exception {
+        for (RemoteConfig config : List.of(
+                RemoteConfig.ofDefaults(),
+                RemoteConfig.custom().lockWait(Duration.ZERO).build())) {
+            InMemoryRemoteTier shared = new InMemoryRemoteTier(Ticker.systemTicker());
+            Cache<String, String> a = process(shared, Utf8Codec.INSTANCE, config);
+            Cache<String, String> b = process(shared, Utf8Codec.INSTANCE, config);
+            CountDownLatch aLoading = new CountDownLatch(1);
+            CountDownLatch aRelease = new CountDownLatch(1);
+            Future<String> load = pool.submit(() -> a.get("k", key -> {
+                aLoading.countDown();
+                InMemoryCacheTest.await(aRelease);
+                return "old";
+            }));
+            assertThat(aLoading.await(5, TimeUnit.SECONDS)).isTrue();
+
+            b.invalidateAll(); // B updated the source of truth first
+
+            aRelease.countDown();
+            assertThat(load.get(5, TimeUnit.SECONDS)).isEqualTo("old");
+            assertThat(b.getIfPresent("k"))
+                    .as("A's write was refused (lock wait %s)", config.lockWait())
+                    .isNull();
+            assertThat(shared.raw("quotes", KEY)).isNull();
+        }
+    }
+
+    @Test
+    void aLoadInFlightCannotUndoAnInvalidateAllOfItsOwnProcess() throws Exception {
+        Cache<String, String> a = process(tier, Utf8Codec.INSTANCE);
+        Future<String> load = loadOfTheOldRow(a);
+
+        a.invalidateAll();
+
+        release.countDown();
+        assertThat(load.get(5, TimeUnit.SECONDS)).isEqualTo("old");
+        assertThat(a.getIfPresent("k")).isNull();
+        assertThat(tier.raw("quotes", KEY)).as("A's write was refused").isNull();
     }
 
     @Test

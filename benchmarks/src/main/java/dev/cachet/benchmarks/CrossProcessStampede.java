@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * P5: loader calls per expiry across processes, measured with cache-test's {@link StampedeHarness} (the harness
  * cache-redis's {@code StampedeAcrossProcessesTest} uses too). {@code processes} JVMs of {@code threads} threads each
- * ask a Redis-backed cache for one key at the start of every round, just after the previous round's value expired;
+ * ask a Redis-backed cache for one key at the start of every round, a cold key of that round (as after an expiry);
  * the loader takes {@link #LOAD_TIME}. With the cross-process lock (Cachet's default) it should run once per expiry;
  * the baseline is the same run with the lock off ({@code lockWait(0)}), where each process still loads once per round
  * through its own single flight.

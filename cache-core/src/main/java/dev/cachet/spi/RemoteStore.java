@@ -17,7 +17,8 @@ import java.util.OptionalLong;
  * build on: <em>once a {@code put} or {@code delete} of a key has returned, no write with a lease read before it
  * lands</em>, in any process. A load that began before a write or an invalidation cannot bring back what it replaced.
  * The lock only elects which process loads; taking it changes the fence too, so a loader whose lock expired and was
- * taken again is refused as well. {@link #deleteAll()} does not change fences.
+ * taken again is refused as well. {@link #deleteAll()} changes every fence of the cache, so the guarantee holds for
+ * it too.
  *
  * <p>Every operation may throw {@link dev.cachet.CacheUnavailableException} when the remote side cannot be reached or
  * answers too slowly; the cache's failure policy decides what its callers see. Implementations must be thread-safe.
@@ -87,7 +88,11 @@ public interface RemoteStore {
     OptionalLong deleteIfUnchanged(String key, byte[] expected);
 
     /**
-     * Removes every key of this cache, and no key of any other.
+     * Removes every value of this cache, and no key of any other, and revokes every lease of this cache handed out
+     * before the call: once it has returned, no {@link #putIfUnchanged} with such a lease (a {@link #lookup}'s or a
+     * {@link RemoteLock#fencingToken() lock's}) writes, and no value such a write stored before remains. A lease
+     * handed out while it runs may stay valid: it belongs to a load that began after this call did, so that load read
+     * whatever the caller changed before calling. Locks stay held until released or expired.
      *
      * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
      */

@@ -43,7 +43,10 @@ final class KeyLayout {
 
     private static final String EMPTY_KEY = "%";
     private static final String LOCK_SUFFIX = ":lock";
-    private static final String FENCE_SUFFIX = ":fence";
+
+    /** Ends every fence key: its value key is the fence key without it. */
+    static final String FENCE_SUFFIX = ":fence";
+
     private static final HexFormat HEX = HexFormat.of();
     private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
 
@@ -102,6 +105,15 @@ final class KeyLayout {
      */
     String valueKeyPattern() {
         return globEscape(namespace + '{') + "*}";
+    }
+
+    /**
+     * Returns the SCAN MATCH pattern of every key of this cache (values, locks and fences), and of no key of another
+     * cache: the namespace with its glob metacharacters escaped, then <code>&#123;*</code>. What follows the closing
+     * brace tells them apart, since an escaped key has no brace: nothing for a value, {@code :lock} or {@code :fence}.
+     */
+    String keyPattern() {
+        return globEscape(namespace + '{') + "*";
     }
 
     /** Returns the text between the braces: the escaped key, or its hash when too long. */

@@ -5,6 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -58,22 +61,33 @@ final class LuaScript {
 
     /**
      * Reads a key in one step: its value if not longer than a limit ({@code STRLEN} first, so that Redis never sends
-     * an oversized value), its lease and whether its lock is held. KEYS: value, lock, fence. ARGV: the most bytes to
-     * send. Returns {value, or its length when over the limit, or -1 when absent; the fence, "0" when it has none; 1
-     * if locked, else 0}. Run with {@link #call}, not {@link #run}: its reply is not an integer.
+     * an oversized value), its lease and whether its lock is held. A key without a fence gets one, started as {@link
+     * #BUMP} starts it, so that every lease handed out is a fence key that {@link #DELETE_ALL} can find and change; a
+     * read that finds no value (or too long a value) extends the fence's time to live, since its lease is for a load.
+     * KEYS: value, lock, fence. ARGV: the most bytes to send, fence time to live in ms. Returns {value, or its length
+     * when over the limit, or -1 when absent; the fence; 1 if locked, else 0}. Run with {@link #call}, not {@link
+     * #run}: its reply is not an integer.
      */
     static final LuaScript LOOKUP = new LuaScript("LOOKUP", """
-            local fence = redis.call('GET', KEYS[3]) or '0'
+            local fence = redis.call('GET', KEYS[3])
+            if not fence then
+              local now = redis.call('TIME')
+              fence = now[1] .. string.format('%06d', tonumber(now[2]))
+              redis.call('SET', KEYS[3], fence, 'PX', ARGV[2])
+            end
             local locked = redis.call('EXISTS', KEYS[2])
             local length = redis.call('STRLEN', KEYS[1])
-            if length > tonumber(ARGV[1]) then
-              return {length, fence, locked}
+            if length <= tonumber(ARGV[1]) then
+              local value = redis.call('GET', KEYS[1])
+              if value then
+                return {value, fence, locked}
+              end
+              length = -1
             end
-            local value = redis.call('GET', KEYS[1])
-            if not value then
-              return {-1, fence, locked}
+            if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[2]) then
+              redis.call('PEXPIRE', KEYS[3], ARGV[2])
             end
-            return {value, fence, locked}
+            return {length, fence, locked}
             """);
 
     /**
@@ -118,6 +132,26 @@ final class LuaScript {
             return bump(KEYS[2], ARGV[2])
             """);
 
+    /**
+     * One batch of {@code RemoteStore.deleteAll}: changes every fence that still exists and unlinks every value.
+     * KEYS: fence keys, then value keys (among them the value key of every fence). ARGV: the number of fence keys.
+     * Returns how many values it unlinked. A fence that expired since it was scanned is not created again: its leases
+     * are refused anyway (a missing fence reads as 0, and a new one starts at the server's clock).
+     */
+    static final LuaScript DELETE_ALL = new LuaScript("DELETE_ALL", """
+            local fences = tonumber(ARGV[1])
+            for i = 1, fences do
+              if redis.call('EXISTS', KEYS[i]) == 1 then
+                redis.call('INCR', KEYS[i])
+              end
+            end
+            local removed = 0
+            for i = fences + 1, #KEYS do
+              removed = removed + redis.call('UNLINK', KEYS[i])
+            end
+            return removed
+            """);
+
     private final String name;
     private final byte[] text;
     private final byte[] sha1;
@@ -154,6 +188,20 @@ final class LuaScript {
             // First use on this server (or after SCRIPT FLUSH or a failover): EVAL loads it for the next EVALSHA.
             return client.eval(text, keys, args);
         }
+    }
+
+    /**
+     * Loads the script on {@code node}, so that {@link #queue} can run it there by its SHA-1.
+     *
+     * @throws redis.clients.jedis.exceptions.JedisException if Redis fails
+     */
+    void load(Jedis node) {
+        node.scriptLoad(text);
+    }
+
+    /** Queues a run of the script, {@link #load loaded} on the pipeline's node, and returns its future reply. */
+    Response<Object> queue(Pipeline pipeline, List<byte[]> keys, List<byte[]> args) {
+        return pipeline.evalsha(sha1, keys, args);
     }
 
     @Override

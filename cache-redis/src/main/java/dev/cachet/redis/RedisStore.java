@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
@@ -35,9 +38,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * One cache's keys in Redis, laid out by {@link KeyLayout}: a Lua script ({@link LuaScript}) per operation on a key, so
- * that a value, its lock and its fence (the counter behind leases) change in one atomic step; {@code SCAN} + {@code
- * UNLINK} on every master for {@link #deleteAll()}. Every key it writes has a time to live. Every Jedis failure becomes a {@link
- * CacheUnavailableException} naming the cache and the operation.
+ * that a value, its lock and its fence (the counter behind leases) change in one atomic step; {@code SCAN} and a
+ * script that unlinks values and changes fences, on every master, for {@link #deleteAll()}. Every key it writes has a
+ * time to live. Every Jedis failure becomes a {@link CacheUnavailableException} naming the cache and the operation.
  *
  * <p>Thread-safe: it holds no mutable state; Jedis pools the connections.
  */
@@ -57,7 +60,8 @@ final class RedisStore implements RemoteStore {
     private static final Logger logger = LoggerFactory.getLogger(RedisStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SCAN_COUNT = 1_000;
-    private static final int UNLINK_BATCH = 500;
+    /** The most keys one {@link LuaScript#DELETE_ALL} call touches, so that it blocks Redis only briefly. */
+    private static final int SWEEP_BATCH = 500;
 
     private final RedisTier tier;
     private final String cacheName;
@@ -85,7 +89,9 @@ final class RedisStore implements RemoteStore {
      * <p>One round trip: a script asks {@code STRLEN} before {@code GET}, and answers with the length alone when it is
      * over {@code maxBytes}, so an oversized value never leaves Redis; the same script reads the fence and whether the
      * lock key exists (they share the value's slot). Its cost over a plain {@code GET} is an {@code EVALSHA} and three
-     * O(1) commands.
+     * O(1) commands, and on a miss one more. A key that has no fence gets one (which lives at least {@link
+     * #MIN_FENCE_TTL}), so that every lease handed out is a fence {@link #deleteAll()} can find and change; a miss
+     * extends its fence to live that long, so that a load's lease does not expire before the load ends.
      *
      * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
@@ -96,7 +102,7 @@ final class RedisStore implements RemoteStore {
             throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
         }
         List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.lockKey(key)), utf8(layout.fenceKey(key)));
-        List<byte[]> args = List.of(utf8(Long.toString(maxBytes)));
+        List<byte[]> args = List.of(utf8(Long.toString(maxBytes)), FENCE_TTL);
         Object reply = call("get", client -> LuaScript.LOOKUP.call(client, keys, args));
         if (reply instanceof List<?> parts
                 && parts.size() == 3
@@ -174,22 +180,32 @@ final class RedisStore implements RemoteStore {
      * {@inheritDoc}
      *
      * <p>Walks the keyspace with {@code SCAN ... MATCH} (never {@code KEYS}) on the server, or on every master of a
-     * Cluster, and unlinks this cache's value keys in batches. Locks and fencing counters stay, so that a loader
-     * holding a lock is still fenced; they expire on their own. Values written while it runs may survive.
+     * Cluster, for this cache's value and fence keys, and in batches of one script ({@link LuaScript#DELETE_ALL})
+     * unlinks the values and changes the fences, each fence together with its value. Locks stay (they expire with
+     * their lease), but their holders' fencing tokens are revoked like every other lease.
+     *
+     * <p>Why no lease handed out before this call can write after it: every lease is a fence key, since {@link
+     * #lookup} creates the fence it reads and a lock changes (so creates) it. A fence present from before the walk to
+     * its end is returned by {@code SCAN}, which guarantees it for every key present during the whole iteration; its
+     * batch then unlinks the value and changes the fence in one atomic step, so a write with an older lease either
+     * came before that step, and is unlinked, or comes after it, and is refused. A fence that expires meanwhile
+     * refuses its leases anyway (it reads as 0, or starts again at the server's clock). A lease handed out during the
+     * walk may go unrevoked, and so may a value written with it, but such a lease belongs to a load that began after
+     * this call did: if the caller updated the source of truth before calling, that load read the update.
      *
      * <p>On a Cluster it visits every node, even when some cannot be reached, so that one unreachable node leaves no
-     * master unscanned: see {@link #deleteAllOnCluster}.
+     * master unscanned: see {@link #deleteAllOnCluster}. The batches of a node go in one pipeline per scan page.
      */
     @Override
     public void deleteAll() {
-        byte[] pattern = utf8(layout.valueKeyPattern());
+        byte[] pattern = utf8(layout.keyPattern());
         ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
         long removed = call(
                 "deleteAll",
                 client -> tier.isCluster()
                         ? deleteAllOnCluster(tier.clusterNodes(), params)
                         : deleteAllOnServer(client, params));
-        logger.debug("Removed {} keys of cache '{}' from {}", removed, cacheName, tier.describe());
+        logger.debug("Removed {} values of cache '{}' from {}", removed, cacheName, tier.describe());
     }
 
     /**
@@ -265,8 +281,8 @@ final class RedisStore implements RemoteStore {
         ScanResult<byte[]> page;
         do {
             page = client.scan(cursor, params);
-            for (List<byte[]> batch : batches(page.getResult())) {
-                removed += client.unlink(batch.toArray(new byte[0][]));
+            for (Sweep sweep : Sweep.of(page.getResult())) {
+                removed += LuaScript.DELETE_ALL.run(client, sweep.keys(), sweep.args());
             }
             cursor = page.getCursorAsBytes();
         } while (!page.isCompleteIteration());
@@ -274,12 +290,12 @@ final class RedisStore implements RemoteStore {
     }
 
     /**
-     * Scans and unlinks on every master among {@code nodes} (by {@code host:port}), and returns how many keys it
-     * removed. A node that cannot be reached, or fails, does not stop the walk: the masters after it are scanned too.
-     * Which nodes are masters comes from each node's {@code ROLE} and, for nodes that do not answer, from the slot map
-     * ({@code CLUSTER SLOTS}) of the first node that does: an unreachable replica is skipped (its master's scan covers
-     * its keys), while a master that could not be scanned fails the call once every other node was visited, so that
-     * the caller knows values may survive (a cache makes its invalidateAll pending).
+     * Scans and sweeps (unlinks values, changes fences) on every master among {@code nodes} (by {@code host:port}),
+     * and returns how many values it removed. A node that cannot be reached, or fails, does not stop the walk: the
+     * masters after it are scanned too. Which nodes are masters comes from each node's {@code ROLE} and, for nodes that
+     * do not answer, from the slot map ({@code CLUSTER SLOTS}) of the first node that does: an unreachable replica is
+     * skipped (its master's scan covers its keys), while a master that could not be scanned fails the call once every
+     * other node was visited, so that the caller knows values may survive (a cache makes its invalidateAll pending).
      *
      * @throws JedisException naming the masters that could not be scanned, with the first one's failure as the cause
      */
@@ -342,21 +358,33 @@ final class RedisStore implements RemoteStore {
     }
 
     private static long deleteAllOnNode(Jedis node, ScanParams params) {
+        LuaScript.DELETE_ALL.load(node);
         long removed = 0;
         byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
         ScanResult<byte[]> page;
         do {
             page = node.scan(cursor, params);
-            // A multi-key command must stay within one slot, even on one node.
+            // A script's keys must share a slot, even on one node.
             Map<Integer, List<byte[]>> bySlot = new TreeMap<>();
             for (byte[] key : page.getResult()) {
                 bySlot.computeIfAbsent(JedisClusterCRC16.getSlot(key), slot -> new ArrayList<>())
                         .add(key);
             }
-            for (List<byte[]> slotKeys : bySlot.values()) {
-                for (List<byte[]> batch : batches(slotKeys)) {
-                    removed += node.unlink(batch.toArray(new byte[0][]));
+            List<Response<Object>> replies = new ArrayList<>();
+            try (Pipeline pipeline = node.pipelined()) {
+                for (List<byte[]> slotKeys : bySlot.values()) {
+                    for (Sweep sweep : Sweep.of(slotKeys)) {
+                        replies.add(LuaScript.DELETE_ALL.queue(pipeline, sweep.keys(), sweep.args()));
+                    }
                 }
+                pipeline.sync();
+            }
+            for (Response<Object> reply : replies) {
+                Object unlinked = reply.get();
+                if (!(unlinked instanceof Long count)) {
+                    throw new IllegalStateException("script " + LuaScript.DELETE_ALL + " replied " + unlinked);
+                }
+                removed += count;
             }
             cursor = page.getCursorAsBytes();
         } while (!page.isCompleteIteration());
@@ -370,12 +398,55 @@ final class RedisStore implements RemoteStore {
         return name.equals("master");
     }
 
-    private static List<List<byte[]>> batches(List<byte[]> keys) {
-        List<List<byte[]>> batches = new ArrayList<>();
-        for (int from = 0; from < keys.size(); from += UNLINK_BATCH) {
-            batches.add(keys.subList(from, Math.min(keys.size(), from + UNLINK_BATCH)));
+    /**
+     * One {@link LuaScript#DELETE_ALL} call: the fence keys, then the value keys, among them the value key of every
+     * fence, so that a fence changes in the same step as its value goes. Lock keys are left out.
+     */
+    private static final class Sweep {
+        private static final byte[] FENCE_SUFFIX = utf8(KeyLayout.FENCE_SUFFIX);
+
+        private final List<byte[]> fences = new ArrayList<>();
+        private final List<byte[]> values = new ArrayList<>();
+
+        /** Splits scanned keys (of one slot, on a Cluster) into sweeps of at most {@code SWEEP_BATCH} keys. */
+        static List<Sweep> of(List<byte[]> scanned) {
+            List<Sweep> sweeps = new ArrayList<>();
+            Sweep current = new Sweep();
+            for (byte[] key : scanned) {
+                if (endsWith(key, FENCE_SUFFIX)) {
+                    current.fences.add(key);
+                    current.values.add(Arrays.copyOf(key, key.length - FENCE_SUFFIX.length));
+                } else if (key.length > 0 && key[key.length - 1] == '}') {
+                    current.values.add(key);
+                } else {
+                    continue; // a lock: an escaped key has no brace, so nothing else follows the tag
+                }
+                if (current.fences.size() + current.values.size() >= SWEEP_BATCH) {
+                    sweeps.add(current);
+                    current = new Sweep();
+                }
+            }
+            if (!current.values.isEmpty()) {
+                sweeps.add(current);
+            }
+            return sweeps;
         }
-        return batches;
+
+        List<byte[]> keys() {
+            List<byte[]> keys = new ArrayList<>(fences.size() + values.size());
+            keys.addAll(fences);
+            keys.addAll(values);
+            return keys;
+        }
+
+        List<byte[]> args() {
+            return List.of(utf8(Integer.toString(fences.size())));
+        }
+
+        private static boolean endsWith(byte[] key, byte[] suffix) {
+            int from = key.length - suffix.length;
+            return from >= 0 && Arrays.equals(key, from, key.length, suffix, 0, suffix.length);
+        }
     }
 
     private static long millis(String name, Duration duration) {

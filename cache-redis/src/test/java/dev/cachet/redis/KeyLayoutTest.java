@@ -26,6 +26,7 @@ class KeyLayoutTest {
         assertThat(users.fenceKey("42")).isEqualTo("cachet:5:users:{42}:fence");
         assertThat(users.namespace()).isEqualTo("cachet:5:users:");
         assertThat(users.valueKeyPattern()).isEqualTo("cachet:5:users:{*}");
+        assertThat(users.keyPattern()).isEqualTo("cachet:5:users:{*");
     }
 
     @Test
@@ -56,10 +57,20 @@ class KeyLayoutTest {
                 }
             }
         }
-        // Every value key matches its own cache's pattern and no other; lock and fence keys match none.
+        // Every value key matches its own cache's value pattern and no other; lock and fence keys match none. Every
+        // key of a cache matches its own cache's key pattern (which deleteAll scans) and no other.
         for (int n = 0; n < names.size(); n++) {
             for (String key : List.of("", "k", "{a}:b*")) {
                 for (int other = 0; other < names.size(); other++) {
+                    String all = layouts.get(other).keyPattern();
+                    for (String redisKey : List.of(
+                            layouts.get(n).valueKey(key),
+                            layouts.get(n).lockKey(key),
+                            layouts.get(n).fenceKey(key))) {
+                        assertThat(GlobMatcher.matches(all, redisKey))
+                                .as("%s against %s", redisKey, all)
+                                .isEqualTo(n == other);
+                    }
                     String pattern = layouts.get(other).valueKeyPattern();
                     assertThat(GlobMatcher.matches(pattern, layouts.get(n).valueKey(key)))
                             .as("%s against %s", layouts.get(n).valueKey(key), pattern)

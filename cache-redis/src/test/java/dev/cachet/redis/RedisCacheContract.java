@@ -417,6 +417,37 @@ abstract class RedisCacheContract {
                 .isNull();
     }
 
+    /**
+     * Contract item 2 for invalidateAll: A's loader (holding the lock, or with no lock at all) reads the old row; B
+     * invalidates the whole cache; A's write is refused.
+     */
+    @Test
+    void aLoaderInFlightCannotBringBackWhatAnotherProcessInvalidatedAll() throws Exception {
+        for (Duration lockWait : List.of(RemoteConfig.ofDefaults().lockWait(), Duration.ZERO)) {
+            RemoteConfig config = RemoteConfig.custom().lockWait(lockWait).build();
+            String key = "k" + lockWait.toMillis(); // a key of its own: no lock has made its fence before the read
+            Cache<String, String> a = process(STRINGS, config);
+            Cache<String, String> b = process(STRINGS, config);
+            CountDownLatch aLoading = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<String> load = pool.submit(() -> a.get(key, k -> {
+                aLoading.countDown();
+                await(release);
+                return "old";
+            }));
+            await(aLoading);
+
+            b.invalidateAll(); // after updating the source of truth
+
+            release.countDown();
+            assertThat(load.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("old");
+            assertThat(raw().exists(valueKey(name, key)))
+                    .as("A's write was refused (lock wait %s)", lockWait)
+                    .isFalse();
+            assertThat(process(STRINGS, config).getIfPresent(key)).isNull();
+        }
+    }
+
     /** Issue 10, violation 3: A's loader holds the lock and reads the old row; B puts; A's write is refused. */
     @Test
     void aLoaderHoldingTheLockCannotOverwriteWhatAnotherProcessPut() throws Exception {

@@ -201,14 +201,14 @@ abstract class RemoteStoreContract {
 
         store.deleteAll();
 
-        // Fences stay (see deleteAllKeepsLocksSoTheirHoldersStayFenced); every value goes.
+        // Fences stay, changed (see deleteAllRevokesEveryLeaseHandedOutBefore); every value goes.
         assertThat(ttlOfEveryKey().keySet())
                 .noneMatch(key -> key.startsWith(store.layout().namespace()) && !key.endsWith(":fence"));
         assertThat(neighbour.get("k1")).isPresent();
     }
 
     @Test
-    void deleteAllKeepsLocksSoTheirHoldersStayFenced() {
+    void deleteAllKeepsLocksButRevokesTheirHoldersLeases() {
         RedisStore store = newStore("clear-locked");
         store.put("k", utf8("old"), TTL);
         RemoteLock lock = store.tryLock("k", LEASE).orElseThrow();
@@ -216,9 +216,11 @@ abstract class RemoteStoreContract {
         store.deleteAll();
 
         assertThat(store.get("k")).isEmpty();
-        assertThat(store.tryLock("k", LEASE)).isEmpty();
-        assertThat(store.putIfUnchanged("k", utf8("new"), TTL, lock.fencingToken()))
-                .isTrue();
+        assertThat(store.tryLock("k", LEASE)).as("the lock stays held").isEmpty();
+        assertThat(store.putIfUnchanged("k", utf8("old"), TTL, lock.fencingToken()))
+                .as("the holder's load began before deleteAll")
+                .isFalse();
+        assertThat(store.get("k")).isEmpty();
         lock.close();
         try (RemoteLock next = store.tryLock("k", LEASE).orElseThrow()) {
             assertThat(next.fencingToken()).isGreaterThan(lock.fencingToken());
@@ -386,6 +388,34 @@ abstract class RemoteStoreContract {
                 .isFalse();
         assertThat(store.get("k")).isEmpty();
         assertThat(store.get("never-written")).isEmpty();
+    }
+
+    /** Contract item 2 for invalidateAll: every lease handed out before deleteAll is refused after it. */
+    @Test
+    void deleteAllRevokesEveryLeaseHandedOutBefore() {
+        RedisStore store = newStore("lease-delete-all");
+        store.put("written", utf8("old"), TTL);
+        Lookup hit = store.lookup("written", 100);
+        Lookup miss = store.lookup("never-written", 100);
+        Lookup oversized = store.lookup("written", 1);
+
+        store.deleteAll();
+
+        assertThat(store.putIfUnchanged("never-written", utf8("old"), TTL, miss.lease()))
+                .as("a miss's lease, on a key that never had a value")
+                .isFalse();
+        assertThat(store.putIfUnchanged("written", utf8("old"), TTL, hit.lease()))
+                .as("a hit's lease")
+                .isFalse();
+        assertThat(store.putIfUnchanged("written", utf8("old"), TTL, oversized.lease()))
+                .as("an oversized read's lease")
+                .isFalse();
+        assertThat(store.get("written")).isEmpty();
+        assertThat(store.get("never-written")).isEmpty();
+        Lookup after = store.lookup("written", 100);
+        assertThat(store.putIfUnchanged("written", utf8("new"), TTL, after.lease()))
+                .as("a lease handed out after deleteAll fills the key")
+                .isTrue();
     }
 
     @Test

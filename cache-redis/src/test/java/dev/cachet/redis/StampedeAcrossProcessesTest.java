@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 3's acceptance test for the cross-process load lock: {@value #PROCESSES} JVMs of {@value #THREADS} threads
- * each ask for one key through {@value #ROUNDS} expiries (cache-test's {@link StampedeHarness}, with caches from
- * {@link RedisStampedeCaches}), and the loader runs exactly once per expiry. With the lock off the same run shows the
+ * each ask for a cold key in each of {@value #ROUNDS} rounds, as after an expiry (cache-test's {@link StampedeHarness},
+ * with caches from {@link RedisStampedeCaches}; a key per round, so that a round late on a loaded machine never
+ * hands its value to the next), and the loader runs exactly once per round. With the lock off the same run shows the
  * stampede: every process loads on every expiry. The loads per round of both runs are printed as a table after the
  * class (in the surefire report's output file).
  */
@@ -71,7 +72,7 @@ class StampedeAcrossProcessesTest {
         }
         StringBuilder table = new StringBuilder();
         table.append(String.format(
-                "Loads per round: %d processes x %d threads, one key expiring every %d ms, load time %d ms%n",
+                "Loads per round: %d processes x %d threads, a cold key every %d ms, load time %d ms%n",
                 PROCESSES, THREADS, PERIOD.toMillis(), LOAD_TIME.toMillis()));
         table.append("round");
         LOADS_PER_ROUND.keySet().forEach(mode -> table.append(String.format(" %9s", mode)));

@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A remote tier in a map, for testing what core does over the SPI without Redis: TTLs on a {@link Ticker}, locks, the
  * fences behind {@link Lookup#lease() leases} with the semantics of the Redis scripts (each store operation is one
- * atomic step over a key's value, lock and fence; a key without a fence has lease 0), and a switch that makes every
- * call fail as if the server were down. Thread-safe.
+ * atomic step over a key's value, lock and fence; a read creates the fence of a key that has none, at 0, and {@code
+ * deleteAll} changes every fence of its cache, so it revokes every lease handed out before it), and a switch that
+ * makes every call fail as if the server were down. Thread-safe.
  */
 public final class InMemoryRemoteTier implements RemoteTier {
     @SuppressWarnings("ArrayRecordComponent") // never compared; the tier clones on the way in and out
@@ -135,7 +136,8 @@ public final class InMemoryRemoteTier implements RemoteTier {
             call(cacheName, "lookup");
             String full = key(key);
             synchronized (monitor) {
-                long lease = fences.getOrDefault(full, 0L);
+                // As the Redis script does: every lease handed out is a fence that deleteAll changes.
+                long lease = fences.computeIfAbsent(full, unused -> 0L);
                 Lock lock = locks.get(full);
                 boolean locked = lock != null && ticker.read() - lock.expiresAt() < 0;
                 Entry entry = live(full);
@@ -201,7 +203,9 @@ public final class InMemoryRemoteTier implements RemoteTier {
         public void deleteAll() {
             call(cacheName, "deleteAll");
             synchronized (monitor) {
-                values.keySet().removeIf(k -> k.startsWith(cacheName + "/"));
+                String prefix = cacheName + "/";
+                values.keySet().removeIf(k -> k.startsWith(prefix));
+                fences.replaceAll((k, fence) -> k.startsWith(prefix) ? fence + 1 : fence);
             }
         }
 

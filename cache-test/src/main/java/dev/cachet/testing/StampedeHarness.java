@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * Measures loads per expiry across processes: {@code processes} worker JVMs of {@code threads} threads each ask a
- * cache for one key at the start of every round, just after the previous round's value expired, so that every round
- * is a stampede on a cold key. A cache whose cross-process lock works loads once per round, whatever the number of
+ * cache for one key at the start of every round, a key no process asked for before, so that every round is a stampede
+ * on a cold key, as just after an expiry. A cache whose cross-process lock works loads once per round, whatever the number of
  * processes; without the lock each process loads once per round through its own single flight.
  *
  * <p>The caller names a {@link CacheFactory} class, which each worker JVM instantiates by name to build its cache (a
@@ -53,9 +53,11 @@ import java.util.stream.Collectors;
  * <p><b>How a run goes.</b> Each worker builds its cache, warms it up (classes loaded, connections open) and prints a
  * ready line; once every worker is ready, the harness sends them all one start instant on their standard input, since
  * starting several JVMs side by side takes from half a second to several seconds. Round {@code r} starts at {@code
- * start + r * period} in every process (they share the machine's clock), and values live {@code period / 2}, so a
- * round's value is gone before the next round starts. The loader of round {@code r} returns {@code "v" + r} after
- * {@code loadTime}, like a slow backend. Each worker prints how many loads it ran per round, and the harness adds them
+ * start + r * period} in every process (they share the machine's clock), and its callers ask for key {@code
+ * hot:<start>:<r>}: a round never sees another round's value, however late that one was written (a key per round, not
+ * a value that expires in time for the next round, which a loaded machine makes late), and runs never see each
+ * other's. Values live until the run ends, so that a caller late for its round hits rather than loads a second time.
+ * The loader of round {@code r} returns {@code "v" + r} after {@code loadTime}, like a slow backend. Each worker prints how many loads it ran per round, and the harness adds them
  * up.
  *
  * <p><b>Failures.</b> A worker fails (exit code 1) when a call got another round's value or threw, a caller thread
@@ -73,7 +75,7 @@ public final class StampedeHarness {
     /** Starts the line on which a worker prints its loads per round. */
     static final String LOADS_LINE = "stampede-loads:";
 
-    /** The key every caller asks for. */
+    /** Starts the keys the callers ask for: {@code hot:<start instant>:<round>}. */
     public static final String HOT_KEY = "hot";
 
     static final int EXIT_OK = 0;
@@ -103,7 +105,7 @@ public final class StampedeHarness {
          * @param uri the address given to {@link Builder#uri}, such as a Redis URI
          * @param lockOn whether the cross-process load lock should be on; off is the baseline, typically {@code
          *     RemoteConfig.custom().lockWait(Duration.ZERO)}
-         * @param ttl how long a value lives: half the round period
+         * @param ttl how long a value lives: until the run ends, since every round asks for a key of its own
          */
         Cache<String, String> create(String uri, boolean lockOn, Duration ttl);
     }
@@ -438,8 +440,8 @@ public final class StampedeHarness {
         }
 
         /**
-         * Sets the time between round starts; 400 ms by default. Values live half of it, and a load must fit in that
-         * half, so it must be more than twice {@link #loadTime}; checked at {@link #build()}.
+         * Sets the time between round starts; 400 ms by default. A load must end well before the next round, so it
+         * must be more than twice {@link #loadTime}; checked at {@link #build()}.
          */
         public Builder period(Duration period) {
             once("period");
@@ -484,7 +486,7 @@ public final class StampedeHarness {
             }
             if (loadTime.multipliedBy(2).compareTo(period) >= 0) {
                 throw new IllegalStateException("loadTime (" + loadTime + ") must be less than half the period ("
-                        + period + "): a round's load must end before its value expires");
+                        + period + "): a round's load must end well before the next round starts");
             }
             return new StampedeHarness(this);
         }
@@ -543,7 +545,9 @@ public final class StampedeHarness {
                     .asSubclass(CacheFactory.class)
                     .getConstructor()
                     .newInstance();
-            cache = factory.create(args[1], lockOn, Duration.ofMillis(periodMillis / 2));
+            // Past the last round and its callers' deadline: a round's key is never asked for again.
+            Duration ttl = Duration.ofMillis(periodMillis).multipliedBy(rounds).plus(BARRIER_TIMEOUT);
+            cache = factory.create(args[1], lockOn, ttl);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             System.out.println("the factory " + args[0] + " could not build a cache: " + e);
             e.printStackTrace(System.out);
@@ -648,7 +652,7 @@ public final class StampedeHarness {
                     sleepUntil(roundStart);
                     maxLatenessMillis.accumulateAndGet(System.currentTimeMillis() - roundStart, Math::max);
                     int current = round;
-                    String value = cache.get(HOT_KEY, key -> load(current));
+                    String value = cache.get(HOT_KEY + ":" + startMillis + ":" + round, key -> load(current));
                     if (!("v" + round).equals(value)) {
                         problems.add(name + ", round " + round + ": got '" + value + "', expected 'v" + round + "'");
                     }
