@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
  * (single flight) and once per key across processes (the tier's lock elects the loader); the other processes wait a
  * bounded time for the value, take the lock when its holder ended without one, and load themselves if it does not
  * come. Every load writes with the {@link dev.cachet.spi.Lookup#lease() lease} of the read that missed, so once a
- * {@code put} or {@code invalidate} has returned in any process, no load that began before it can bring back what it
- * replaced. Values travel in envelopes ({@link EnvelopeCodec}); one that cannot be decoded is a counted miss, deleted
+ * {@code put}, {@code invalidate} or {@code invalidateAll} has returned in any process, no load that began before it
+ * can bring back what it replaced; and a caller whose own read came after such a write does not take the value of a
+ * load that began before it, but waits for a newer one. Values travel in envelopes ({@link EnvelopeCodec}); one that cannot be decoded is a counted miss, deleted
  * if still the same bytes and reloaded, unless it is another codec's or a newer format's, which is left alone. While
  * the tier is unreachable the {@link FailurePolicy} decides ({@link TierGuard}): by default callers get the loader's
  * value, the outage is logged once and counted, and a circuit breaker spares them the timeouts. Under fail-open a
