@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachet.spi.InvalidationChannel;
-import dev.cachet.spi.InvalidationListener;
 import dev.cachet.testing.redis.RedisCluster;
 import dev.cachet.testing.redis.RedisServer;
 import dev.cachet.testing.redis.RedisTest;
@@ -18,11 +17,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.core.ConditionFactory;
@@ -94,7 +91,7 @@ class InvalidationHeartbeatTest {
         // machine.
         Duration bound = heartbeat.plus(heartbeat.dividedBy(3)).plusSeconds(1);
         InvalidationChannel channel = b.invalidations("orders");
-        Recorder heard = new Recorder();
+        InvalidationRecorder heard = new InvalidationRecorder();
         channel.subscribe(heard);
         POLLING.alias("B subscribes through the proxy").until(channel::isConnected);
         InvalidationChannel fromA = a.invalidations("orders");
@@ -165,7 +162,7 @@ class InvalidationHeartbeatTest {
     /** B's channel, idle for many heartbeat timeouts, stays subscribed, reports no loss and still hears A. */
     private static void staysSubscribedWhileQuiet(RedisTier a, RedisTier b) {
         InvalidationChannel channel = b.invalidations("quiet");
-        Recorder heard = new Recorder();
+        InvalidationRecorder heard = new InvalidationRecorder();
         channel.subscribe(heard);
         POLLING.alias("B subscribes").until(channel::isConnected);
 
@@ -179,40 +176,6 @@ class InvalidationHeartbeatTest {
         a.invalidations("quiet").publish("k");
         assertThat(heard.next()).isEqualTo("key k");
         assertThat(heard.lost).hasValue(0);
-    }
-
-    /** Records what a channel delivers, as {@code key <key>}, {@code all} and {@code lost}, in order. */
-    private static final class Recorder implements InvalidationListener {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        final AtomicLong lost = new AtomicLong();
-
-        @Override
-        public void onInvalidate(String key) {
-            events.add("key " + key);
-        }
-
-        @Override
-        public void onInvalidateAll() {
-            events.add("all");
-        }
-
-        @Override
-        public void onMessagesLost() {
-            lost.incrementAndGet();
-            events.add("lost");
-        }
-
-        /** Returns the next event, waiting up to five seconds. */
-        String next() {
-            try {
-                String event = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                assertThat(event).as("an invalidation within " + WAIT).isNotNull();
-                return event;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted waiting for an invalidation", e);
-            }
-        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachet.CacheUnavailableException;
@@ -20,9 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.core.ConditionFactory;
@@ -55,8 +52,8 @@ class RedisInvalidationChannelTest {
     void anotherTierHearsAKeyAndEveryKeyButATierNeverHearsItself(RedisServer redis) {
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG)) {
-            Recorder heardByA = subscribe(a, "orders");
-            Recorder heardByB = subscribe(b, "orders");
+            InvalidationRecorder heardByA = subscribe(a, "orders");
+            InvalidationRecorder heardByB = subscribe(b, "orders");
             InvalidationChannel fromA = a.invalidations("orders");
 
             InvalidationChannel fromB = b.invalidations("orders");
@@ -82,8 +79,8 @@ class RedisInvalidationChannelTest {
     void anotherCachesChannelHearsNothing(RedisServer redis) {
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG)) {
-            Recorder otherCache = subscribe(b, "orders:2");
-            Recorder sameNamePrefix = subscribe(b, "order");
+            InvalidationRecorder otherCache = subscribe(b, "orders:2");
+            InvalidationRecorder sameNamePrefix = subscribe(b, "order");
 
             a.invalidations("orders").publish("k1");
             a.invalidations("orders").publishAll();
@@ -123,7 +120,7 @@ class RedisInvalidationChannelTest {
                 "k".repeat(10_000));
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG)) {
-            Recorder heard = subscribe(b, "orders");
+            InvalidationRecorder heard = subscribe(b, "orders");
             InvalidationChannel channel = a.invalidations("orders");
 
             keys.forEach(channel::publish);
@@ -154,7 +151,7 @@ class RedisInvalidationChannelTest {
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG);
                 Jedis raw = new Jedis(URI.create(redis.uri()))) {
-            Recorder heard = new Recorder();
+            InvalidationRecorder heard = new InvalidationRecorder();
             AtomicInteger calls = new AtomicInteger();
             b.invalidations("orders").subscribe(new InvalidationListener() {
                 @Override
@@ -195,7 +192,7 @@ class RedisInvalidationChannelTest {
         CountDownLatch done = new CountDownLatch(count);
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG)) {
-            b.invalidations("timed").subscribe(new Recorder() {
+            b.invalidations("timed").subscribe(new InvalidationRecorder() {
                 @Override
                 public void onInvalidate(String key) {
                     long now = System.nanoTime();
@@ -230,7 +227,7 @@ class RedisInvalidationChannelTest {
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG);
                 Jedis admin = new Jedis(URI.create(redis.uri()))) {
-            Recorder heard = subscribe(b, "orders");
+            InvalidationRecorder heard = subscribe(b, "orders");
             InvalidationChannel fromA = a.invalidations("orders");
             fromA.publish("before");
             assertThat(heard.next()).isEqualTo("key before");
@@ -250,7 +247,7 @@ class RedisInvalidationChannelTest {
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG)) {
             InvalidationChannel channel = b.invalidations("orders");
-            Recorder heard = new Recorder();
+            InvalidationRecorder heard = new InvalidationRecorder();
             channel.subscribe(heard);
             assertThat(channel.isConnected()).isTrue();
             InvalidationChannel fromA = a.invalidations("orders");
@@ -278,7 +275,7 @@ class RedisInvalidationChannelTest {
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);
                 RedisTier b = RedisTier.connect(redis.uri(), CONFIG)) {
             InvalidationChannel channel = b.invalidations("orders");
-            Recorder heard = new Recorder();
+            InvalidationRecorder heard = new InvalidationRecorder();
             long start = System.nanoTime();
             // Returns although the server is down: the server comes back only after this, so a subscribe that waited
             // for it would never return, and the test's timeout would fail it.
@@ -302,8 +299,8 @@ class RedisInvalidationChannelTest {
         try (RedisTier a = RedisTier.cluster(cluster.nodes(), CONFIG);
                 RedisTier b =
                         RedisTier.cluster(Set.of(cluster.nodes().iterator().next()), CONFIG)) {
-            Recorder heard = subscribe(b, "orders");
-            Recorder heardByA = subscribe(a, "orders");
+            InvalidationRecorder heard = subscribe(b, "orders");
+            InvalidationRecorder heardByA = subscribe(a, "orders");
             InvalidationChannel fromA = a.invalidations("orders");
 
             Set<String> sent = new HashSet<>();
@@ -330,8 +327,8 @@ class RedisInvalidationChannelTest {
         try (RedisClient client = RedisClient.create(URI.create(redis.uri()));
                 RedisTier a = RedisTier.connect(redis.uri(), CONFIG)) {
             try (RedisTier b = RedisTier.using(client, CONFIG)) {
-                Recorder heard = subscribe(b, "orders");
-                Recorder heardByA = subscribe(a, "orders");
+                InvalidationRecorder heard = subscribe(b, "orders");
+                InvalidationRecorder heardByA = subscribe(a, "orders");
                 assertThat(client.getPool().getNumActive()).isEqualTo(1);
 
                 a.invalidations("orders").publish("k1");
@@ -366,11 +363,11 @@ class RedisInvalidationChannelTest {
 
     private static void closesPromptly(RedisTier tier) {
         InvalidationChannel closedFirst = tier.invalidations("closing-1");
-        closedFirst.subscribe(new Recorder());
+        closedFirst.subscribe(new InvalidationRecorder());
         InvalidationChannel closedWithTier = tier.invalidations("closing-2");
-        closedWithTier.subscribe(new Recorder());
+        closedWithTier.subscribe(new InvalidationRecorder());
         assertThat(threadsNamed("cachet-invalidations-closing-1")).hasSize(1);
-        assertThatThrownBy(() -> closedFirst.subscribe(new Recorder()))
+        assertThatThrownBy(() -> closedFirst.subscribe(new InvalidationRecorder()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already has a listener");
 
@@ -390,14 +387,15 @@ class RedisInvalidationChannelTest {
         assertThatThrownBy(() -> closedFirst.publish("k"))
                 .isInstanceOf(CacheUnavailableException.class)
                 .hasMessageContaining("publish for cache 'closing-1'");
-        assertThatThrownBy(() -> closedWithTier.subscribe(new Recorder())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> closedWithTier.subscribe(new InvalidationRecorder()))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> tier.invalidations("closing-3")).isInstanceOf(CacheUnavailableException.class);
         closedFirst.close(); // idempotent
     }
 
-    private static Recorder subscribe(RedisTier tier, String cacheName) {
+    private static InvalidationRecorder subscribe(RedisTier tier, String cacheName) {
         InvalidationChannel channel = tier.invalidations(cacheName);
-        Recorder recorder = new Recorder();
+        InvalidationRecorder recorder = new InvalidationRecorder();
         channel.subscribe(recorder);
         POLLING.alias("the channel of '" + cacheName + "' subscribes").until(channel::isConnected);
         return recorder;
@@ -418,41 +416,5 @@ class RedisInvalidationChannelTest {
             }
         }
         return threads;
-    }
-
-    /** Records what a channel delivers, as {@code key <key>}, {@code all} and {@code lost}, in order. */
-    private static class Recorder implements InvalidationListener {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        final AtomicInteger lost = new AtomicInteger();
-
-        @Override
-        public void onInvalidate(String key) {
-            events.add("key " + key);
-        }
-
-        @Override
-        public void onInvalidateAll() {
-            events.add("all");
-        }
-
-        @Override
-        public void onMessagesLost() {
-            lost.incrementAndGet();
-            events.add("lost");
-        }
-
-        /** Returns the next event, waiting up to five seconds. */
-        String next() {
-            try {
-                String event = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                if (event == null) {
-                    fail("No invalidation within " + WAIT);
-                }
-                return event;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted waiting for an invalidation", e);
-            }
-        }
     }
 }
