@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -236,7 +237,7 @@ final class HistoryChecker {
     }
 
     /** Staleness: how long before the read began a newer version's write had returned. */
-    private void recordStaleness(Op read, TreeMap<Long, Op> byVersion) {
+    private void recordStaleness(Op read, NavigableMap<Long, Op> byVersion) {
         Map.Entry<Long, Op> newer = byVersion.ceilingEntry(read.version() + 1);
         if (newer == null || newer.getValue().end() >= read.start()) {
             return;
