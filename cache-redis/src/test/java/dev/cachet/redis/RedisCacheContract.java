@@ -392,19 +392,25 @@ abstract class RedisCacheContract {
                 .isEqualTo("from-b");
     }
 
+    /** Starts {@code a}'s load of {@code key}, which reads the old row, then waits for {@code release}. */
+    private Future<String> loadOfTheOldRow(Cache<String, String> a, String key, CountDownLatch release) {
+        CountDownLatch loading = new CountDownLatch(1);
+        Future<String> load = pool.submit(() -> a.get(key, k -> {
+            loading.countDown();
+            await(release);
+            return "old";
+        }));
+        await(loading);
+        return load;
+    }
+
     /** Issue 10, violation 3: A's loader holds the lock and reads the old row; B invalidates; A's write is refused. */
     @Test
     void aLoaderHoldingTheLockCannotBringBackWhatAnotherProcessInvalidated() throws Exception {
         Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
         Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
-        CountDownLatch aLoading = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> load = pool.submit(() -> a.get("k", k -> {
-            aLoading.countDown();
-            await(release);
-            return "old";
-        }));
-        await(aLoading);
+        Future<String> load = loadOfTheOldRow(a, "k", release);
 
         b.invalidate("k"); // after updating the source of truth
 
@@ -428,14 +434,8 @@ abstract class RedisCacheContract {
             String key = "k" + lockWait.toMillis(); // a key of its own: no lock has made its fence before the read
             Cache<String, String> a = process(STRINGS, config);
             Cache<String, String> b = process(STRINGS, config);
-            CountDownLatch aLoading = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<String> load = pool.submit(() -> a.get(key, k -> {
-                aLoading.countDown();
-                await(release);
-                return "old";
-            }));
-            await(aLoading);
+            Future<String> load = loadOfTheOldRow(a, key, release);
 
             b.invalidateAll(); // after updating the source of truth
 
@@ -453,14 +453,8 @@ abstract class RedisCacheContract {
     void aLoaderHoldingTheLockCannotOverwriteWhatAnotherProcessPut() throws Exception {
         Cache<String, String> a = process(STRINGS, RemoteConfig.ofDefaults());
         Cache<String, String> b = process(STRINGS, RemoteConfig.ofDefaults());
-        CountDownLatch aLoading = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> load = pool.submit(() -> a.get("k", k -> {
-            aLoading.countDown();
-            await(release);
-            return "old";
-        }));
-        await(aLoading);
+        Future<String> load = loadOfTheOldRow(a, "k", release);
 
         b.put("k", "new");
 
