@@ -1,10 +1,10 @@
 package dev.cachet;
 
-import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.ForwardingRemoteStore;
+import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One process's view of a shared tier whose calls of one kind fail on demand, as a timeout or a partition would: the
  * failed call does not reach the tier. Invalidation messages pass. Thread-safe.
  */
-final class FaultyRemoteTier implements RemoteTier {
+final class FaultyRemoteTier extends ForwardingRemoteTier {
     /** The kinds of calls that can be made to fail. */
     enum Call {
         GET,
@@ -21,13 +21,12 @@ final class FaultyRemoteTier implements RemoteTier {
         DELETE_ALL
     }
 
-    private final RemoteTier shared;
     private final AtomicInteger[] failures = new AtomicInteger[Call.values().length];
     private final AtomicInteger[] busy = new AtomicInteger[Call.values().length];
     private final AtomicInteger calls = new AtomicInteger();
 
     FaultyRemoteTier(RemoteTier shared) {
-        this.shared = shared;
+        super(shared, "faulty");
         for (int i = 0; i < failures.length; i++) {
             failures[i] = new AtomicInteger();
             busy[i] = new AtomicInteger();
@@ -63,7 +62,7 @@ final class FaultyRemoteTier implements RemoteTier {
 
     @Override
     public RemoteStore store(String cacheName) {
-        return new ForwardingRemoteStore(shared.store(cacheName)) {
+        return new ForwardingRemoteStore(delegate().store(cacheName)) {
             @Override
             public Lookup lookup(String key, long maxBytes) {
                 check(cacheName, Call.GET);
@@ -88,20 +87,5 @@ final class FaultyRemoteTier implements RemoteTier {
                 super.deleteAll();
             }
         };
-    }
-
-    @Override
-    public InvalidationChannel invalidations(String cacheName) {
-        return shared.invalidations(cacheName);
-    }
-
-    @Override
-    public String describe() {
-        return "faulty " + shared.describe();
-    }
-
-    @Override
-    public void close() {
-        shared.close();
     }
 }

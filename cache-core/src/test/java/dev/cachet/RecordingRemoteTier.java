@@ -1,10 +1,10 @@
 package dev.cachet;
 
-import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.ForwardingRemoteStore;
+import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,18 +15,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One process's view of a shared tier that records what it sends: how many GETs, and every write with the TTL it
  * carried. It can also refuse writes, as a tier that fails between a read and a write would. Thread-safe.
  */
-final class RecordingRemoteTier implements RemoteTier {
+final class RecordingRemoteTier extends ForwardingRemoteTier {
     /** A write that reached the tier: the encoded envelope and the TTL the tier was given. */
     @SuppressWarnings("ArrayRecordComponent") // never compared; the tier clones on the way in
     record Write(String key, byte[] bytes, Duration ttl) {}
 
-    private final RemoteTier shared;
     private final AtomicInteger gets = new AtomicInteger();
     private final List<Write> writes = new CopyOnWriteArrayList<>();
     private final AtomicBoolean refuseWrites = new AtomicBoolean();
 
     RecordingRemoteTier(RemoteTier shared) {
-        this.shared = shared;
+        super(shared, "recording");
     }
 
     /** Returns how many reads (lookups) this process sent. */
@@ -46,7 +45,7 @@ final class RecordingRemoteTier implements RemoteTier {
 
     @Override
     public RemoteStore store(String cacheName) {
-        return new ForwardingRemoteStore(shared.store(cacheName)) {
+        return new ForwardingRemoteStore(delegate().store(cacheName)) {
             @Override
             public Lookup lookup(String key, long maxBytes) {
                 gets.incrementAndGet();
@@ -76,20 +75,5 @@ final class RecordingRemoteTier implements RemoteTier {
         if (refuseWrites.get()) {
             throw new CacheUnavailableException("cache '" + cacheName + "': write refused by the test", null);
         }
-    }
-
-    @Override
-    public InvalidationChannel invalidations(String cacheName) {
-        return shared.invalidations(cacheName);
-    }
-
-    @Override
-    public String describe() {
-        return "recording " + shared.describe();
-    }
-
-    @Override
-    public void close() {
-        shared.close();
     }
 }

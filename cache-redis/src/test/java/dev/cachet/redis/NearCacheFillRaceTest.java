@@ -8,12 +8,12 @@ import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.NearStats;
-import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.ForwardingRemoteStore;
+import dev.cachet.testing.ForwardingRemoteTier;
 import dev.cachet.testing.redis.RedisServer;
 import dev.cachet.testing.redis.RedisTest;
 import java.net.URI;
@@ -221,12 +221,11 @@ class NearCacheFillRaceTest {
     }
 
     /** A tier whose store's next {@code get} after {@link #arm()} waits at a gate; the rest passes through. */
-    private static final class GatedTier implements RemoteTier {
-        private final RedisTier delegate;
+    private static final class GatedTier extends ForwardingRemoteTier {
         private final AtomicReference<Gate> armed = new AtomicReference<>();
 
         GatedTier(RedisTier delegate) {
-            this.delegate = delegate;
+            super(delegate, "gated");
         }
 
         Gate arm() {
@@ -237,7 +236,7 @@ class NearCacheFillRaceTest {
 
         @Override
         public RemoteStore store(String cacheName) {
-            return new ForwardingRemoteStore(delegate.store(cacheName)) {
+            return new ForwardingRemoteStore(delegate().store(cacheName)) {
                 @Override
                 public Lookup lookup(String key, long maxBytes) {
                     Lookup value = super.lookup(key, maxBytes);
@@ -248,21 +247,6 @@ class NearCacheFillRaceTest {
                     return value;
                 }
             };
-        }
-
-        @Override
-        public InvalidationChannel invalidations(String cacheName) {
-            return delegate.invalidations(cacheName);
-        }
-
-        @Override
-        public String describe() {
-            return "gated " + delegate.describe();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 

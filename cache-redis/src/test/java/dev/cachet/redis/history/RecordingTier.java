@@ -1,12 +1,10 @@
 package dev.cachet.redis.history;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.ForwardingRemoteStore;
+import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
 
 /**
@@ -16,14 +14,12 @@ import java.time.Duration;
  * the cache call and {@link #writeConfirmed()} or {@link #readFromRedis()} after it, on the same thread: the caches
  * call the store on the caller's thread.
  */
-final class RecordingTier implements RemoteTier {
+final class RecordingTier extends ForwardingRemoteTier {
     private static final ThreadLocal<Boolean> CONFIRMED = ThreadLocal.withInitial(() -> false);
     private static final ThreadLocal<Boolean> FOUND = ThreadLocal.withInitial(() -> false);
 
-    private final RemoteTier delegate;
-
     RecordingTier(RemoteTier delegate) {
-        this.delegate = requireNonNull(delegate, "delegate");
+        super(delegate, "recording");
     }
 
     /** Forgets what the calling thread's previous call did. */
@@ -44,7 +40,7 @@ final class RecordingTier implements RemoteTier {
 
     @Override
     public RemoteStore store(String cacheName) {
-        return new ForwardingRemoteStore(delegate.store(cacheName)) {
+        return new ForwardingRemoteStore(delegate().store(cacheName)) {
             @Override
             public Lookup lookup(String key, long maxBytes) {
                 Lookup lookup = super.lookup(key, maxBytes);
@@ -78,20 +74,5 @@ final class RecordingTier implements RemoteTier {
             CONFIRMED.set(false);
             throw e;
         }
-    }
-
-    @Override
-    public InvalidationChannel invalidations(String cacheName) {
-        return delegate.invalidations(cacheName);
-    }
-
-    @Override
-    public String describe() {
-        return "recording " + delegate.describe();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
