@@ -333,7 +333,9 @@ public final class CacheBuilder<K, V> {
                         tierConfig,
                         tier.store(name),
                         codec,
-                        new TierClock(settings.ticker(), tierConfig.clock()));
+                        new TierClock(settings.ticker(), tierConfig.clock()),
+                        // Under a near tier the combined ratio is what warns; the remote one is only published.
+                        nearMaximumSize == null ? settings.lowHitRatioHandler() : event -> {});
                 return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
             });
         }
@@ -382,7 +384,7 @@ public final class CacheBuilder<K, V> {
                 Optional.empty(),
                 Optional.empty(),
                 0, // the near cache watches the combined hit ratio itself
-                DEFAULT_HIT_RATIO_WINDOW);
+                settings.config().hitRatioWindow()); // the near tier's own recent ratio, over the same window
         LocalCache<String, V1> near = new LocalCache<>(new LocalCacheSettings<String, V1>(
                 nearConfig,
                 settings.ticker(),

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachet.internal.BulkResults;
+import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.copy.Immutability;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 // Sealed rather than final: its one subclass adds a cache-wide loader (refreshes go through it); nobody else extends
 // it.
-sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits LocalLoadingCache {
+sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios permits LocalLoadingCache {
     private static final Logger log = LoggerFactory.getLogger(LocalCache.class);
 
     private final CacheConfig config;
@@ -300,6 +301,25 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     @Override
     public int loadsInFlight() {
         return flights.inFlight();
+    }
+
+    @Override
+    public double cumulativeHitRatio() {
+        return store.stats().hitRate();
+    }
+
+    @Override
+    public double recentHitRatio() {
+        return monitor.recentHitRatio();
+    }
+
+    /**
+     * Feeds the hit-ratio monitor a miss that {@link #lookup} counted and that does not go on to {@link
+     * #loadAfterMiss} (a near cache's {@code getIfPresent}), so that its windows close as a {@code getIfPresent}
+     * miss closes them.
+     */
+    void lookupMissed() {
+        monitor.onMiss();
     }
 
     private V copyIn(V value) {

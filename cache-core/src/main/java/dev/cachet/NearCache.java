@@ -3,6 +3,7 @@ package dev.cachet;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.internal.BulkResults;
+import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.InvalidationChannel;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
+final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
     private static final Logger log = LoggerFactory.getLogger(NearCache.class);
 
     private final CacheConfig config;
@@ -129,6 +130,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
             return value;
         }
         monitor.onMiss();
+        near.lookupMissed();
         // Not through the near tier's single flight: a get of the same key would join it and return its null.
         long seen = evictions.get();
         V fromRemote = remote.getIfPresent(key);
@@ -269,6 +271,25 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
     @Override
     public int loadsInFlight() {
         return near.loadsInFlight() + remote.loadsInFlight();
+    }
+
+    @Override
+    public double cumulativeHitRatio() {
+        return stats().hitRatio();
+    }
+
+    @Override
+    public double recentHitRatio() {
+        return monitor.recentHitRatio();
+    }
+
+    /** Returns the near tier's own figures (its hits over all requests) or the remote tier's (over near misses). */
+    @Override
+    public HitRatios tier(Tier tier) {
+        return switch (tier) {
+            case NEAR -> near;
+            case REMOTE -> remote;
+        };
     }
 
     private void clear(String why) {

@@ -8,6 +8,7 @@ import dev.cachet.EnvelopeCodec.Stored;
 import dev.cachet.LoadElection.LoadAndWrite;
 import dev.cachet.LoadElection.Loaded;
 import dev.cachet.internal.BulkResults;
+import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
@@ -20,8 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -49,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
+final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
     /** Pending invalidations kept per cache before they fall back to one pending invalidateAll. */
     static final int MAX_PENDING_INVALIDATIONS = 10_000;
 
@@ -71,6 +74,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     private final EarlyExpiry expiry;
     private final SingleFlight<String, Loaded<V>> flights;
     private final SingleFlight.Participant<String, Loaded<V>> participant = new Participant();
+    private final HitRatioMonitor monitor;
 
     /**
      * Builds the cache.
@@ -78,8 +82,15 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
      * @param config the cache's settings; {@code expireAfterWrite} is the remote TTL and must be present
      * @param store this cache's part of the remote tier
      * @param clock every time read of this cache: the ticker for durations, the remote clock for envelope stamps
+     * @param lowHitRatioHandler told of low hit-ratio windows of this tier's own hits and misses
      */
-    RemoteCache(CacheConfig config, RemoteConfig remote, RemoteStore store, ValueCodec<V> codec, TierClock clock) {
+    RemoteCache(
+            CacheConfig config,
+            RemoteConfig remote,
+            RemoteStore store,
+            ValueCodec<V> codec,
+            TierClock clock,
+            Consumer<? super LowHitRatio> lowHitRatioHandler) {
         this.config = requireNonNull(config, "config");
         requireNonNull(remote, "remote");
         this.store = requireNonNull(store, "store");
@@ -94,6 +105,16 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         this.election = new LoadElection<>(remote, store, guard, envelopes, clock, counters);
         this.expiry = new EarlyExpiry(config.name(), remote, ttl, clock, counters);
         this.flights = new SingleFlight<>(config.name(), CacheLoadException::new);
+        // The tier counts no entries: the event's size is 0 and its bound empty, like estimatedSize().
+        this.monitor = new HitRatioMonitor(
+                config.name(),
+                config.hitRatioThreshold(),
+                config.hitRatioWindow(),
+                stats::hitCount,
+                stats::missCount,
+                () -> 0L,
+                OptionalLong.empty(),
+                requireNonNull(lowHitRatioHandler, "lowHitRatioHandler"));
     }
 
     @Override
@@ -117,6 +138,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
             return stored.value();
         }
         stats.recordMisses(1);
+        monitor.onMiss();
         for (int attempt = 1; ; attempt++) {
             Loaded<V> loaded = flights.load(
                     encodedKey,
@@ -145,6 +167,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
         Stored<V> stored = envelopes.read(keyEncoder.apply(key)).stored();
         if (stored == null) {
             stats.recordMisses(1);
+            monitor.onMiss();
             return null;
         }
         stats.recordHits(1);
@@ -263,6 +286,16 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking {
     @Override
     public int loadsInFlight() {
         return flights.inFlight();
+    }
+
+    @Override
+    public double cumulativeHitRatio() {
+        return stats.cacheStats().hitRatio();
+    }
+
+    @Override
+    public double recentHitRatio() {
+        return monitor.recentHitRatio();
     }
 
     /** The load-and-write of {@code key} for the election and early recompute, which know nothing of keys' types. */
