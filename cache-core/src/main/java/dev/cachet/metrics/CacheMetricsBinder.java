@@ -4,6 +4,7 @@ import dev.cachet.Cache;
 import dev.cachet.CacheStats;
 import dev.cachet.NearStats;
 import dev.cachet.RemoteStats;
+import dev.cachet.internal.HitRatios;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,12 +19,13 @@ import org.jspecify.annotations.Nullable;
  * Binds one {@link Cache} to a {@link MeterRegistry}. The standard meters ({@value MetricNames#CACHE_GETS}, {@value
  * MetricNames#CACHE_PUTS}, {@value MetricNames#CACHE_EVICTIONS}, {@value MetricNames#CACHE_SIZE}) come from
  * Micrometer's {@link CacheMeterBinder}; this class adds the ones Micrometer's {@code CaffeineCacheMetrics} adds,
- * plus {@value MetricNames#CACHE_HIT_RATIO}. Every figure comes from {@link Cache#stats()} and {@link
- * Cache#estimatedSize()}, read when the registry publishes.
+ * plus {@value MetricNames#CACHE_HIT_RATIO} and {@value MetricNames#CACHE_HIT_RATIO_RECENT}, and for two-level caches
+ * the per-tier {@value MetricNames#CACHE_TIER_HIT_RATIO} and {@value MetricNames#CACHE_TIER_HIT_RATIO_RECENT}. Every figure comes from {@link Cache#stats()},
+ * {@link Cache#estimatedSize()} and the cache's own hit-ratio windows, read when the registry publishes.
  *
  * <p>The cache is held weakly (by the base class, and by Micrometer for the meters added here), so binding never
  * keeps a discarded cache alive. Once it is collected, counters keep their last value, {@value MetricNames#CACHE_SIZE}
- * reports 0 and {@value MetricNames#CACHE_HIT_RATIO} NaN.
+ * reports 0 and the hit ratios NaN.
  *
  * <p>Thread-safe.
  */
@@ -120,12 +122,48 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                         + " 1.0 before the first lookup")
                 .register(registry);
 
+        if (cache instanceof HitRatios ratios) {
+            bindHitRatios(registry, cache, ratios);
+        }
         if (cache.remoteStats().isPresent()) {
             bindRemoteMetrics(registry, cache);
         }
         if (cache.nearStats().isPresent()) {
             bindNearMetrics(registry, cache);
         }
+    }
+
+    /** The recent ratio of every cache Cachet builds, and each tier's ratios of a two-level cache. */
+    private void bindHitRatios(MeterRegistry registry, Cache<?, ?> cache, HitRatios ratios) {
+        Gauge.builder(MetricNames.CACHE_HIT_RATIO_RECENT, cache, c -> ((HitRatios) c).recentHitRatio())
+                .tags(getTagsWithCacheName())
+                .description("The fraction of lookups that found a value over the last window of requests")
+                .register(registry);
+        for (HitRatios.Tier tier : HitRatios.Tier.values()) {
+            if (ratios.tier(tier) == null) {
+                continue;
+            }
+            String tag = tier == HitRatios.Tier.NEAR ? MetricNames.TIER_NEAR : MetricNames.TIER_REMOTE;
+            // The functions capture only the tier, a constant, so the gauges keep holding the cache weakly.
+            Gauge.builder(MetricNames.CACHE_TIER_HIT_RATIO, cache, c -> tierRatio(c, tier, false))
+                    .tags(getTagsWithCacheName())
+                    .tag(MetricNames.TAG_TIER, tag)
+                    .description("The fraction of the tier's lookups that found a value since the cache was built")
+                    .register(registry);
+            Gauge.builder(MetricNames.CACHE_TIER_HIT_RATIO_RECENT, cache, c -> tierRatio(c, tier, true))
+                    .tags(getTagsWithCacheName())
+                    .tag(MetricNames.TAG_TIER, tag)
+                    .description("The fraction of the tier's lookups that found a value over the last window")
+                    .register(registry);
+        }
+    }
+
+    private static double tierRatio(Cache<?, ?> cache, HitRatios.Tier tier, boolean recent) {
+        HitRatios ratios = ((HitRatios) cache).tier(tier);
+        if (ratios == null) {
+            return Double.NaN;
+        }
+        return recent ? ratios.recentHitRatio() : ratios.cumulativeHitRatio();
     }
 
     private void bindNearMetrics(MeterRegistry registry, Cache<?, ?> cache) {

@@ -3,7 +3,7 @@ package dev.cachet.metrics;
 /**
  * The names of the meters {@link CachetMetrics} registers, and of their tags. The names are Micrometer's standard
  * cache meter names (those of {@code CacheMeterBinder} and {@code CaffeineCacheMetrics}), so dashboards built for
- * Caffeine or JCache work unchanged; {@link #CACHE_HIT_RATIO} is Cachet's own addition.
+ * Caffeine or JCache work unchanged; the hit-ratio gauges and the remote and near meters are Cachet's own additions.
  *
  * <p>Every meter carries the tag {@link #TAG_CACHE} with the cache's name, plus the tags given to {@code bind}.
  *
@@ -32,14 +32,45 @@ public final class MetricNames {
     /** Time gauge of the total time spent loading, successful and failed loads together. */
     public static final String CACHE_LOAD_DURATION = "cache.load.duration";
 
-    /** Gauge of the cumulative hit ratio since the cache was built (1.0 before the first request); no base unit. */
+    /**
+     * Gauge of the cumulative hit ratio since the cache was built (1.0 before the first request); no base unit. For a
+     * two-level cache, the combined ratio: a request hits if either tier answered it.
+     */
     public static final String CACHE_HIT_RATIO = "cache.hit.ratio";
+
+    /**
+     * Gauge of the recent hit ratio: over the last window of requests, the window of the cache's {@code
+     * hitRatioWarning} (1,000 requests by default), the ratio its low-hit-ratio warning watches. A cumulative ratio
+     * since start hides a recent drop; this one shows it. Before the first window is full, the ratio of every request
+     * so far. A separate name rather than a tag on {@link #CACHE_HIT_RATIO}, so that every meter of one name keeps one
+     * set of tag keys (Prometheus requires it) and the meter of earlier versions is unchanged.
+     */
+    public static final String CACHE_HIT_RATIO_RECENT = "cache.hit.ratio.recent";
+
+    /**
+     * Gauge of one tier's cumulative hit ratio in a two-level (near) cache, tagged {@link #TAG_TIER}: the near tier's
+     * hits over all requests, the remote tier's hits over the requests the near tier passed on. {@link
+     * #CACHE_HIT_RATIO} stays the combined ratio.
+     */
+    public static final String CACHE_TIER_HIT_RATIO = "cache.tier.hit.ratio";
+
+    /** Gauge of one tier's recent hit ratio (see {@link #CACHE_HIT_RATIO_RECENT}), tagged {@link #TAG_TIER}. */
+    public static final String CACHE_TIER_HIT_RATIO_RECENT = "cache.tier.hit.ratio.recent";
 
     /** Tag on every meter: the cache's name. */
     public static final String TAG_CACHE = "cache";
 
     /** Tag on {@link #CACHE_GETS} and {@link #CACHE_LOAD}: what the lookup or load came to. */
     public static final String TAG_RESULT = "result";
+
+    /** Tag on {@link #CACHE_TIER_HIT_RATIO} and {@link #CACHE_TIER_HIT_RATIO_RECENT}: which tier. */
+    public static final String TAG_TIER = "tier";
+
+    /** {@link #TAG_TIER} of the near tier, the local copy in this process. */
+    public static final String TIER_NEAR = "near";
+
+    /** {@link #TAG_TIER} of the remote tier, shared between processes. */
+    public static final String TIER_REMOTE = "remote";
 
     /** {@link #TAG_RESULT} of a lookup that found a value. */
     public static final String RESULT_HIT = "hit";

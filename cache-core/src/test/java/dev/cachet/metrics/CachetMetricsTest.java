@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CachetMetricsTest {
     // The meters of one bound cache: gets (hit, miss), puts, evictions, size, eviction weight, load (success,
-    // failure), load duration and hit ratio.
-    private static final int METERS_PER_CACHE = 10;
+    // failure), load duration, hit ratio and recent hit ratio.
+    private static final int METERS_PER_CACHE = 11;
 
     @RegisterExtension
     final CacheInvariants invariants = new CacheInvariants();
@@ -190,7 +190,8 @@ class CachetMetricsTest {
                         Map.entry(MetricNames.CACHE_LOAD, List.of("FunctionCounter", "FunctionCounter")),
                         Map.entry(MetricNames.CACHE_LOAD_DURATION, List.of("TimeGauge")),
                         Map.entry(MetricNames.CACHE_SIZE, List.of("Gauge")),
-                        Map.entry(MetricNames.CACHE_HIT_RATIO, List.of("Gauge")));
+                        Map.entry(MetricNames.CACHE_HIT_RATIO, List.of("Gauge")),
+                        Map.entry(MetricNames.CACHE_HIT_RATIO_RECENT, List.of("Gauge")));
         assertThat(registry.find(MetricNames.CACHE_GETS).meters())
                 .extracting(meter -> meter.getId().getTag("result"))
                 .containsExactlyInAnyOrder("hit", "miss");
@@ -346,6 +347,8 @@ class CachetMetricsTest {
                         .count())
                 .isEqualTo(1.0);
         assertThat(registry.get(MetricNames.CACHE_HIT_RATIO).gauge().value()).isNaN();
+        assertThat(registry.get(MetricNames.CACHE_HIT_RATIO_RECENT).gauge().value())
+                .isNaN();
     }
 
     private WeakReference<Cache<String, String>> bindAndForgetACache() {
