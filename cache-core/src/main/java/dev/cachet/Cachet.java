@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *         .maximumSize(10_000)
  *         .expireAfterWrite(Duration.ofSeconds(30))
  *         .build();
- * Memoized<Integer, BigInteger> fib = Cachet.memoize(this::slowFibonacci, 1_024);
+ * Memoized<Integer, BigInteger> fib = Cachet.memoize("fib", this::slowFibonacci, 1_024);
  * }</pre>
  *
  * <p>All methods are thread-safe.
@@ -55,7 +55,69 @@ public final class Cachet {
             Function<? super T, ? extends R> function, long maximumSize, Copier<R> copier) {
         requireNonNull(function, "function");
         requireNonNull(copier, "copier");
-        return new MemoizedFunction<>(function, maximumSize, copier);
+        return new MemoizedFunction<>(function, new MemoTable(maximumSize, copier));
+    }
+
+    /**
+     * Memoises {@code function} like {@link #memoize(Function, long)}, under a name: the memo is registered in the
+     * {@linkplain CacheRegistry#defaultRegistry() default registry}, so that {@link
+     * dev.cachet.metrics.CachetMetrics#bindAll} publishes its meters tagged {@code cache=<name>}, and its low-hit-ratio
+     * warnings name it. See {@link #memoize(String, Function, long, Copier, CacheRegistry)}.
+     *
+     * <pre>{@code
+     * Memoized<Integer, BigInteger> fib = Cachet.memoize("fib", this::slowFibonacci, 1_024);
+     * }</pre>
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code maximumSize} negative
+     * @throws IllegalStateException if {@code name} is registered to a cache, or to a memo of another function
+     */
+    public static <T extends @Nullable Object, R extends @Nullable Object> Memoized<T, R> memoize(
+            String name, Function<? super T, ? extends R> function, long maximumSize) {
+        return memoize(name, function, maximumSize, Copier.defensive(), CacheRegistry.defaultRegistry());
+    }
+
+    /**
+     * Memoises {@code function} under a name in the default registry, like {@link #memoize(String, Function, long)},
+     * copying results with {@code copier}.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code maximumSize} negative
+     * @throws IllegalStateException if {@code name} is registered to a cache, or to a memo of another function
+     */
+    public static <T extends @Nullable Object, R extends @Nullable Object> Memoized<T, R> memoize(
+            String name, Function<? super T, ? extends R> function, long maximumSize, Copier<R> copier) {
+        return memoize(name, function, maximumSize, copier, CacheRegistry.defaultRegistry());
+    }
+
+    /**
+     * Memoises {@code function} under a name in {@code registry} (a Spring application's, say, whose caches its
+     * metrics auto-configuration publishes). The registry holds, under {@code name}, a {@link Cache} that reports
+     * the memo's statistics, size and settings (so metrics bind it like any cache) and whose {@code invalidateAll()}
+     * forgets every result; reading or writing it by key throws {@link UnsupportedOperationException}, since the
+     * function is the way in.
+     *
+     * <p>As with caches, a name stands for one thing: memoising a registered name again with the same function
+     * instance, size and copier returns a memo sharing the registered one's results; with another function (two
+     * equal-looking lambdas are two functions), size or copier, or when a cache holds the name, it throws {@link
+     * IllegalStateException} naming what differs. {@link CacheRegistry#remove} frees the name.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code maximumSize} negative
+     * @throws IllegalStateException if {@code name} is registered to a cache, or to a memo of another function, size
+     *     or copier
+     */
+    public static <T extends @Nullable Object, R extends @Nullable Object> Memoized<T, R> memoize(
+            String name,
+            Function<? super T, ? extends R> function,
+            long maximumSize,
+            Copier<R> copier,
+            CacheRegistry registry) {
+        requireNonNull(function, "function");
+        requireNonNull(copier, "copier");
+        requireNonNull(registry, "registry");
+        MemoTable table = MemoTable.registered(registry, name, "memoized function", function, maximumSize, copier);
+        return new MemoizedFunction<>(function, table);
     }
 
     /**
@@ -83,7 +145,62 @@ public final class Cachet {
                     BiFunction<? super T, ? super U, ? extends R> function, long maximumSize, Copier<R> copier) {
         requireNonNull(function, "function");
         requireNonNull(copier, "copier");
-        return new MemoizedTwoArgFunction<>(function, maximumSize, copier);
+        return new MemoizedTwoArgFunction<>(function, new MemoTable(maximumSize, copier));
+    }
+
+    /**
+     * Memoises a two-argument {@code function} under a name in the default registry, as {@link #memoize(String,
+     * Function, long)} does a one-argument one.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code maximumSize} negative
+     * @throws IllegalStateException if {@code name} is registered to a cache, or to a memo of another function
+     */
+    public static <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+            MemoizedBiFunction<T, U, R> memoize(
+                    String name, BiFunction<? super T, ? super U, ? extends R> function, long maximumSize) {
+        return memoize(name, function, maximumSize, Copier.defensive(), CacheRegistry.defaultRegistry());
+    }
+
+    /**
+     * Memoises a two-argument {@code function} under a name in the default registry, copying results with {@code
+     * copier}.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code maximumSize} negative
+     * @throws IllegalStateException if {@code name} is registered to a cache, or to a memo of another function
+     */
+    public static <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+            MemoizedBiFunction<T, U, R> memoize(
+                    String name,
+                    BiFunction<? super T, ? super U, ? extends R> function,
+                    long maximumSize,
+                    Copier<R> copier) {
+        return memoize(name, function, maximumSize, copier, CacheRegistry.defaultRegistry());
+    }
+
+    /**
+     * Memoises a two-argument {@code function} under a name in {@code registry}, as {@link #memoize(String, Function,
+     * long, Copier, CacheRegistry)} does a one-argument one.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code maximumSize} negative
+     * @throws IllegalStateException if {@code name} is registered to a cache, or to a memo of another function, size
+     *     or copier
+     */
+    public static <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+            MemoizedBiFunction<T, U, R> memoize(
+                    String name,
+                    BiFunction<? super T, ? super U, ? extends R> function,
+                    long maximumSize,
+                    Copier<R> copier,
+                    CacheRegistry registry) {
+        requireNonNull(function, "function");
+        requireNonNull(copier, "copier");
+        requireNonNull(registry, "registry");
+        MemoTable table =
+                MemoTable.registered(registry, name, "memoized two-argument function", function, maximumSize, copier);
+        return new MemoizedTwoArgFunction<>(function, table);
     }
 
     /**

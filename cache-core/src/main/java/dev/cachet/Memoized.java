@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A function whose results are remembered, like Python's {@code functools.lru_cache}: built by {@link
- * Cachet#memoize(Function, long)}. Arguments are compared by value: arrays, lists, sets and maps by their contents
+ * Cachet#memoize(Function, long)}, or under a name with metrics by {@link Cachet#memoize(String, Function, long)}. Arguments are compared by value: arrays, lists, sets and maps by their contents
  * (copied when remembered, so mutating an argument afterwards does not disturb the memo). Results are copied
  * defensively like any cached value, and a {@code null} result is remembered too.
  *

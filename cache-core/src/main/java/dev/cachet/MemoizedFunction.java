@@ -18,13 +18,11 @@ final class MemoizedFunction<T extends @Nullable Object, R extends @Nullable Obj
     private @Nullable Class<?> immutableArgumentType; // see keyOf
 
     /**
-     * Memoises {@code function}.
-     *
-     * @throws IllegalArgumentException if {@code maximumSize} is negative
+     * Memoises {@code function} in {@code table}, which holds its results only.
      */
-    MemoizedFunction(Function<? super T, ? extends R> function, long maximumSize, Copier<R> copier) {
+    MemoizedFunction(Function<? super T, ? extends R> function, MemoTable table) {
         this.function = function;
-        this.table = new MemoTable(maximumSize, copier);
+        this.table = table;
         this.cache = table.cache();
     }
 
@@ -67,7 +65,7 @@ final class MemoizedFunction<T extends @Nullable Object, R extends @Nullable Obj
 
     @Override
     public MemoStats stats() {
-        return table.stats();
+        return table.memoStats();
     }
 
     @Override

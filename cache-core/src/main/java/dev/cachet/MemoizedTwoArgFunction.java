@@ -17,13 +17,11 @@ final class MemoizedTwoArgFunction<T extends @Nullable Object, U extends @Nullab
     private final MemoTable table;
 
     /**
-     * Memoises {@code function}.
-     *
-     * @throws IllegalArgumentException if {@code maximumSize} is negative
+     * Memoises {@code function} in {@code table}, which holds its results only.
      */
-    MemoizedTwoArgFunction(BiFunction<? super T, ? super U, ? extends R> function, long maximumSize, Copier<R> copier) {
+    MemoizedTwoArgFunction(BiFunction<? super T, ? super U, ? extends R> function, MemoTable table) {
         this.function = function;
-        this.table = new MemoTable(maximumSize, copier);
+        this.table = table;
     }
 
     @Override
@@ -40,7 +38,7 @@ final class MemoizedTwoArgFunction<T extends @Nullable Object, U extends @Nullab
 
     @Override
     public MemoStats stats() {
-        return table.stats();
+        return table.memoStats();
     }
 
     @Override
