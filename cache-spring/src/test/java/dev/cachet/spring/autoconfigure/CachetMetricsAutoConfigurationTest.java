@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
+import dev.cachet.Copier;
+import dev.cachet.Memoized;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,30 @@ class CachetMetricsAutoConfigurationTest {
                             .build();
                     assertThat(meters.find("cache.size").tag("cache", "later").gauge())
                             .isNotNull();
+                });
+    }
+
+    @Test
+    void bindsANamedMemoInTheApplicationsRegistry() {
+        Contexts.runner()
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    Memoized<Integer, Integer> squares = Cachet.memoize(
+                            "squares", n -> n * n, 100, Copier.identity(), context.getBean(CacheRegistry.class));
+                    squares.apply(3);
+                    squares.apply(3);
+                    assertThat(meters.get("cache.gets")
+                                    .tag("cache", "squares")
+                                    .tag("result", "hit")
+                                    .functionCounter()
+                                    .count())
+                            .isEqualTo(1.0);
+                    assertThat(meters.get("cache.hit.ratio.recent")
+                                    .tag("cache", "squares")
+                                    .gauge()
+                                    .value())
+                            .isEqualTo(0.5);
                 });
     }
 
