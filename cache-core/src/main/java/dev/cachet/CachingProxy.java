@@ -2,7 +2,6 @@ package dev.cachet;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cachet.internal.remote.DefaultKeyEncoder;
 import java.lang.reflect.Proxy;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -53,7 +52,7 @@ final class CachingProxy {
         Map<String, Cache<Object, Object>> caches = new LinkedHashMap<>();
         model.caches().forEach((name, definition) -> caches.put(name, resolve(registry, definition)));
         model.externalCaches().forEach((name, invalidation) -> caches.put(name, registered(registry, invalidation)));
-        requireEncodableKeys(model, registry);
+        requireEncodableKeys(model, caches);
         CachingInvocationHandler handler = new CachingInvocationHandler(model, target, registry, caches);
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }
@@ -105,20 +104,18 @@ final class CachingProxy {
         if (entry.fingerprint().valueOf(REMOTE_TIER) == null) {
             return cache;
         }
-        Function<Object, String> encoder = keyEncoder(entry);
-        return new RemoteKeyedCache(cache, encoder == null ? DefaultKeyEncoder::encode : encoder);
-    }
-
-    /** Returns the key encoder the cache's remote tier was configured with, or null for the default one. */
-    private static @Nullable Function<Object, String> keyEncoder(CacheRegistry.Entry entry) {
-        return entry.fingerprint().valueOf(REMOTE_CONFIG) instanceof RemoteConfig config ? config.keyEncoder() : null;
+        // The key encoder the tier was configured with, or null for the default one.
+        @Nullable
+        Function<Object, String> encoder =
+                entry.fingerprint().valueOf(REMOTE_CONFIG) instanceof RemoteConfig config ? config.keyEncoder() : null;
+        return new RemoteKeyedCache(cache, encoder);
     }
 
     /**
      * Rejects now the methods whose key parameters can never be encoded by the default key encoder of their cache's
      * remote tier; a configured encoder is only known by what it does, so its refusals fail the call.
      */
-    private static void requireEncodableKeys(InterfaceModel model, CacheRegistry registry) {
+    private static void requireEncodableKeys(InterfaceModel model, Map<String, Cache<Object, Object>> caches) {
         List<Operation> operations = model.operations().values().stream()
                 .sorted(Comparator.comparing(operation -> OperationParser.identity(operation.method())))
                 .toList();
@@ -137,10 +134,7 @@ final class CachingProxy {
             } else {
                 continue;
             }
-            Optional<CacheRegistry.Entry> entry = registry.entry(cacheName);
-            if (entry.isEmpty()
-                    || entry.get().fingerprint().valueOf(REMOTE_TIER) == null
-                    || keyEncoder(entry.get()) != null) {
+            if (!(caches.get(cacheName) instanceof RemoteKeyedCache remote) || !remote.hasDefaultEncoder()) {
                 continue;
             }
             Class<?>[] types = operation.method().getParameterTypes();

@@ -52,15 +52,25 @@ final class RemoteKeyedCache implements Cache<Object, Object> {
 
     private final Cache<Object, Object> cache;
     private final Function<Object, String> encoder;
+    private final boolean defaultEncoder;
 
     /**
-     * Views {@code cache} through {@code encoder}.
+     * Views {@code cache} through the key encoder of its remote tier.
      *
-     * @param encoder the key encoder of the cache's remote tier (its configured one, or the default)
+     * @param encoder the encoder the remote tier was configured with, or null for {@link DefaultKeyEncoder}
      */
-    RemoteKeyedCache(Cache<Object, Object> cache, Function<Object, String> encoder) {
+    RemoteKeyedCache(Cache<Object, Object> cache, @Nullable Function<Object, String> encoder) {
         this.cache = requireNonNull(cache, "cache");
-        this.encoder = requireNonNull(encoder, "encoder");
+        this.defaultEncoder = encoder == null;
+        this.encoder = encoder == null ? DefaultKeyEncoder::encode : encoder;
+    }
+
+    /**
+     * Whether the tier encodes keys with {@link DefaultKeyEncoder}, whose types are known in advance (see {@link
+     * #defaultEncoderMayTake}); a configured encoder is known only by what it does.
+     */
+    boolean hasDefaultEncoder() {
+        return defaultEncoder;
     }
 
     /**
