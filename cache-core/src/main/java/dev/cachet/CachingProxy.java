@@ -79,8 +79,11 @@ final class CachingProxy {
         if (settings.hasSettings()) {
             Optional<String> difference = settings.firstDifference(registered.config());
             if (difference.isPresent()) {
+                String builtBy = entry.get().builtBy() == null
+                        ? ""
+                        : " (built by " + entry.get().builtBy() + ")";
                 throw new IllegalStateException(definition.description() + ": " + settings + " conflicts with the"
-                        + " cache '" + name + "' registered in the proxy's registry: " + difference.get()
+                        + " cache '" + name + "' registered in the proxy's registry" + builtBy + ": " + difference.get()
                         + "; settings in @Cached only build a cache when none is registered: remove them to use the"
                         + " registered cache as it is, or make them equal");
             }

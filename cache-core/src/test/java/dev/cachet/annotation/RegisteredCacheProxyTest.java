@@ -327,6 +327,11 @@ class RegisteredCacheProxyTest {
 
         PlainQuotes plain = Cachet.proxy(PlainQuotes.class, symbol -> "other", invariants.registry());
         assertThat(plain.quote("AAPL")).as("the cache the first proxy built").isEqualTo("v");
+        assertThatThrownBy(() -> Cachet.proxy(TimedQuotes.class, symbol -> "other", invariants.registry()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("conflicts with the cache 'quotes' registered in the proxy's registry (built by"
+                        + " Cachet.proxy for ShortLivedQuotes.quote(String)): expireAfterWrite = PT5M in the"
+                        + " annotation, but the registered cache has expireAfterWrite PT30S;");
 
         assertThatThrownBy(() -> Cachet.builder("quotes")
                         .registry(invariants.registry())
