@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * an application can never end up with two different caches under one name. Value settings (sizes, durations, the
  * {@link RemoteConfig}) compare by {@code equals}; functional ones (ticker, executor, copier, listeners, weigher,
  * remote tier, codec) by identity: build a name twice with the same instances, not two equal-looking lambdas.
+ * {@code Cachet.proxy} takes the cache registered under an annotation's name as it is, whatever its tier, and builds
+ * one only when none is registered: register caches before creating the proxies that use them.
  *
  * <p>A cache is built outside any lock the registry holds, so a slow build (a near cache connecting to Redis) never
  * holds up other names. When two threads build one name at once, both build, the first to register wins, and the
