@@ -38,6 +38,20 @@ final class CacheFingerprint {
     }
 
     /**
+     * Returns the value recorded for the setting called {@code name}, or null if it is unset or not recorded (a proxy
+     * reads a cache's remote tier and {@link RemoteConfig} this way, to know how its keys are encoded).
+     */
+    @Nullable
+    Object valueOf(String name) {
+        for (Option option : options) {
+            if (option.name().equals(name)) {
+                return option.value();
+            }
+        }
+        return null;
+    }
+
+    /**
      * Returns a sentence naming the first setting in which {@code requested} differs from this (registered)
      * fingerprint and both values, or empty if they match.
      */

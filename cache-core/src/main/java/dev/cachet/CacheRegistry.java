@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * an application can never end up with two different caches under one name. Value settings (sizes, durations, the
  * {@link RemoteConfig}) compare by {@code equals}; functional ones (ticker, executor, copier, listeners, weigher,
  * remote tier, codec) by identity: build a name twice with the same instances, not two equal-looking lambdas.
+ * {@code Cachet.proxy} takes the cache registered under an annotation's name as it is, whatever its tier, and builds
+ * one only when none is registered: register caches before creating the proxies that use them.
  *
  * <p>A cache is built outside any lock the registry holds, so a slow build (a near cache connecting to Redis) never
  * holds up other names. When two threads build one name at once, both build, the first to register wins, and the
@@ -37,7 +40,22 @@ public final class CacheRegistry {
     private final ConcurrentHashMap<String, Entry> caches = new ConcurrentHashMap<>();
     private final List<Consumer<? super Cache<?, ?>>> listeners = new CopyOnWriteArrayList<>();
 
-    private record Entry(CacheFingerprint fingerprint, Cache<?, ?> cache) {}
+    /**
+     * A registered cache, the settings it was built with, and who built it when that helps a conflict message.
+     *
+     * @param fingerprint the settings the cache was built with
+     * @param cache the cache
+     * @param builtBy who built it, as conflict messages name it (a proxy's method), or null for a builder's caller
+     */
+    record Entry(
+            CacheFingerprint fingerprint,
+            Cache<?, ?> cache,
+            @Nullable String builtBy) {
+        Entry {
+            requireNonNull(fingerprint, "fingerprint");
+            requireNonNull(cache, "cache");
+        }
+    }
 
     private CacheRegistry() {}
 
@@ -104,7 +122,7 @@ public final class CacheRegistry {
             // Built outside the map's lock: a near cache subscribes to its invalidation channel, which can take the
             // connect timeout, and computeIfAbsent would hold the lock of a bin that other names share meanwhile.
             Built<C> built = factory.get();
-            registered = caches.putIfAbsent(name, new Entry(fingerprint, built.cache()));
+            registered = caches.putIfAbsent(name, new Entry(fingerprint, built.cache(), null));
             if (registered == null) {
                 listeners.forEach(listener -> listener.accept(built.cache()));
                 return built.cache();
@@ -113,10 +131,31 @@ public final class CacheRegistry {
         }
         Optional<String> difference = registered.fingerprint().firstDifference(fingerprint);
         if (difference.isPresent()) {
+            String builtBy = registered.builtBy() == null
+                    ? ""
+                    : " (built by " + registered.builtBy() + "; build a cache before creating the proxies that use it)";
             throw new IllegalStateException("a cache named '" + name + "' is already registered with "
-                    + difference.get() + "; use another name, the same settings, or another CacheRegistry");
+                    + difference.get() + builtBy + "; use another name, the same settings, or another CacheRegistry");
         }
         return (C) registered.cache();
+    }
+
+    /** Returns the registration of {@code name}: the cache and the settings it was built with, if registered. */
+    Optional<Entry> entry(String name) {
+        return Optional.ofNullable(caches.get(requireNonNull(name, "name")));
+    }
+
+    /**
+     * Records who built the cache registered under {@code name}, if it is still {@code cache}, so that a later build
+     * of that name with other settings says so (a proxy built it because nothing was registered yet).
+     */
+    void recordBuiltBy(String name, Cache<?, ?> cache, String builtBy) {
+        requireNonNull(builtBy, "builtBy");
+        var unused = caches.computeIfPresent(
+                name,
+                (n, entry) -> entry.cache() == cache && entry.builtBy() == null
+                        ? new Entry(entry.fingerprint(), cache, builtBy)
+                        : entry);
     }
 
     /** Releases what a cache that lost the race to register holds (a near cache's subscription); never throws. */

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The settings a {@code @Cached} annotation gives its cache, parsed and checked. Immutable; methods that share a cache
- * must have equal settings.
+ * The settings a {@code @Cached} annotation gives its cache, parsed and checked. They build the cache only when none
+ * is registered under its name; a registered cache is used as it is, and must agree with every setting given
+ * explicitly. Immutable; methods of one interface that share a cache and give it settings must give equal ones.
  *
  * @param name the cache's name, not blank
  * @param maximumSize the size bound, if any
@@ -43,6 +45,46 @@ record CacheSettings(
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
         return builder.build();
+    }
+
+    /**
+     * Whether the annotation gives any setting besides the name. One that gives none takes the registered cache of its
+     * name whatever its settings and tier.
+     */
+    boolean hasSettings() {
+        return maximumSize.isPresent() || expireAfterWrite.isPresent() || expireAfterAccess.isPresent();
+    }
+
+    /**
+     * Returns the first setting given here that the registered cache's {@code config} does not have, as a sentence
+     * naming the setting and both values, or empty if every setting given agrees (settings not given are not
+     * compared).
+     */
+    Optional<String> firstDifference(CacheConfig config) {
+        if (maximumSize.isPresent() && !maximumSize.equals(config.maximumSize())) {
+            return Optional.of(difference(
+                    "maximumSize",
+                    maximumSize.getAsLong(),
+                    config.maximumSize().isPresent() ? config.maximumSize().getAsLong() : null));
+        }
+        if (expireAfterWrite.isPresent() && !expireAfterWrite.equals(config.expireAfterWrite())) {
+            return Optional.of(difference(
+                    "expireAfterWrite",
+                    expireAfterWrite.get(),
+                    config.expireAfterWrite().orElse(null)));
+        }
+        if (expireAfterAccess.isPresent() && !expireAfterAccess.equals(config.expireAfterAccess())) {
+            return Optional.of(difference(
+                    "expireAfterAccess",
+                    expireAfterAccess.get(),
+                    config.expireAfterAccess().orElse(null)));
+        }
+        return Optional.empty();
+    }
+
+    private static String difference(String setting, Object annotated, @Nullable Object registered) {
+        return setting + " = " + annotated + " in the annotation, but the registered cache has "
+                + (registered == null ? "no " + setting : setting + " " + registered);
     }
 
     /** Returns the settings as an annotation would spell them, for error messages. */

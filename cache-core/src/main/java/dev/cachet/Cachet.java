@@ -213,17 +213,29 @@ public final class Cachet {
      * PriceService prices = Cachet.proxy(PriceService.class, new RealPriceService());
      * }</pre>
      *
-     * <p>The interface is checked and every cache it names is built (or found, if registered with the same settings)
-     * now, so a mistake fails here rather than at a call. Methods without annotations call the target directly;
-     * {@code equals} and {@code hashCode} compare proxies by interface, target and registry, and {@code toString} says
-     * it is a Cachet proxy of the target. The proxy is thread-safe if the target is. See {@link
-     * dev.cachet.annotation} for how keys, results and exceptions are handled.
+     * <p>The interface is checked and every cache it names is resolved now, so a mistake fails here rather than at a
+     * call. A cache already registered under the name is used as it is, whatever its tier: to put {@code @Cached} in
+     * front of a Redis or near cache, build that cache first and leave the annotation's settings at their defaults.
+     *
+     * <pre>{@code
+     * Cachet.builder("prices").expireAfterWrite(Duration.ofMinutes(5)).remote(redis, Codec.json(Price.class)).build();
+     * PriceService prices = Cachet.proxy(PriceService.class, new RealPriceService()); // @Cached(name = "prices")
+     * }</pre>
+     *
+     * <p>When no cache of that name is registered, the proxy builds an in-memory one with the annotation's settings
+     * and registers it. Caches are resolved once, here: a cache registered later is not seen by this proxy, and
+     * building one under a name the proxy already registered fails; register caches before creating proxies. Methods
+     * without annotations call the target directly; {@code equals} and {@code hashCode} compare proxies by interface,
+     * target and registry, and {@code toString} says it is a Cachet proxy of the target. The proxy is thread-safe if
+     * the target is. See {@link dev.cachet.annotation} for how keys, results and exceptions are handled, and {@link
+     * dev.cachet.annotation.Cached} for settings and the keys of caches with a remote tier.
      *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code type} is not an interface, or an annotation has a bad value; the
-     *     message names the method, as in {@code PriceService.price(String, Currency)}, and the value
-     * @throws IllegalStateException if annotations conflict (one cache name with different settings), or a cache name
-     *     is already registered with other settings
+     * @throws IllegalArgumentException if {@code type} is not an interface, an annotation has a bad value, or a key
+     *     parameter can never be encoded by the default key encoder of its cache's remote tier; the message names the
+     *     method, as in {@code PriceService.price(String, Currency)}, and the value
+     * @throws IllegalStateException if annotations conflict (one cache name with different settings), or an
+     *     annotation's explicit settings differ from those of the cache registered under its name
      */
     public static <T> T proxy(Class<T> type, T target) {
         return proxy(type, target, CacheRegistry.defaultRegistry());
@@ -234,8 +246,10 @@ public final class Cachet {
      * components that keep their caches apart).
      *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code type} is not an interface, or an annotation has a bad value
-     * @throws IllegalStateException if annotations conflict, or a cache name is registered with other settings
+     * @throws IllegalArgumentException if {@code type} is not an interface, an annotation has a bad value, or a key
+     *     cannot be encoded by its cache's remote tier
+     * @throws IllegalStateException if annotations conflict, or an annotation's explicit settings differ from those of
+     *     the cache registered in {@code registry} under its name
      */
     public static <T> T proxy(Class<T> type, T target, CacheRegistry registry) {
         return CachingProxy.create(type, target, registry);

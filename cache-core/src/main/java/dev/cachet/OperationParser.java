@@ -85,11 +85,17 @@ final class OperationParser {
                 PendingCached pending = pendingCached(method, where, cached, marked);
                 List<PendingCached> sharing =
                         cachedByName.computeIfAbsent(pending.settings().name(), name -> new ArrayList<>());
-                if (!sharing.isEmpty() && !sharing.get(0).settings().equals(pending.settings())) {
-                    PendingCached first = sharing.get(0);
+                // A method without settings takes the cache as the others (or the registry) define it.
+                Optional<PendingCached> defining = sharing.stream()
+                        .filter(other -> other.settings().hasSettings())
+                        .findFirst();
+                if (pending.settings().hasSettings()
+                        && defining.isPresent()
+                        && !defining.get().settings().equals(pending.settings())) {
+                    PendingCached first = defining.get();
                     throw new IllegalStateException(where + ": " + pending.settings() + " conflicts with "
                             + first.description() + ": " + first.settings()
-                            + "; methods that share a cache must give it the same settings");
+                            + "; methods that share a cache and give it settings must give the same ones");
                 }
                 sharing.add(pending);
             } else if (invalidate != null) {
@@ -120,7 +126,13 @@ final class OperationParser {
                 operations.put(pending.method(), operation);
                 sharingOperations.add(operation);
             }
-            caches.put(name, sharingOperations.get(0));
+            // The cache is known by the first method that gives it settings: they build it if none is registered.
+            caches.put(
+                    name,
+                    sharingOperations.stream()
+                            .filter(operation -> operation.cache().hasSettings())
+                            .findFirst()
+                            .orElse(sharingOperations.get(0)));
             cachedOperations.put(name, List.copyOf(sharingOperations));
         });
 

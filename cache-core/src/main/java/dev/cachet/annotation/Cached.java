@@ -31,10 +31,21 @@ import java.lang.annotation.Target;
  *
  * <p><b>Exceptions</b> thrown by the target reach the caller unchanged, checked ones included, and are never cached.
  *
- * <p><b>Settings.</b> The first proxy that needs a cache builds it with these settings in its registry (see {@code
- * Cachet.proxy}); methods that name the same cache must give it the same settings, and share it. A cache already
- * registered under that name with other settings (including one built with a ticker, copier or listener of its own)
- * makes {@code Cachet.proxy} throw {@link IllegalStateException}. Durations are written {@code 250ms}, {@code 30s},
+ * <p><b>Settings.</b> A cache registered under {@link #name()} in the proxy's registry is used as it is, whatever its
+ * tier (in-memory, Redis, near) and however it was built (its own ticker, copier, listener, key encoder...): build it
+ * with {@code Cachet.builder(name)...build()} first, then create the proxy, and give the annotation no settings. The
+ * settings of the annotation only build a cache when none is registered, in which case the proxy builds an in-memory
+ * one with them and registers it. Settings given to a registered cache must equal its own, or {@code Cachet.proxy}
+ * throws {@link IllegalStateException} naming the method, the cache and the setting; settings left at their default
+ * are not compared. Methods of one interface that name the same cache share it, and those that give it settings must
+ * give the same ones. Caches are resolved when the proxy is created: register a cache before creating the proxies that
+ * use it (building one afterwards under a name a proxy already built fails, naming that proxy's method). The key of
+ * a cache with a remote tier must suit its key encoder: with the default one, a parameter that can never hold a
+ * string, number, boolean, character, UUID or enum (an array, a collection, a record...) is rejected when the proxy is
+ * created, and other refused keys fail the call with {@link IllegalArgumentException}. A key of one parameter is the
+ * argument itself, so the proxy and the cache's own {@code get} share its entry; keys of several parameters (or none)
+ * are encoded by the proxy into one string, from the encoder's string of each argument. The cache's value codec must
+ * take what the method returns (an {@code Optional}'s content, a future's value). Durations are written {@code 250ms}, {@code 30s},
  * {@code 5m}, {@code 2h}, {@code 1d} (also {@code ns} and {@code us}; units in lower case) or in ISO-8601 ({@code
  * PT1M}, either case); the empty string means "not set". Refresh-after-write is not offered: it needs a loader per
  * cache, and a proxy has one per method and key.

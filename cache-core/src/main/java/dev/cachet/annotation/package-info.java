@@ -19,16 +19,20 @@
  * every mistake (a bad duration, {@code @Cached} on a {@code void} method, a stray {@link CacheKey}, two methods
  * giving one cache different settings) fails {@code Cachet.proxy} with an {@link IllegalArgumentException} (a bad
  * value) or {@link IllegalStateException} (a conflict) whose message names the method, as in {@code
- * PriceService.price(String, Currency)}, and the offending value. Nothing is checked later at a call.
+ * PriceService.price(String, Currency)}, and the offending value. Nothing is checked later at a call, except a key
+ * that the key encoder of a cache with a remote tier refuses (see {@link Cached}).
  *
  * <p><b>Keys.</b> A method's key is made of its arguments ({@link CacheKey} selects some of them), compared by value:
  * arrays, lists, sets and maps by their contents, copied when the key is made so that later changes to an argument do
  * not disturb the cache. One selected argument is the key itself (so {@code cache.invalidate("AAPL")} reaches the
  * entry of {@code price("AAPL")}); several make an immutable list; a method without arguments has one constant key.
  * When several {@link Cached} methods of one interface share a cache, each key is prefixed with the method's identity
- * so that {@code price("AAPL")} and {@code priceInUsd("AAPL")} never collide.
+ * so that {@code price("AAPL")} and {@code priceInUsd("AAPL")} never collide. Over a cache with a remote tier (Redis,
+ * near) a key of one argument is still the argument; the others become one string made of the key encoder's string of
+ * each argument.
  *
- * <p><b>Values.</b> Cached values obey the cache's default copier, {@code Copier.defensive()}: immutable results
+ * <p><b>Values.</b> Cached values obey the cache's copier (and, with a remote tier, its value codec); a cache the proxy
+ * builds has the default copier, {@code Copier.defensive()}: immutable results
  * ({@code String}, records of immutable components, {@code List.of(...)}) are shared, mutable JDK collections and
  * arrays are copied, and any other type fails the call that would store it with an {@link IllegalArgumentException}
  * naming the type. The annotations have no copier attribute; the Spring integration will let a bean provide one.

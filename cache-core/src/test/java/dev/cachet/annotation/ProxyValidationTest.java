@@ -182,7 +182,8 @@ class ProxyValidationTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("ConflictingSettings.offer(String): @Cached(name = \"prices\", maximumSize = 200,"
                         + " expireAfterWrite = PT1M) conflicts with ConflictingSettings.bid(String): @Cached(name ="
-                        + " \"prices\", maximumSize = 100); methods that share a cache must give it the same settings");
+                        + " \"prices\", maximumSize = 100); methods that share a cache and give it settings must give the same"
+                        + " ones");
     }
 
     interface BothAnnotations {
@@ -251,17 +252,34 @@ class ProxyValidationTest {
     }
 
     @Test
-    void aCacheRegisteredWithOtherSettingsConflicts() {
-        Cachet.builder("quotes")
+    void aCacheRegisteredWithItsOwnTickerAndTheSameExplicitSettingsIsUsed() {
+        FakeTicker ticker = new FakeTicker();
+        var registered = Cachet.builder("quotes")
                 .registry(invariants.registry())
                 .expireAfterWrite(Duration.ofSeconds(30))
-                .ticker(new FakeTicker())
+                .ticker(ticker)
+                .build();
+        registered.put("AAPL", "from the registry");
+
+        Quotes quotes = Cachet.proxy(Quotes.class, symbol -> "from the target", invariants.registry());
+
+        assertThat(quotes.quote("AAPL")).isEqualTo("from the registry");
+        ticker.advance(Duration.ofSeconds(30));
+        assertThat(quotes.quote("AAPL")).as("the registered cache's ticker").isEqualTo("from the target");
+    }
+
+    @Test
+    void aCacheRegisteredWithAnotherExplicitSettingConflicts() {
+        Cachet.builder("quotes")
+                .registry(invariants.registry())
+                .expireAfterWrite(Duration.ofSeconds(20))
                 .build();
 
         assertThatThrownBy(() -> proxy(Quotes.class))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith(
-                        "Quotes.quote(String): a cache named 'quotes' is already registered with another ticker");
+                .hasMessageStartingWith("Quotes.quote(String): @Cached(name = \"quotes\", expireAfterWrite = PT30S)"
+                        + " conflicts with the cache 'quotes' registered in the proxy's registry: expireAfterWrite ="
+                        + " PT30S in the annotation, but the registered cache has expireAfterWrite PT20S;");
     }
 
     @Test
