@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
@@ -56,6 +57,26 @@ class AsyncCacheableTest {
     }
 
     @Test
+    void aSynchronizedCompletableFutureMethodIsCalledOncePerKeyWhileItsFutureIsPending() {
+        runner().run(context -> {
+            Quotes quotes = context.getBean(Quotes.class);
+            CompletableFuture<String> pending = new CompletableFuture<>();
+            quotes.answerWith(pending);
+
+            CompletableFuture<String> first = quotes.synchronizedFuture("AAPL");
+            CompletableFuture<String> second = quotes.synchronizedFuture("AAPL");
+            assertThat(second).isNotDone();
+            pending.complete("AAPL #1");
+
+            assertThat(first).succeedsWithin(AWAIT).isEqualTo("AAPL #1");
+            assertThat(second).succeedsWithin(AWAIT).isEqualTo("AAPL #1");
+            assertThat(quotes.synchronizedFuture("AAPL")).succeedsWithin(AWAIT).isEqualTo("AAPL #1");
+            assertThat(quotes.calls()).isEqualTo(1);
+            Contexts.checkInvariants(context);
+        });
+    }
+
+    @Test
     void aMonoIsCachedByItsValue() {
         runner().run(context -> {
             Quotes quotes = context.getBean(Quotes.class);
@@ -88,6 +109,12 @@ class AsyncCacheableTest {
     /** Asynchronous quotes; counts the calls that reach it. */
     static class Quotes {
         private final AtomicInteger calls = new AtomicInteger();
+        private final AtomicReference<CompletableFuture<String>> next = new AtomicReference<>();
+
+        /** Sets what {@link #synchronizedFuture} returns. A method: the class-based proxy has no state of its own. */
+        public void answerWith(CompletableFuture<String> future) {
+            next.set(future);
+        }
 
         public int calls() {
             return calls.get();
@@ -100,6 +127,12 @@ class AsyncCacheableTest {
                 return CompletableFuture.failedFuture(new IllegalStateException("no quote for " + symbol));
             }
             return CompletableFuture.supplyAsync(() -> symbol + " #" + call);
+        }
+
+        @Cacheable(cacheNames = "futures", sync = true)
+        public CompletableFuture<String> synchronizedFuture(String symbol) {
+            calls.incrementAndGet();
+            return next.get();
         }
 
         @Cacheable("monos")
