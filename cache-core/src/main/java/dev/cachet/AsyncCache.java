@@ -116,7 +116,9 @@ public interface AsyncCache<K, V> {
 
     /**
      * Returns the cache underneath as a {@link Cache}: its reads and loads block the caller. Its writes and
-     * invalidations also stop this view's loads in flight from storing their results.
+     * invalidations also stop this view's loads in flight from storing their results. (In memory, a load in flight in
+     * this view keeps a value put through any other reference to the cache, but an invalidation made through another
+     * reference does not stop it from storing; with a remote tier, every write fences the load, as in {@link Cache}.)
      */
     Cache<K, V> synchronous();
 }

@@ -3,7 +3,10 @@ package dev.cachet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachet.metrics.CachetMetrics;
+import dev.cachet.metrics.MetricNames;
 import dev.cachet.testing.FakeTicker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -365,6 +368,29 @@ class AsyncCacheTest {
             assertThat(warning.cacheName()).isEqualTo("rare");
             assertThat(warning.hitRatio()).isZero();
         });
+    }
+
+    @Test
+    void metricsBoundToTheRegisteredCacheCountAsynchronousCalls() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AsyncCache<String, String> cache = cache();
+        CachetMetrics.bindAll(registry, meters);
+
+        assertThat(cache.get("AAPL", key -> "AAPL=1").join()).isEqualTo("AAPL=1");
+        assertThat(cache.get("AAPL", key -> "unused")).isCompletedWithValue("AAPL=1");
+
+        assertThat(meters.get(MetricNames.CACHE_GETS)
+                        .tag("cache", "quotes")
+                        .tag("result", "hit")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get(MetricNames.CACHE_GETS)
+                        .tag("cache", "quotes")
+                        .tag("result", "miss")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
