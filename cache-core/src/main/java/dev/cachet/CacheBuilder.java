@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -341,6 +342,17 @@ public final class CacheBuilder<K, V> {
         }
         requireNoNearCache();
         return register(false, () -> Built.of(new LocalCache<>(settings)));
+    }
+
+    /**
+     * Builds the cache {@link #build()} builds (or finds it registered) and returns an {@link AsyncCache} view of it,
+     * whose loaders and remote-tier I/O run on the {@linkplain #executor executor}, else the common fork-join pool.
+     *
+     * @throws IllegalStateException as {@link #build()} does
+     */
+    public <K1 extends K, V1 extends V> AsyncCache<K1, V1> buildAsync() {
+        Cache<K1, V1> cache = build();
+        return new AsyncCacheView<>(cache, executor != null ? executor : ForkJoinPool.commonPool());
     }
 
     /**

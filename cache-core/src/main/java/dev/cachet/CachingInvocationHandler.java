@@ -10,13 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The thin half of a caching proxy: looks up the called method's {@link Operation} and acts on it. Plain values go
  * through {@link Cache#get(Object, java.util.function.Function)} (single flight, copies and statistics as with the
- * programmatic API); futures are followed here, with one call in flight per key, its value stored when it completes
- * normally. Thread-safe.
+ * programmatic API); futures go through the cache's {@link AsyncCache} view, which shares one call in flight per key
+ * and stores its value when it completes normally. Thread-safe.
  */
 final class CachingInvocationHandler implements InvocationHandler {
     private static final Object[] NO_ARGUMENTS = {};
@@ -25,10 +25,8 @@ final class CachingInvocationHandler implements InvocationHandler {
     private final Object target;
     private final CacheRegistry registry;
     private final Map<String, Cache<Object, Object>> caches;
-    /** Per cache, the future-returning calls in flight, by key; a flight is removed when it ends or is invalidated. */
-    private final Map<String, ConcurrentHashMap<Object, CompletableFuture<Object>>> flights;
-
-    private final Copier<Object> copier = Copier.defensive();
+    /** Per cache, its asynchronous view: future-returning calls and every invalidation go through it. */
+    private final Map<String, AsyncCache<Object, Object>> asyncCaches;
 
     CachingInvocationHandler(
             InterfaceModel model, Object target, CacheRegistry registry, Map<String, Cache<Object, Object>> caches) {
@@ -36,9 +34,9 @@ final class CachingInvocationHandler implements InvocationHandler {
         this.target = target;
         this.registry = registry;
         this.caches = Map.copyOf(caches);
-        Map<String, ConcurrentHashMap<Object, CompletableFuture<Object>>> perCache = new HashMap<>();
-        model.caches().keySet().forEach(name -> perCache.put(name, new ConcurrentHashMap<>()));
-        this.flights = Map.copyOf(perCache);
+        Map<String, AsyncCache<Object, Object>> views = new HashMap<>();
+        this.caches.forEach((name, cache) -> views.put(name, AsyncCache.of(cache, ForkJoinPool.commonPool())));
+        this.asyncCaches = Map.copyOf(views);
     }
 
     @Override
@@ -79,78 +77,47 @@ final class CachingInvocationHandler implements InvocationHandler {
     }
 
     /**
-     * Returns a future of the cached value. On a miss, the caller that finds no call in flight for the key calls the
-     * target; everyone who misses meanwhile gets a future of that same call. The flight stores the value when it
-     * completes normally, unless the key was invalidated meanwhile, and ends before anyone's future completes.
+     * Returns a future of the cached value through the cache's {@link AsyncCache} view: on a miss, the caller that
+     * finds no call in flight for the key calls the target; everyone who misses meanwhile shares that call through a
+     * future of their own. What the target throws instead of returning a future is thrown to the caller that called
+     * it, and a {@code null} instead of a future is returned to it; callers that shared the call get that failure.
      */
+    @SuppressWarnings("unchecked") // a method cached as FUTURE returns a CompletionStage of its value type
     private Object loadFuture(CachedOperation operation, Object[] arguments) throws Throwable {
-        String name = operation.cache().name();
-        Cache<Object, Object> cache = caches.get(name);
-        Object key = operation.key(arguments);
-        Object cached = cache.getIfPresent(key);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
-        }
-        ConcurrentHashMap<Object, CompletableFuture<Object>> inFlight = flights.get(name);
-        CompletableFuture<Object> flight = new CompletableFuture<>();
-        CompletableFuture<Object> current = inFlight.putIfAbsent(key, flight);
-        if (current != null) {
-            return follow(current);
-        }
-        Object returned;
-        try {
-            returned = call(operation.method(), arguments);
-        } catch (Throwable t) {
-            inFlight.remove(key, flight);
-            flight.completeExceptionally(t);
-            throw t;
-        }
-        if (returned == null) {
-            inFlight.remove(key, flight);
-            flight.completeExceptionally(
-                    new NullPointerException(operation.description() + " returned null instead of a "
-                            + operation.method().getReturnType().getSimpleName()));
-            return null; // the caller gets what the target returned; callers that joined get the failure
-        }
-        var unused = ((CompletionStage<?>) returned).whenComplete((value, failure) -> {
-            if (failure != null) {
-                inFlight.remove(key, flight);
-                flight.completeExceptionally(failure);
-                return;
-            }
+        AsyncCache<Object, Object> cache = asyncCaches.get(operation.cache().name());
+        // Set only when the target runs on this thread (an in-memory cache): then its outcome is this caller's.
+        Thread caller = Thread.currentThread();
+        Throwable[] thrown = {null};
+        boolean[] returnedNull = {false};
+        CompletableFuture<Object> future = cache.get(operation.key(arguments), (key, executor) -> {
+            boolean here = Thread.currentThread() == caller;
+            Object returned;
             try {
-                // Stores only if this flight is still the key's: an invalidation meanwhile removed it.
-                inFlight.computeIfPresent(key, (k, f) -> {
-                    if (f == flight && value != null) {
-                        cache.put(k, value);
-                    }
-                    return f == flight ? null : f;
-                });
-            } catch (RuntimeException | Error e) { // the copier rejected the value: the load fails, as in get()
-                inFlight.remove(key, flight);
-                flight.completeExceptionally(e);
-                return;
+                returned = call(operation.method(), arguments);
+            } catch (Throwable t) {
+                thrown[0] = here ? t : null;
+                return CompletableFuture.failedFuture(t);
             }
-            flight.complete(value);
+            if (returned == null) {
+                returnedNull[0] = here;
+                return CompletableFuture.failedFuture(
+                        new NullPointerException(operation.description() + " returned null instead of a "
+                                + operation.method().getReturnType().getSimpleName()));
+            }
+            CompletableFuture<Object> value = new CompletableFuture<>();
+            var unused = ((CompletionStage<Object>) returned).whenComplete((result, failure) -> {
+                if (failure != null) {
+                    value.completeExceptionally(failure);
+                } else {
+                    value.complete(result);
+                }
+            });
+            return value;
         });
-        return follow(flight);
-    }
-
-    /** Returns a future of its own for one caller of a flight, with a copy of the value or the flight's exception. */
-    private CompletableFuture<Object> follow(CompletableFuture<Object> flight) {
-        CompletableFuture<Object> mine = new CompletableFuture<>();
-        var unused = flight.whenComplete((value, failure) -> {
-            if (failure != null) {
-                mine.completeExceptionally(failure);
-                return;
-            }
-            try {
-                mine.complete(value == null ? null : copier.copy(value));
-            } catch (RuntimeException | Error e) {
-                mine.completeExceptionally(e);
-            }
-        });
-        return mine;
+        if (thrown[0] != null) {
+            throw thrown[0];
+        }
+        return returnedNull[0] ? null : future;
     }
 
     /** Calls the target, then removes the call's keys (or every entry) if it returned, or its future completed. */
@@ -179,19 +146,13 @@ final class CachingInvocationHandler implements InvocationHandler {
     }
 
     private void invalidate(InvalidateOperation operation, List<Object> keys) {
-        Cache<Object, Object> cache = caches.get(operation.cacheName());
-        ConcurrentHashMap<Object, CompletableFuture<Object>> inFlight = flights.get(operation.cacheName());
+        // Through the view, so that a future-returning call in flight for the key does not store its value after.
+        Cache<Object, Object> cache = asyncCaches.get(operation.cacheName()).synchronous();
         if (operation.allEntries()) {
-            if (inFlight != null) {
-                inFlight.clear();
-            }
             cache.invalidateAll();
             return;
         }
         for (Object key : keys) {
-            if (inFlight != null) {
-                inFlight.remove(key);
-            }
             cache.invalidate(key);
         }
     }

@@ -179,6 +179,11 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
         return value == null || !copying ? value : copy(value);
     }
 
+    /** Returns a caller's own copy of a value this cache holds or loaded, as its reads hand out. */
+    V copyOut(V value) {
+        return copying ? copy(value) : value;
+    }
+
     /**
      * Copies a value on its way in or out. Most caches hold one value type; once the default copier has seen that the
      * type's instances are always immutable, a class comparison replaces the copier on the hit path.

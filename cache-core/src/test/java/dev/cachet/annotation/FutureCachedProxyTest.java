@@ -90,6 +90,17 @@ class FutureCachedProxyTest {
     }
 
     @Test
+    void aFuturesValueIsCountedAsALoadOfTheCacheAndAFailureAsAFailedLoad() {
+        quotes.quote("AAPL").join();
+        target.answer = s -> CompletableFuture.failedFuture(new IllegalStateException("exchange closed"));
+        assertThat(quotes.quote("MSFT")).isCompletedExceptionally();
+
+        CacheStats stats = cache("quotes").stats();
+        assertThat(stats.loadSuccessCount()).isEqualTo(1);
+        assertThat(stats.loadFailureCount()).isEqualTo(1);
+    }
+
+    @Test
     void aCompletionStageIsCachedTheSameWay() {
         assertThat(quotes.stage("AAPL").toCompletableFuture().join()).isEqualTo("AAPL=1 (staged)");
         assertThat(quotes.stage("AAPL").toCompletableFuture()).isCompletedWithValue("AAPL=1 (staged)");

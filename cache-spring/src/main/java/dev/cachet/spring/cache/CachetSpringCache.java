@@ -2,7 +2,11 @@ package dev.cachet.spring.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.AsyncCache;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.SimpleValueWrapper;
@@ -28,10 +32,16 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * CachetCacheCustomizer} for others). Values are copied by the cache's copier, as with the Cachet API.
  *
  * <p>{@link #evictIfPresent} and {@link #invalidate()} keep Spring's defaults (they evict, and return {@code false}
- * for "unknown"); the {@code CompletableFuture}-based {@code retrieve} methods are not supported. Thread-safe.
+ * for "unknown"). Thread-safe.
+ *
+ * <p><b>{@code retrieve}</b>, Spring's asynchronous contract (used by {@code @Cacheable} on methods that return {@code
+ * CompletableFuture}, {@code Mono} or {@code Flux}), goes through an {@link AsyncCache} view of the same cache: no I/O
+ * on the caller's thread for a remote or near cache, one load per key at a time, and a future that fails caches
+ * nothing.
  */
 public final class CachetSpringCache implements Cache {
     private final dev.cachet.Cache<Object, Object> cache;
+    private final AsyncCache<Object, Object> async;
 
     /**
      * Adapts {@code cache}.
@@ -41,6 +51,7 @@ public final class CachetSpringCache implements Cache {
     @SuppressWarnings("unchecked") // Spring's interface is untyped: keys and values are whatever the caller stores
     public CachetSpringCache(dev.cachet.Cache<?, ?> cache) {
         this.cache = (dev.cachet.Cache<Object, Object>) requireNonNull(cache, "cache");
+        this.async = AsyncCache.of(this.cache, ForkJoinPool.commonPool());
     }
 
     @Override
@@ -122,6 +133,27 @@ public final class CachetSpringCache implements Cache {
             return value;
         });
         return stored[0] ? null : new SimpleValueWrapper(current);
+    }
+
+    /**
+     * Returns a future of the value of {@code key}: {@code null} when an in-memory cache holds no value for it; for a
+     * remote or near cache, whose answer needs a round trip, a future that completes with {@code null} on a miss.
+     */
+    @Override
+    public @Nullable CompletableFuture<?> retrieve(Object key) {
+        return async.getIfPresent(key);
+    }
+
+    /**
+     * Returns a future of the value of {@code key}, obtained from {@code valueLoader}'s future on a miss. One load per
+     * key at a time: callers that miss meanwhile share it. A future that fails (or a loader that throws) caches
+     * nothing and fails the callers' futures.
+     */
+    @Override
+    @SuppressWarnings("unchecked") // the value stored under this key was produced by such a loader
+    public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+        requireNonNull(valueLoader, "valueLoader");
+        return (CompletableFuture<T>) async.get(key, (k, executor) -> valueLoader.get());
     }
 
     @Override
