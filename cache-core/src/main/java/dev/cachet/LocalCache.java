@@ -87,8 +87,8 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, NullCaching<
                 config.name(),
                 config.hitRatioThreshold(),
                 config.hitRatioWindow(),
-                () -> -expiredNullReads.sum() + store.stats().hitCount(), // in this order: see stats()
-                () -> store.stats().missCount() + expiredNullReads.sum(),
+                () -> -expiredNulls() + store.stats().hitCount(), // in this order: see stats()
+                () -> store.stats().missCount() + expiredNulls(),
                 store::estimatedSize,
                 config.bound(),
                 settings.lowHitRatioHandler());
@@ -230,6 +230,11 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, NullCaching<
         storePrepared(key, nullMarker());
     }
 
+    /** Returns the reads of expired markers; a cache without cacheNulls does not even read the counter. */
+    private long expiredNulls() {
+        return nullTtlNanos == 0 ? 0 : expiredNullReads.sum();
+    }
+
     /** Counts a read of an expired marker as the miss it is, and removes the marker unless it was replaced. */
     private void expired(K key, NullMarker marker) {
         expiredNullReads.increment();
@@ -367,7 +372,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, NullCaching<
     @Override
     public CacheStats stats() {
         // Read before Caffeine's hits, which counted each of these reads first: the difference is never negative.
-        long expiredNulls = expiredNullReads.sum();
+        long expiredNulls = expiredNulls();
         com.github.benmanes.caffeine.cache.stats.CacheStats caffeine = store.stats();
         CacheStats own = stats.cacheStats();
         return new CacheStats(
