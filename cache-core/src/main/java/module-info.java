@@ -20,9 +20,10 @@ module dev.cachet {
     exports dev.cachet.spi;
     exports dev.cachet.annotation;
     exports dev.cachet.metrics;
-    // LoadTracking, for the test-support module's invariant checks.
+    // LoadTracking, for the test-support module's invariant checks; NullCaching, for Spring's null-value contract.
     exports dev.cachet.internal to
-            dev.cachet.test;
+            dev.cachet.test,
+            dev.cachet.spring;
     // MemoKey and Durations, so that Spring's cached methods key arguments and read durations as Cachet.proxy does.
     exports dev.cachet.internal.method to
             dev.cachet.spring;

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Loads.</b> {@link #get(Object, Function)} runs the loader at most once per key at a time: concurrent callers
  * asking for the same missing key wait for that one load and all receive its value (or its exception). A loader
- * that returns {@code null} has its result returned but not cached. A loader exception is never cached: it reaches
+ * that returns {@code null} has its result returned but not cached, unless the cache was built with {@link
+ * CacheBuilder#cacheNulls}. A loader exception is never cached: it reaches
  * the caller that ran the loader and every caller waiting for it, and the next call loads again. A loader may read
  * other keys of the same cache (recursive memoisation works); a loader that asks for the very key it is loading
  * fails at once with an {@link IllegalStateException} instead of deadlocking.
@@ -49,7 +50,8 @@ public interface Cache<K, V> {
      * does. A caller waiting for a load that runs in this process waits for it to end, as {@link
      * java.util.concurrent.ConcurrentHashMap#computeIfAbsent} does.
      *
-     * @return the cached or loaded value; {@code null} only when the loader returned {@code null}
+     * @return the cached or loaded value; {@code null} only when the loader returned {@code null} (now, or while a
+     *     {@linkplain CacheBuilder#cacheNulls cached null} lives)
      * @throws NullPointerException if {@code key} or {@code loader} is null
      * @throws IllegalStateException if the loader asks this cache for the key it is loading
      * @throws RuntimeException whatever the loader threw (never cached)

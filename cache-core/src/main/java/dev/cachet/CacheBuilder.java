@@ -63,6 +63,7 @@ public final class CacheBuilder<K, V> {
     private @Nullable RemoteConfig remoteConfig;
     private @Nullable Long nearMaximumSize;
     private @Nullable Duration nearExpireAfterWrite;
+    private @Nullable Duration cacheNulls;
 
     /**
      * Starts a builder for the cache named {@code name}.
@@ -311,6 +312,24 @@ public final class CacheBuilder<K, V> {
     }
 
     /**
+     * Caches absence: a loader that returns {@code null} has that {@code null} remembered for {@code ttl}, so that
+     * until then {@code get(key, loader)} returns {@code null} without calling a loader, and {@code getIfPresent}
+     * returns {@code null} too. A cached {@code null} counts as a hit in {@link CacheStats}; {@code put} replaces it
+     * and {@code invalidate} removes it, as for a value. It lives no longer than a value would ({@code
+     * expireAfterWrite}, {@code expireAfterAccess}, the near tier's TTL); a remote tier stores it as a marker with
+     * that TTL, which every process honours. Off by default: without it, a {@code null} is returned but not cached.
+     *
+     * @throws IllegalStateException if already set
+     * @throws NullPointerException if {@code ttl} is null
+     * @throws IllegalArgumentException if {@code ttl} is not positive
+     */
+    public CacheBuilder<K, V> cacheNulls(Duration ttl) {
+        requireUnset("cacheNulls", cacheNulls);
+        this.cacheNulls = requirePositive("cacheNulls", requireNonNull(ttl, "cacheNulls"));
+        return this;
+    }
+
+    /**
      * Builds the cache, or returns the one already registered under this name with equal settings.
      *
      * @throws IllegalStateException if options conflict (the message names them and the cache), or the name is taken
@@ -396,7 +415,8 @@ public final class CacheBuilder<K, V> {
                 Optional.empty(),
                 Optional.empty(),
                 0, // the near cache watches the combined hit ratio itself
-                settings.config().hitRatioWindow()); // the near tier's own recent ratio, over the same window
+                settings.config().hitRatioWindow(), // the near tier's own recent ratio, over the same window
+                Optional.ofNullable(cacheNulls));
         LocalCache<String, V1> near = new LocalCache<>(new LocalCacheSettings<String, V1>(
                 nearConfig,
                 settings.ticker(),
@@ -459,7 +479,8 @@ public final class CacheBuilder<K, V> {
                 .instance("remote tier", remoteTier)
                 .instance("remote codec", remoteCodec)
                 .value("remote config", remoteConfig)
-                .value("nearCache", nearMaximumSize == null ? null : nearDescription());
+                .value("nearCache", nearMaximumSize == null ? null : nearDescription())
+                .value("cacheNulls", cacheNulls);
         CacheRegistry target = registry != null ? registry : CacheRegistry.defaultRegistry();
         return target.getOrCreate(name, fingerprint, factory);
     }
@@ -478,7 +499,8 @@ public final class CacheBuilder<K, V> {
                 Optional.ofNullable(expireAfterAccess),
                 Optional.ofNullable(refreshAfterWrite),
                 effectiveHitRatioThreshold(),
-                effectiveHitRatioWindow());
+                effectiveHitRatioWindow(),
+                Optional.ofNullable(cacheNulls));
         Ticker effectiveTicker = ticker == null ? Ticker.systemTicker() : ticker;
         Copier<V> effectiveCopier = copier == null ? Copier.defensive() : copier;
         Consumer<? super LowHitRatio> handler =

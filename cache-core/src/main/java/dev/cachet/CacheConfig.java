@@ -19,6 +19,7 @@ import java.util.OptionalLong;
  * @param refreshAfterWrite after how long a read triggers a background reload, if set
  * @param hitRatioThreshold the hit ratio below which a window of requests raises a {@link LowHitRatio}; 0 disables
  * @param hitRatioWindow how many requests make one window for the hit-ratio check
+ * @param cacheNulls how long a {@code null} a loader returned is remembered, if null results are cached
  */
 public record CacheConfig(
         String name,
@@ -28,7 +29,8 @@ public record CacheConfig(
         Optional<Duration> expireAfterAccess,
         Optional<Duration> refreshAfterWrite,
         double hitRatioThreshold,
-        int hitRatioWindow) {
+        int hitRatioWindow,
+        Optional<Duration> cacheNulls) {
 
     /**
      * Checks that no component is null.
@@ -42,6 +44,29 @@ public record CacheConfig(
         requireNonNull(expireAfterWrite, "expireAfterWrite");
         requireNonNull(expireAfterAccess, "expireAfterAccess");
         requireNonNull(refreshAfterWrite, "refreshAfterWrite");
+        requireNonNull(cacheNulls, "cacheNulls");
+    }
+
+    /** Builds the config of a cache that does not cache null results. */
+    public CacheConfig(
+            String name,
+            OptionalLong maximumSize,
+            OptionalLong maximumWeight,
+            Optional<Duration> expireAfterWrite,
+            Optional<Duration> expireAfterAccess,
+            Optional<Duration> refreshAfterWrite,
+            double hitRatioThreshold,
+            int hitRatioWindow) {
+        this(
+                name,
+                maximumSize,
+                maximumWeight,
+                expireAfterWrite,
+                expireAfterAccess,
+                refreshAfterWrite,
+                hitRatioThreshold,
+                hitRatioWindow,
+                Optional.empty());
     }
 
     /** Returns the size or weight bound, or empty when the cache is unbounded. */

@@ -18,18 +18,30 @@ import org.jspecify.annotations.Nullable;
  * @param maximumSize the size bound, if any
  * @param expireAfterWrite the time to live after a write, if any
  * @param expireAfterAccess the time to live after an access, if any
+ * @param cacheNulls the time to live of a cached null, if nulls are cached
  */
 record CacheSettings(
         String name,
         OptionalLong maximumSize,
         Optional<Duration> expireAfterWrite,
-        Optional<Duration> expireAfterAccess) {
+        Optional<Duration> expireAfterAccess,
+        Optional<Duration> cacheNulls) {
 
     CacheSettings {
         requireNonNull(name, "name");
         requireNonNull(maximumSize, "maximumSize");
         requireNonNull(expireAfterWrite, "expireAfterWrite");
         requireNonNull(expireAfterAccess, "expireAfterAccess");
+        requireNonNull(cacheNulls, "cacheNulls");
+    }
+
+    /** Settings that do not cache null results. */
+    CacheSettings(
+            String name,
+            OptionalLong maximumSize,
+            Optional<Duration> expireAfterWrite,
+            Optional<Duration> expireAfterAccess) {
+        this(name, maximumSize, expireAfterWrite, expireAfterAccess, Optional.empty());
     }
 
     /**
@@ -44,6 +56,7 @@ record CacheSettings(
         }
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
+        cacheNulls.ifPresent(builder::cacheNulls);
         return builder.build();
     }
 
@@ -95,6 +108,7 @@ record CacheSettings(
         maximumSize.ifPresent(size -> attributes.add("maximumSize = " + size));
         expireAfterWrite.ifPresent(duration -> attributes.add("expireAfterWrite = " + duration));
         expireAfterAccess.ifPresent(duration -> attributes.add("expireAfterAccess = " + duration));
+        cacheNulls.ifPresent(duration -> attributes.add("cacheNulls = " + duration));
         return "@Cached(" + String.join(", ", attributes) + ")";
     }
 }

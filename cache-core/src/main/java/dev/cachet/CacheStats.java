@@ -4,7 +4,7 @@ package dev.cachet;
  * An immutable snapshot of a cache's statistics. Counts are cumulative since the cache was built; use {@link
  * #minus(CacheStats)} for the figures of an interval.
  *
- * @param hitCount lookups that found a value
+ * @param hitCount lookups that found a value, or a cached {@code null} (see {@code CacheBuilder.cacheNulls})
  * @param missCount lookups that found none (and so loaded, or returned {@code null})
  * @param loadSuccessCount loads that completed normally, including those returning {@code null}
  * @param loadFailureCount loads that threw

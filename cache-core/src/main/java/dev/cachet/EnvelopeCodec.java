@@ -36,9 +36,9 @@ final class EnvelopeCodec<V> {
     private final RemoteCounters counters;
     private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
 
-    /** A value read back from the tier with its envelope. */
+    /** A value read back from the tier with its envelope; {@code value} is null for a cached null. */
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
-    record Stored<V>(V value, Envelope envelope, byte[] bytes) {}
+    record Stored<V>(@Nullable V value, Envelope envelope, byte[] bytes) {}
 
     /** What a read of the tier found, as far as loading is concerned. */
     enum Found {
@@ -142,9 +142,23 @@ final class EnvelopeCodec<V> {
         return decode(key, raw.get(), lookup.isLocked(), lookup.lease());
     }
 
-    /** Decodes bytes this process encoded or already decoded once: a fresh copy for each caller. */
+    /**
+     * Encodes a cached null in an envelope that expires after {@code writeTtl}, the TTL the write gives the tier. Every
+     * process that reads it returns {@code null} without loading until it expires.
+     */
+    byte[] encodeNull(long computeMillis, Duration writeTtl) {
+        return Envelope.nullMarker(codec.id(), computeMillis, clock.epochMillis() + writeTtl.toMillis())
+                .toBytes();
+    }
+
+    /**
+     * Decodes bytes this process encoded or already decoded once: a fresh copy for each caller, or null for a cached
+     * null.
+     */
+    @Nullable
     V decodeFresh(byte[] bytes) {
-        return codec.decode(Envelope.parse(bytes, codec.id()).payload());
+        Envelope envelope = Envelope.parse(bytes, codec.id());
+        return envelope.isNullMarker() ? null : codec.decode(envelope.payload());
     }
 
     private Read<V> decode(String key, byte[] bytes, boolean locked, long seen) {
@@ -154,8 +168,10 @@ final class EnvelopeCodec<V> {
                         "stored value of " + bytes.length + " bytes exceeds maxValueBytes " + maxValueBytes);
             }
             Envelope envelope = Envelope.parse(bytes, codec.id());
-            Stored<V> stored =
-                    new Stored<>(requireNonNull(codec.decode(envelope.payload()), "decoded value"), envelope, bytes);
+            // A null marker is honoured whatever this process's cacheNulls: the process that wrote it cached a null.
+            V value =
+                    envelope.isNullMarker() ? null : requireNonNull(codec.decode(envelope.payload()), "decoded value");
+            Stored<V> stored = new Stored<>(value, envelope, bytes);
             counters.hit();
             return Read.hit(stored, seen);
         } catch (Envelope.ForeignEnvelopeException e) {

@@ -6,8 +6,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
+import dev.cachet.internal.NullCaching;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.copy.Immutability;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * outside Caffeine's map locks, defensive copies, and the hit-ratio monitor. The hit path is one Caffeine {@code
  * getIfPresent} plus, for mutable value types only, a copy.
  *
+ * <p>With {@code cacheNulls}, a loader's {@code null} is stored as a {@code NullMarker} that carries its own
+ * deadline: a read past it treats the marker as absent and removes it, and Caffeine's expiry and bound remove the
+ * others. Caffeine's variable expiry is not used for it, so it stays free for per-entry TTLs. A marker never leaves
+ * this class: no copier, weigher or removal listener sees one.
+ *
  * <p>Thread-safe.
  *
  * @param <K> the type of keys
@@ -33,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 // Sealed rather than final: its one subclass adds a cache-wide loader (refreshes go through it); nobody else extends
 // it.
-sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios permits LocalLoadingCache {
+sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, NullCaching<K> permits LocalLoadingCache {
     private static final Logger log = LoggerFactory.getLogger(LocalCache.class);
 
     private final CacheConfig config;
@@ -47,6 +55,10 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
     private final SingleFlight<K, V> flights;
     private final HitRatioMonitor monitor;
     private final SingleFlight.Participant<K, V> participant = new Participant();
+    /** How long a cached null lives, in ticker nanos; 0 when nulls are not cached. */
+    private final long nullTtlNanos;
+    /** Reads that found an expired null marker: Caffeine counted them as hits, {@link #stats} as misses. */
+    private final LongAdder expiredNullReads = new LongAdder();
 
     /**
      * Builds a cache without a loader of its own.
@@ -69,14 +81,15 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
         this.defaultCopier = copier == Copier.defensive();
         this.ticker = settings.ticker();
         this.flights = new SingleFlight<>(config.name(), CacheLoadException::new);
+        this.nullTtlNanos = config.cacheNulls().map(LocalCache::saturatedNanos).orElse(0L);
         Caffeine<K, V> caffeine = caffeine(settings);
-        this.store = loader == null ? caffeine.build() : caffeine.build(key -> copyIn(loader.apply(key)));
+        this.store = loader == null ? caffeine.build() : caffeine.build(key -> orNullMarker(copyIn(loader.apply(key))));
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
                 config.hitRatioWindow(),
-                () -> store.stats().hitCount(),
-                () -> store.stats().missCount(),
+                () -> -expiredNulls() + store.stats().hitCount(), // in this order: see stats()
+                () -> store.stats().missCount() + expiredNulls(),
                 store::estimatedSize,
                 config.bound(),
                 settings.lowHitRatioHandler());
@@ -101,7 +114,8 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
         Caffeine<K, V> typed = (Caffeine<K, V>) builder;
         if (config.maximumWeight().isPresent()) {
             var weigher = requireNonNull(settings.weigher(), "weigher");
-            typed.maximumWeight(config.maximumWeight().getAsLong()).weigher(weigher::weigh);
+            typed.maximumWeight(config.maximumWeight().getAsLong())
+                    .weigher((K key, V value) -> value instanceof NullMarker ? 1 : weigher.weigh(key, value));
         }
         RemovalListener<? super K, ? super V> listener = settings.removalListener();
         if (listener != null) {
@@ -118,6 +132,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
             com.github.benmanes.caffeine.cache.RemovalCause cause) {
         if (key == null || value == null) {
             return; // only weak/soft references collect to null, and Cachet never uses them
+        }
+        if (value instanceof NullMarker) {
+            return; // a cached null is no entry a user stored
         }
         try {
             listener.onRemoval(key, value, removalCause(cause));
@@ -146,7 +163,13 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
         requireNonNull(loader, "loader");
         V value = store.getIfPresent(key);
         if (value != null) {
-            return copying ? copy(value) : value;
+            if (!(value instanceof NullMarker marker)) {
+                return copying ? copy(value) : value;
+            }
+            if (marker.isLive(ticker.read())) {
+                return null;
+            }
+            expired(key, marker);
         }
         return loadAfterMiss(key, loader);
     }
@@ -157,17 +180,18 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
      */
     public @Nullable V loadAfterMiss(K key, Function<? super K, ? extends @Nullable V> loader) {
         monitor.onMiss();
-        return flights.load(key, loader, participant);
+        V loaded = flights.load(key, nullTtlNanos == 0 ? loader : k -> orNullMarker(loader.apply(k)), participant);
+        return loaded instanceof NullMarker ? null : loaded;
     }
 
     @Override
     public @Nullable V getIfPresent(K key) {
         requireNonNull(key, "key");
-        V value = lookup(key);
-        if (value == null) {
+        Object found = lookupOrCachedNull(key);
+        if (found == null) {
             monitor.onMiss();
         }
-        return value;
+        return found == CACHED_NULL ? null : cast(found);
     }
 
     /**
@@ -175,13 +199,80 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
      * monitor: the first half of a lookup whose miss continues in {@link #loadAfterMiss}.
      */
     public @Nullable V lookup(K key) {
-        V value = store.getIfPresent(key);
+        Object found = lookupOrCachedNull(key);
+        return found == CACHED_NULL ? null : cast(found);
+    }
+
+    /** Like {@link #lookup}, telling a cached null ({@link NullCaching#CACHED_NULL}) from an absent key (null). */
+    @Override
+    public @Nullable Object lookupOrCachedNull(K key) {
+        V value = store.getIfPresent(requireNonNull(key, "key"));
+        if (value instanceof NullMarker marker) {
+            if (marker.isLive(ticker.read())) {
+                return CACHED_NULL;
+            }
+            expired(key, marker);
+            return null;
+        }
         return value == null || !copying ? value : copy(value);
     }
 
     /** Returns a caller's own copy of a value this cache holds or loaded, as its reads hand out. */
     V copyOut(V value) {
         return copying ? copy(value) : value;
+    }
+
+    @Override
+    public boolean cachesNulls() {
+        return nullTtlNanos != 0;
+    }
+
+    @Override
+    public void putNull(K key) {
+        requireNonNull(key, "key");
+        if (nullTtlNanos == 0) {
+            throw new IllegalStateException("cache '" + config.name() + "' does not cache nulls: set cacheNulls");
+        }
+        storePrepared(key, nullMarker());
+    }
+
+    /** Returns the reads of expired markers; a cache without cacheNulls does not even read the counter. */
+    private long expiredNulls() {
+        return nullTtlNanos == 0 ? 0 : expiredNullReads.sum();
+    }
+
+    /** Counts a read of an expired marker as the miss it is, and removes the marker unless it was replaced. */
+    private void expired(K key, NullMarker marker) {
+        expiredNullReads.increment();
+        store.asMap().remove(key, marker); // identity: NullMarker keeps Object's equals
+    }
+
+    /** Returns {@code loaded}, or a fresh null marker when it is null and this cache caches nulls. */
+    private @Nullable V orNullMarker(@Nullable V loaded) {
+        return loaded == null && nullTtlNanos != 0 ? nullMarker() : loaded;
+    }
+
+    @SuppressWarnings("unchecked") // the marker shares the store with values; it never leaves this class
+    private V nullMarker() {
+        return (V) new NullMarker(ticker.read() + nullTtlNanos);
+    }
+
+    @SuppressWarnings("unchecked") // a value read from the store, not the marker
+    private @Nullable V cast(@Nullable Object found) {
+        return (V) found;
+    }
+
+    /** Returns whether {@code value}, as stored in Caffeine, is a cached null, for code that sees stored values. */
+    static boolean isCachedNull(@Nullable Object value) {
+        return value instanceof NullMarker;
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -214,11 +305,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
         Set<K> missing = new LinkedHashSet<>();
         for (K key : keys) {
             order.add(key);
-            V value = getIfPresent(requireNonNull(key, "key"));
-            if (value != null) {
-                present.put(key, value);
-            } else {
+            Object found = lookupOrCachedNull(requireNonNull(key, "key"));
+            if (found == null) {
+                monitor.onMiss();
                 missing.add(key);
+            } else if (found != CACHED_NULL) {
+                present.put(key, cast(found)); // a cached null is present without a value: neither here nor loaded
             }
         }
         Map<? extends K, ? extends V> loaded = missing.isEmpty() ? Map.of() : loadAll(missing, bulkLoader);
@@ -285,11 +377,13 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
 
     @Override
     public CacheStats stats() {
+        // Read before Caffeine's hits, which counted each of these reads first: the difference is never negative.
+        long expiredNulls = expiredNulls();
         com.github.benmanes.caffeine.cache.stats.CacheStats caffeine = store.stats();
         CacheStats own = stats.cacheStats();
         return new CacheStats(
-                caffeine.hitCount(),
-                caffeine.missCount(),
+                caffeine.hitCount() - expiredNulls,
+                caffeine.missCount() + expiredNulls,
                 own.loadSuccessCount() + caffeine.loadSuccessCount(),
                 own.loadFailureCount() + caffeine.loadFailureCount(),
                 own.totalLoadTimeNanos() + caffeine.totalLoadTime(),
@@ -340,12 +434,13 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
     private final class Participant implements SingleFlight.Participant<K, V> {
         @Override
         public @Nullable V lookupQuietly(K key) {
-            return store.policy().getIfPresentQuietly(key);
+            V value = store.policy().getIfPresentQuietly(key);
+            return value instanceof NullMarker marker && !marker.isLive(ticker.read()) ? null : value;
         }
 
         @Override
         public V prepare(V loaded) {
-            return copyIn(loaded);
+            return loaded instanceof NullMarker ? loaded : copyIn(loaded);
         }
 
         @Override
@@ -360,7 +455,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
 
         @Override
         public V share(V prepared) {
-            return copying ? copy(prepared) : prepared;
+            return copying && !(prepared instanceof NullMarker) ? copy(prepared) : prepared;
         }
 
         @Override
@@ -376,6 +471,27 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios pe
             } else {
                 stats.recordLoadFailure(elapsed);
             }
+        }
+    }
+
+    /**
+     * A cached null: what a loader's {@code null} is stored as, with the ticker time it expires at. Compared by
+     * identity, so that removing an expired one cannot remove a newer one.
+     */
+    private static final class NullMarker {
+        private final long deadlineNanos;
+
+        NullMarker(long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        boolean isLive(long nowNanos) {
+            return deadlineNanos - nowNanos > 0;
+        }
+
+        @Override
+        public String toString() {
+            return "cached null";
         }
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
+import dev.cachet.internal.NullCaching;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
@@ -34,12 +35,15 @@ import org.slf4j.LoggerFactory;
  * keeps serving what it has until its TTL; then the remote tier's failure policy applies. An invalidation that could
  * not reach the remote tier under fail-open is published again once the remote tier has applied it.
  *
+ * <p>With {@code cacheNulls} a cached null is held in the near tier too, no longer than the null TTL and the near TTL,
+ * and invalidated like a value.
+ *
  * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
  *
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
+final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, NullCaching<K> {
     private static final Logger log = LoggerFactory.getLogger(NearCache.class);
 
     private final CacheConfig config;
@@ -114,39 +118,70 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         String encodedKey = remote.encodeKey(key);
-        V value = near.lookup(encodedKey);
-        if (value != null) {
-            return value;
+        Object found = near.lookupOrCachedNull(encodedKey);
+        if (found != null) {
+            return found == CACHED_NULL ? null : cast(found);
         }
         monitor.onMiss();
+        // A null from the remote tier (cached there, or loaded) is cached near as well when nulls are cached.
         return near.loadAfterMiss(encodedKey, k -> remote.get(key, loader));
     }
 
     @Override
     public @Nullable V getIfPresent(K key) {
+        Object found = lookupOrCachedNull(key);
+        return found == CACHED_NULL ? null : cast(found);
+    }
+
+    @Override
+    public @Nullable Object lookupOrCachedNull(K key) {
         String encodedKey = remote.encodeKey(key);
-        V value = near.lookup(encodedKey);
-        if (value != null) {
-            return value;
+        Object found = near.lookupOrCachedNull(encodedKey);
+        if (found != null) {
+            return found;
         }
         monitor.onMiss();
         near.lookupMissed();
         // Not through the near tier's single flight: a get of the same key would join it and return its null.
         long seen = evictions.get();
-        V fromRemote = remote.getIfPresent(key);
-        if (fromRemote != null) {
+        Object fromRemote = remote.lookupOrCachedNull(key);
+        if (fromRemote != null && (fromRemote != CACHED_NULL || near.cachesNulls())) {
             fill(encodedKey, fromRemote, seen);
         }
         return fromRemote;
     }
 
+    @Override
+    public boolean cachesNulls() {
+        return remote.cachesNulls();
+    }
+
+    @Override
+    public void putNull(K key) {
+        String encodedKey = remote.encodeKey(key);
+        remote.putNull(key);
+        publish(() -> channel.publish(encodedKey));
+        evictions.incrementAndGet();
+        near.putNull(encodedKey);
+    }
+
+    @SuppressWarnings("unchecked") // a value, not the marker
+    private @Nullable V cast(@Nullable Object found) {
+        return (V) found;
+    }
+
     /**
-     * Stores a value read from the remote tier unless the near tier dropped something since {@code seen}: a message or
-     * clear that arrived while the value was on its way may be about a newer write, so the copy is dropped again.
-     * Checking after the put closes the race with a drop between the check and the put (drops bump first).
+     * Stores a value (or cached null) read from the remote tier unless the near tier dropped something since {@code
+     * seen}: a message or clear that arrived while the value was on its way may be about a newer write, so the copy
+     * is dropped again. Checking after the put closes the race with a drop between the check and the put (drops bump
+     * first).
      */
-    private void fill(String encodedKey, V value, long seen) {
-        near.put(encodedKey, value);
+    private void fill(String encodedKey, Object found, long seen) {
+        if (found == CACHED_NULL) {
+            near.putNull(encodedKey);
+        } else {
+            near.put(encodedKey, cast(found));
+        }
         if (evictions.get() != seen) {
             near.invalidate(encodedKey);
         }
@@ -165,11 +200,11 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
         Map<K, V> result = new LinkedHashMap<>();
         List<K> missing = new ArrayList<>();
         for (K key : requested) {
-            V value = near.lookup(remote.encodeKey(requireNonNull(key, "key")));
-            if (value != null) {
-                result.put(key, value);
-            } else {
+            Object found = near.lookupOrCachedNull(remote.encodeKey(requireNonNull(key, "key")));
+            if (found == null) {
                 missing.add(key);
+            } else if (found != CACHED_NULL) {
+                result.put(key, cast(found)); // a cached null is present without a value: neither here nor loaded
             }
         }
         Map<K, V> fromRemote = missing.isEmpty() ? Map.of() : remote.getAll(missing, bulkLoader);

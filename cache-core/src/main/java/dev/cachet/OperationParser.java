@@ -165,7 +165,8 @@ final class OperationParser {
                 name,
                 maximumSize == Cached.UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maximumSize),
                 duration(cached.expireAfterWrite(), "expireAfterWrite", where),
-                duration(cached.expireAfterAccess(), "expireAfterAccess", where));
+                duration(cached.expireAfterAccess(), "expireAfterAccess", where),
+                positiveDuration(cached.cacheNulls(), "cacheNulls", where));
         return new PendingCached(method, where, settings, keyParameters(method, marked), ResultKind.of(returnType));
     }
 
@@ -225,6 +226,15 @@ final class OperationParser {
             throw new IllegalArgumentException(
                     where + ": @Cached(" + attribute + " = \"" + value + "\") is invalid: " + e.getMessage(), e);
         }
+    }
+
+    private static Optional<Duration> positiveDuration(String value, String attribute, String where) {
+        Optional<Duration> duration = duration(value, attribute, where);
+        if (duration.isPresent() && (duration.get().isZero() || duration.get().isNegative())) {
+            throw new IllegalArgumentException(
+                    where + ": @Cached(" + attribute + " = \"" + value + "\") must be positive");
+        }
+        return duration;
     }
 
     /** Rejects asynchronous return types whose completion the proxy cannot follow or reproduce. */

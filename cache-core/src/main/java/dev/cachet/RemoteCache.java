@@ -10,6 +10,7 @@ import dev.cachet.LoadElection.Loaded;
 import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
+import dev.cachet.internal.NullCaching;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
 import dev.cachet.internal.remote.PendingInvalidations;
@@ -46,13 +47,17 @@ import org.jspecify.annotations.Nullable;
  * invalidations), {@link EnvelopeCodec} (values in envelopes), {@link LoadElection} (one loader across processes),
  * {@link EarlyExpiry} (XFetch and TTL jitter), {@link RemoteCounters} and one {@link TierClock} for all of them.
  *
+ * <p>With {@code cacheNulls}, a loader's {@code null} is written as a null marker ({@code Envelope.isNullMarker()})
+ * whose TTL is the null TTL (at most {@code expireAfterWrite}), under the same lock, lease and fence as a value; every
+ * process reads it as a cached null.
+ *
  * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
  * Thread-safe.
  *
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
+final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, NullCaching<K> {
     /** Pending invalidations kept per cache before they fall back to one pending invalidateAll. */
     static final int MAX_PENDING_INVALIDATIONS = 10_000;
 
@@ -75,6 +80,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
     private final SingleFlight<String, Loaded<V>> flights;
     private final SingleFlight.Participant<String, Loaded<V>> participant = new Participant();
     private final HitRatioMonitor monitor;
+    /** The TTL of a cached null, or null when nulls are not cached. */
+    private final @Nullable Duration nullTtl;
 
     /**
      * Builds the cache.
@@ -115,6 +122,9 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
                 () -> 0L,
                 OptionalLong.empty(),
                 requireNonNull(lowHitRatioHandler, "lowHitRatioHandler"));
+        this.nullTtl = config.cacheNulls()
+                .map(nulls -> nulls.compareTo(ttl) < 0 ? nulls : ttl)
+                .orElse(null);
     }
 
     @Override
@@ -132,7 +142,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
         Stored<V> stored = read.stored();
         if (stored != null) {
             stats.recordHits(1);
-            if (expiry.shouldRecompute(stored.envelope())) {
+            if (stored.value() != null && expiry.shouldRecompute(stored.envelope())) { // a null is cheap to miss
                 return expiry.recompute(encodedKey, stored, election, loadAndWrite(key, encodedKey, loader));
             }
             return stored.value();
@@ -163,6 +173,12 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
 
     @Override
     public @Nullable V getIfPresent(K key) {
+        Object found = lookupOrCachedNull(key);
+        return found == CACHED_NULL ? null : cast(found);
+    }
+
+    @Override
+    public @Nullable Object lookupOrCachedNull(K key) {
         requireNonNull(key, "key");
         Stored<V> stored = envelopes.read(keyEncoder.apply(key)).stored();
         if (stored == null) {
@@ -171,7 +187,30 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
             return null;
         }
         stats.recordHits(1);
-        return stored.value();
+        return stored.value() == null ? CACHED_NULL : stored.value();
+    }
+
+    @Override
+    public boolean cachesNulls() {
+        return nullTtl != null;
+    }
+
+    @Override
+    public void putNull(K key) {
+        requireNonNull(key, "key");
+        Duration ttl = nullTtl;
+        if (ttl == null) {
+            throw new IllegalStateException("cache '" + config.name() + "' does not cache nulls: set cacheNulls");
+        }
+        String encodedKey = keyEncoder.apply(key);
+        byte[] bytes = envelopes.encodeNull(0, ttl);
+        flights.write(encodedKey, () -> guard.write("put", encodedKey, () -> store.put(encodedKey, bytes, ttl)));
+        stats.recordPuts(1);
+    }
+
+    @SuppressWarnings("unchecked") // a decoded value, not the marker
+    private @Nullable V cast(@Nullable Object found) {
+        return (V) found;
     }
 
     @Override
@@ -180,13 +219,16 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
             Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
         requireNonNull(keys, "keys");
         requireNonNull(bulkLoader, "bulkLoader");
-        Map<K, V> present = new LinkedHashMap<>(getAllPresent(keys));
+        Map<K, V> present = new LinkedHashMap<>();
         Set<K> missing = new LinkedHashSet<>();
-        keys.forEach(key -> {
-            if (!present.containsKey(key)) {
+        for (K key : keys) {
+            Object found = lookupOrCachedNull(requireNonNull(key, "key"));
+            if (found == null) {
                 missing.add(key);
+            } else if (found != CACHED_NULL) {
+                present.put(key, cast(found)); // a cached null is present without a value: neither here nor loaded
             }
-        });
+        }
         Map<? extends K, ? extends V> loaded = missing.isEmpty() ? Map.of() : timedBulkLoad(missing, bulkLoader);
         loaded.forEach((key, value) -> put(requireNonNull(key, "a key returned by bulkLoader"), value));
         return BulkResults.inKeyOrder(keys, present, loaded);
@@ -320,11 +362,19 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
         }
         long loadNanos = clock.nanoTime() - start;
         stats.recordLoadSuccess(loadNanos);
-        if (value == null) {
+        Duration writeTtl;
+        byte[] bytes;
+        if (value != null) {
+            writeTtl = expiry.jitteredTtl();
+            bytes = envelopes.encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
+        } else if (nullTtl != null) {
+            // Written like a value, with the lease of the read that missed: the same rules keep it from undoing a
+            // write.
+            writeTtl = nullTtl;
+            bytes = envelopes.encodeNull(TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
+        } else {
             return Loaded.after(null, null, basis);
         }
-        Duration writeTtl = expiry.jitteredTtl();
-        byte[] bytes = envelopes.encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
         if (basis.found() == Found.UNAVAILABLE || guard.isOpenOutage()) {
             counters.fallbackLoad();
             return Loaded.after(value, bytes, basis);

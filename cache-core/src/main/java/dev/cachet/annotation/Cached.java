@@ -16,7 +16,7 @@ import java.lang.annotation.Target;
  *
  * <ul>
  *   <li>A plain value is cached as it is. A {@code null} result is returned but not cached: the next call asks the
- *       target again.
+ *       target again; with {@link #cacheNulls()} it is cached for that long.
  *   <li>{@code Optional<T>}: the contained value is cached and returned in a new {@code Optional}; an empty (or
  *       {@code null}) {@code Optional} is not cached, and the proxy returns {@code Optional.empty()}.
  *   <li>{@code CompletableFuture<T>} or {@code CompletionStage<T>}: the proxy returns a future at once. On a hit it is
@@ -88,4 +88,13 @@ public @interface Cached {
      * @return the time to live after an access, or empty
      */
     String expireAfterAccess() default "";
+
+    /**
+     * How long a {@code null} result (or an empty {@code Optional}) is cached, such as {@code "30s"}; positive. Until
+     * then, calls with that key return {@code null} (or {@code Optional.empty()}) without calling the target. Empty
+     * (the default): a {@code null} result is not cached. See {@code CacheBuilder.cacheNulls}.
+     *
+     * @return the time to live of a cached {@code null}, or empty
+     */
+    String cacheNulls() default "";
 }

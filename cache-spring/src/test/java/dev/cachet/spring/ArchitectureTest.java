@@ -1,6 +1,7 @@
 package dev.cachet.spring;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -10,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.cachet.internal.NullCaching;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,11 +33,13 @@ class ArchitectureTest {
 
     @Test
     void coreInternalsOnlyThroughTheQualifiedExport() {
-        // The same rule as core's module-info: "exports dev.cachet.internal.method to dev.cachet.spring", nothing else.
+        // The same rule as core's module-info, which exports dev.cachet.internal.method and dev.cachet.internal to
+        // dev.cachet.spring: of the latter, only NullCaching, the adapter's hook for Spring's null-value contract.
         noClasses()
                 .should()
                 .dependOnClassesThat(resideInAPackage("dev.cachet.internal..")
-                        .and(not(resideInAPackage("dev.cachet.internal.method"))))
+                        .and(not(resideInAPackage("dev.cachet.internal.method")))
+                        .and(not(belongToAnyOf(NullCaching.class))))
                 .check(SPRING);
     }
 

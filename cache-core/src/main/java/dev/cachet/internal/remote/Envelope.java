@@ -4,35 +4,73 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The frame around every value Cachet stores remotely: magic, format version, codec id, how long the value took to
- * compute and when it expires (for early recompute), then the codec's bytes. A value without the frame, from another
- * codec or another format version is recognised instead of being decoded into nonsense: {@link #parse} tells the values
- * a process must leave alone (a newer format version, another codec: see {@link ForeignEnvelopeException}) from those
- * it may replace (no frame, an older version, truncated).
+ * The frame around every value Cachet stores remotely: magic, format version, flags, codec id, how long the value took
+ * to compute and when it expires (for early recompute), then the codec's bytes. A value without the frame, from
+ * another codec or another format version is recognised instead of being decoded into nonsense: {@link #parse} tells
+ * the values a process must leave alone (a newer format version, a flag it does not know, another codec: see {@link
+ * ForeignEnvelopeException}) from those it may replace (no frame, a version older than 1, truncated).
  *
- * <p>Layout (big-endian): {@code CA 5E} · version (1 byte) · codec id length (1 byte) · codec id (UTF-8) · compute
- * time in ms (8 bytes) · expiry in epoch ms (8 bytes) · payload.
+ * <p>Layout of version 2, written since null markers (big-endian): {@code CA 5E} · version (1 byte) · flags (1 byte)
+ * · codec id length (1 byte) · codec id (UTF-8) · compute time in ms (8 bytes) · expiry in epoch ms (8 bytes) ·
+ * payload. Flag bit 0 marks a cached {@code null} (see {@link #isNullMarker()}), whose payload is empty; the other
+ * bits are free for later features, and a reader that finds one it does not know leaves the value alone. Version 1,
+ * which older processes write, has no flags byte and is still read, as flags 0, so that a rolling deploy keeps
+ * sharing their values.
  *
  * @param codecId the codec that made the payload
  * @param computeMillis how long the load took (XFetch's δ)
  * @param expiresAtMillis when the value expires, in epoch milliseconds
- * @param payload the codec's bytes
+ * @param payload the codec's bytes; empty for a null marker
+ * @param flags the flag bits, {@link #NULL_MARKER} or 0
  */
 @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the payload is never mutated
-public record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload) {
+public record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload, int flags) {
     static final byte MAGIC_0 = (byte) 0xCA;
     static final byte MAGIC_1 = (byte) 0x5E;
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** The first version with a flags byte; earlier ones are read as flags 0. */
+    static final byte FLAGS_SINCE = 2;
+    /** Flag bit 0: the envelope stands for a cached {@code null}, not a value. */
+    public static final int NULL_MARKER = 0x01;
+    /** The flag bits this version understands. */
+    private static final int KNOWN_FLAGS = NULL_MARKER;
+
+    /**
+     * Checks the flags.
+     *
+     * @throws IllegalArgumentException if {@code flags} holds a bit this version does not know
+     */
+    public Envelope {
+        if ((flags & ~KNOWN_FLAGS) != 0) {
+            throw new IllegalArgumentException("unknown envelope flags 0x" + Integer.toHexString(flags));
+        }
+    }
+
+    /** An envelope of a value, without flags. */
+    public Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload) {
+        this(codecId, computeMillis, expiresAtMillis, payload, 0);
+    }
+
+    /** Returns the envelope of a cached {@code null}: no payload, the {@link #NULL_MARKER} flag. */
+    public static Envelope nullMarker(String codecId, long computeMillis, long expiresAtMillis) {
+        return new Envelope(codecId, computeMillis, expiresAtMillis, new byte[0], NULL_MARKER);
+    }
+
+    /** Returns whether this envelope stands for a cached {@code null}: its payload is no value to decode. */
+    public boolean isNullMarker() {
+        return (flags & NULL_MARKER) != 0;
+    }
 
     public byte[] toBytes() {
         byte[] id = codecId.getBytes(StandardCharsets.UTF_8);
         if (id.length > 255) {
             throw new IllegalArgumentException("codec id longer than 255 bytes: " + codecId);
         }
-        return ByteBuffer.allocate(2 + 1 + 1 + id.length + 8 + 8 + payload.length)
+        return ByteBuffer.allocate(2 + 1 + 1 + 1 + id.length + 8 + 8 + payload.length)
                 .put(MAGIC_0)
                 .put(MAGIC_1)
                 .put(VERSION)
+                .put((byte) flags)
                 .put((byte) id.length)
                 .put(id)
                 .putLong(computeMillis)
@@ -42,10 +80,11 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
     }
 
     /**
-     * Reads an envelope written for {@code expectedCodecId}.
+     * Reads an envelope written for {@code expectedCodecId}, of this format version or version 1.
      *
-     * @throws ForeignEnvelopeException if the bytes are an envelope of a newer format version or of another codec
-     * @throws IllegalArgumentException if the bytes are not an envelope, or one of an older version, saying why
+     * @throws ForeignEnvelopeException if the bytes are an envelope of a newer format version, with a flag this version
+     *     does not know, or of another codec
+     * @throws IllegalArgumentException if the bytes are not an envelope, or one of a version older than 1, saying why
      */
     public static Envelope parse(byte[] bytes, String expectedCodecId) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -57,9 +96,24 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
             throw new ForeignEnvelopeException(
                     "envelope version " + version + ", newer than this process's " + VERSION);
         }
-        if (version != VERSION) {
+        if (version < 1) {
             throw new IllegalArgumentException(
                     "envelope version " + version + ", older than this process's " + VERSION);
+        }
+        int flags = 0;
+        if (version >= FLAGS_SINCE) {
+            if (!in.hasRemaining()) {
+                throw new IllegalArgumentException("truncated envelope of " + bytes.length + " bytes");
+            }
+            flags = Byte.toUnsignedInt(in.get());
+            if ((flags & ~KNOWN_FLAGS) != 0) {
+                // A later feature's bit (compression, say) written by a newer process: not ours to decode or replace.
+                throw new ForeignEnvelopeException(
+                        "envelope flags 0x" + Integer.toHexString(flags) + " hold a bit this process does not know");
+            }
+        }
+        if (!in.hasRemaining()) {
+            throw new IllegalArgumentException("truncated envelope of " + bytes.length + " bytes");
         }
         int idLength = Byte.toUnsignedInt(in.get());
         if (in.remaining() < idLength + 16) {
@@ -76,14 +130,15 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
         long expiresAtMillis = in.getLong();
         byte[] payload = new byte[in.remaining()];
         in.get(payload);
-        return new Envelope(codecId, computeMillis, expiresAtMillis, payload);
+        return new Envelope(codecId, computeMillis, expiresAtMillis, payload, flags);
     }
 
     /**
-     * A well-formed envelope this process must leave alone: of a newer format version, or written by another codec.
-     * During a rolling deploy each version of the application reads the other's values so; if each deleted or
-     * replaced what it cannot read, two versions would undo each other's values in a loop. Codec ids have no order
-     * (unlike format versions, where the newer one replaces the older), so a value of another codec is left to expire.
+     * A well-formed envelope this process must leave alone: of a newer format version, with a flag it does not know,
+     * or written by another codec. During a rolling deploy each version of the application reads the other's values
+     * so; if each deleted or replaced what it cannot read, two versions would undo each other's values in a loop.
+     * Codec ids have no order (unlike format versions, where the newer one replaces the older), so a value of another
+     * codec is left to expire.
      */
     public static final class ForeignEnvelopeException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;

@@ -76,6 +76,9 @@ final class CacheFactory {
         if (definition.expireAfterAccess() != null) {
             builder.expireAfterAccess(definition.expireAfterAccess());
         }
+        if (definition.cacheNulls() != null) {
+            builder.cacheNulls(definition.cacheNulls());
+        }
         customize(customization);
         if (tier != CacheTier.LOCAL && customization.codec == null) {
             throw new InvalidConfigurationPropertyValueException(
@@ -101,11 +104,13 @@ final class CacheFactory {
             String name,
             OptionalLong maximumSize,
             Optional<Duration> expireAfterWrite,
-            Optional<Duration> expireAfterAccess) {
+            Optional<Duration> expireAfterAccess,
+            Optional<Duration> cacheNulls) {
         CacheBuilder<Object, Object> builder = Cachet.builder(name).registry(registry);
         maximumSize.ifPresent(builder::maximumSize);
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
+        cacheNulls.ifPresent(builder::cacheNulls);
         Customization customization = new Customization(name, CacheTier.LOCAL);
         customize(customization);
         return build(builder, customization, 0, null);
@@ -149,6 +154,11 @@ final class CacheFactory {
         notNegative(name, "expire-after-write", definition.expireAfterWrite());
         notNegative(name, "expire-after-access", definition.expireAfterAccess());
         notNegative(name, "near-maximum-size", definition.nearMaximumSize());
+        Duration cacheNulls = definition.cacheNulls();
+        if (cacheNulls != null && (cacheNulls.isZero() || cacheNulls.isNegative())) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "cache-nulls"), cacheNulls, "must be positive: how long a null value is cached");
+        }
         if (tier == CacheTier.LOCAL) {
             onlyFor(name, "value-type", definition.valueType(), "remote and near");
             onlyFor(name, "codec", definition.codec(), "remote and near");

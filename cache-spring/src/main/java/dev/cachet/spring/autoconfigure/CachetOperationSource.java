@@ -143,7 +143,8 @@ final class CachetOperationSource implements SmartInitializingSingleton {
         return cached != null
                 && (cached.maximumSize() != Cached.UNBOUNDED
                         || !cached.expireAfterWrite().isEmpty()
-                        || !cached.expireAfterAccess().isEmpty());
+                        || !cached.expireAfterAccess().isEmpty()
+                        || !cached.cacheNulls().isEmpty());
     }
 
     private @Nullable MethodOperation parse(Method method, Class<?> targetClass) {
@@ -210,7 +211,12 @@ final class CachetOperationSource implements SmartInitializingSingleton {
         OptionalLong size = maximumSize == Cached.UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maximumSize);
         Optional<Duration> expireAfterWrite = duration(cached.expireAfterWrite(), "expireAfterWrite", where);
         Optional<Duration> expireAfterAccess = duration(cached.expireAfterAccess(), "expireAfterAccess", where);
-        Cache<Object, Object> cache = cache(name, where, size, expireAfterWrite, expireAfterAccess);
+        Optional<Duration> cacheNulls = duration(cached.cacheNulls(), "cacheNulls", where);
+        if (cacheNulls.isPresent() && cacheNulls.get().isZero()) {
+            throw new IllegalArgumentException(
+                    where + ": @Cached(cacheNulls = \"" + cached.cacheNulls() + "\") must be positive");
+        }
+        Cache<Object, Object> cache = cache(name, where, size, expireAfterWrite, expireAfterAccess, cacheNulls);
         MethodOperation.ResultKind result =
                 returnType == Optional.class ? MethodOperation.ResultKind.OPTIONAL : MethodOperation.ResultKind.VALUE;
         return new MethodOperation.Cached(method, where, cache, key, result);
@@ -226,10 +232,14 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             String where,
             OptionalLong maximumSize,
             Optional<Duration> expireAfterWrite,
-            Optional<Duration> expireAfterAccess) {
+            Optional<Duration> expireAfterAccess,
+            Optional<Duration> cacheNulls) {
         CacheFactory caches = factory.getObject();
         DeclaredCaches declared = declaredCaches.getIfAvailable();
-        boolean settings = maximumSize.isPresent() || expireAfterWrite.isPresent() || expireAfterAccess.isPresent();
+        boolean settings = maximumSize.isPresent()
+                || expireAfterWrite.isPresent()
+                || expireAfterAccess.isPresent()
+                || cacheNulls.isPresent();
         if (!settings) {
             Optional<Cache<?, ?>> registered = caches.registry().find(name);
             if (registered.isPresent()) {
@@ -237,7 +247,7 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             }
         }
         try {
-            return caches.annotated(name, maximumSize, expireAfterWrite, expireAfterAccess);
+            return caches.annotated(name, maximumSize, expireAfterWrite, expireAfterAccess, cacheNulls);
         } catch (IllegalStateException e) {
             String hint = declared != null && declared.names().contains(name)
                     ? "; the cache is declared in " + CacheFactory.property(name, "*")

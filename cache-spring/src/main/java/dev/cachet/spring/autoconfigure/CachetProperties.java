@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     sessions:
  *       maximum-size: 10000
  *       expire-after-access: 10m
+ *       cache-nulls: 30s                   # cache null values for that long (Spring's allowNullValues)
  * }</pre>
  *
  * <p>Wrong values fail the startup with a message naming the property. Immutable.
@@ -117,6 +118,8 @@ public record CachetProperties(
      *     serializing
      * @param failurePolicy Remote and near: what callers see while Redis is unreachable: fail-open (default: the
      *     loader's value) or fail-closed (an exception)
+     * @param cacheNulls How long a null value is cached (positive); unset, nulls are not cached. With it the Spring
+     *     cache allows null values as Spring's own caches do
      */
     public record CacheDefinition(
             @DefaultValue("local") CacheTier tier,
@@ -128,7 +131,8 @@ public record CachetProperties(
             @Nullable Class<?> valueType,
             @Nullable CodecType codec,
             @Nullable CopierType copier,
-            @Nullable FailurePolicy failurePolicy) {}
+            @Nullable FailurePolicy failurePolicy,
+            @Nullable Duration cacheNulls) {}
 
     /**
      * The Spring {@code CacheManager} backed by Cachet's caches.

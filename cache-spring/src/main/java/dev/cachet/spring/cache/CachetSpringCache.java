@@ -3,6 +3,7 @@ package dev.cachet.spring.cache;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.AsyncCache;
+import dev.cachet.internal.NullCaching;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -15,10 +16,15 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * A Cachet {@link dev.cachet.Cache} seen through Spring's {@link Cache} interface, so that {@code @Cacheable},
  * {@code @CachePut} and {@code @CacheEvict} work on it.
  *
- * <p><b>Nulls are never cached</b>, as everywhere in Cachet. {@link #put} of {@code null} removes the key instead (so
- * no stale value survives it), and a {@code @Cacheable} method that returns {@code null} is called again next time,
- * as if it said {@code unless = "#result == null"}. So {@link #get(Object)} returns either {@code null} (absent) or a
- * wrapper of a non-null value: a {@code ValueWrapper} holding {@code null} never occurs.
+ * <p><b>Nulls</b> are cached only by a cache built with {@code cacheNulls} (the property {@code
+ * cachet.caches.<name>.cache-nulls}); it then behaves as Spring's own caches do when they allow null values: {@link
+ * #put} of {@code null} caches it, {@link #get(Object)} of a cached {@code null} returns a {@code ValueWrapper}
+ * holding {@code null}, {@link #get(Object, Callable)} returns it without calling the loader, and a
+ * {@code @Cacheable} method that returns {@code null} is not called again until the null's time to live has passed. Without
+ * it, as everywhere in Cachet, nulls are never cached: {@link #put} of {@code null} removes the key instead (so no
+ * stale value survives it), a {@code @Cacheable} method that returns {@code null} is called again next time, as if it
+ * said {@code unless = "#result == null"}, and {@link #get(Object)} returns either {@code null} (absent) or a wrapper
+ * of a non-null value.
  *
  * <p><b>{@code @Cacheable(sync = true)}</b> calls {@link #get(Object, Callable)}, which is Cachet's {@code get(key,
  * loader)}: one load per key at a time in this process, other callers wait for it; for a remote or near cache also
@@ -42,6 +48,8 @@ import org.springframework.cache.support.SimpleValueWrapper;
 public final class CachetSpringCache implements Cache {
     private final dev.cachet.Cache<Object, Object> cache;
     private final AsyncCache<Object, Object> async;
+    /** The cache's null caching, when it caches nulls; otherwise null. */
+    private final @Nullable NullCaching<Object> nulls;
 
     /**
      * Adapts {@code cache}.
@@ -52,6 +60,8 @@ public final class CachetSpringCache implements Cache {
     public CachetSpringCache(dev.cachet.Cache<?, ?> cache) {
         this.cache = (dev.cachet.Cache<Object, Object>) requireNonNull(cache, "cache");
         this.async = AsyncCache.of(this.cache, ForkJoinPool.commonPool());
+        this.nulls =
+                cache instanceof NullCaching<?> caching && caching.cachesNulls() ? (NullCaching<Object>) caching : null;
     }
 
     @Override
@@ -67,6 +77,10 @@ public final class CachetSpringCache implements Cache {
 
     @Override
     public @Nullable ValueWrapper get(Object key) {
+        if (nulls != null) {
+            Object found = nulls.lookupOrCachedNull(key); // one lookup tells a cached null from an absent key
+            return found == null ? null : new SimpleValueWrapper(found == NullCaching.CACHED_NULL ? null : found);
+        }
         Object value = cache.getIfPresent(key);
         return value == null ? null : new SimpleValueWrapper(value);
     }
@@ -106,10 +120,14 @@ public final class CachetSpringCache implements Cache {
         }
     }
 
-    /** Stores {@code value}; {@code null} removes the key, since Cachet never caches {@code null}. */
+    /**
+     * Stores {@code value}; {@code null} is cached as such if the cache caches nulls, and otherwise removes the key.
+     */
     @Override
     public void put(Object key, @Nullable Object value) {
-        if (value == null) {
+        if (value == null && nulls != null) {
+            nulls.putNull(key);
+        } else if (value == null) {
             cache.invalidate(key);
         } else {
             cache.put(key, value);
@@ -120,11 +138,14 @@ public final class CachetSpringCache implements Cache {
      * Stores {@code value} unless {@code key} has one, atomically with loads of the same key (it is a {@code get(key,
      * loader)} whose loader returns {@code value}).
      *
-     * @return the value that was there, or {@code null} if {@code value} was stored (or is {@code null})
+     * <p>A {@code null} is stored only if the cache caches nulls; a cached {@code null} counts as a value there.
+     *
+     * @return the value that was there (a wrapper of {@code null} for a cached {@code null}), or {@code null} if
+     *     {@code value} was stored (or is {@code null} and nulls are not cached)
      */
     @Override
     public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
-        if (value == null) {
+        if (value == null && nulls == null) {
             return get(key);
         }
         boolean[] stored = {false};
