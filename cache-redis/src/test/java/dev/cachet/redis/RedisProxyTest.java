@@ -27,12 +27,14 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code Cachet.proxy} in front of caches over real Redis, remote-only and near: hits, misses, single flight and
  * invalidation across two tiers, each with its own registry, standing for two processes.
  */
 @RedisTest
+@Timeout(60) // run alone, its first test pays for the JVM's first Redis connections: about 5 s of a busy machine
 class RedisProxyTest {
     private static final int THREADS = 8;
     private static RedisServer redis;
