@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>In memory</b> ({@link LocalCache}): a hit is answered on the caller's thread. A miss registers a future
- *       here, so that callers who miss meanwhile share it without holding a thread each; the value enters the cache
- *       through the cache's own load path ({@link LocalCache#loadAfterMiss}) when the future completes, which counts
- *       the load in the cache's statistics and leaves a value written meanwhile in place.
+ *       in the cache's own table of asynchronous loads, shared by every view of the cache, so that callers who miss
+ *       meanwhile share it without holding a thread each; the value enters the cache through the cache's own load
+ *       path ({@link LocalCache#loadAfterMiss}) when the future completes, which counts the load in the cache's
+ *       statistics. Every write to the key, through a view or any other reference to the cache, first removes the
+ *       key's entry from that table, and a load whose entry is gone stores nothing: a value written or invalidated
+ *       meanwhile stays so.
  *   <li><b>Remote or near</b>: each call runs the synchronous cache's method on the executor, so that its lease,
  *       fence and cross-process lock, and its own single flight, apply unchanged. A second single flight here would
  *       let a caller that arrives after another process's write take the value of a load that began before it, which
@@ -42,16 +44,18 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
     private final Cache<K, V> cache;
     private final @Nullable LocalCache<K, V> local;
     private final Executor executor;
-    /** In-memory path only: the loads and puts in flight, by key; one is removed when it ends or is superseded. */
-    private final ConcurrentHashMap<K, CompletableFuture<V>> flights = new ConcurrentHashMap<>();
-
-    private final Cache<K, V> synchronous;
+    /**
+     * In-memory path only: the loads and puts in flight, by key, kept by the cache itself so that every view of it
+     * shares them and every write to a key, through any reference, removes the key's entry (see {@link
+     * LocalCache#asyncLoads()}).
+     */
+    private final ConcurrentHashMap<K, CompletableFuture<V>> flights;
 
     AsyncCacheView(Cache<K, V> cache, Executor executor) {
         this.cache = cache;
         this.executor = executor;
         this.local = cache instanceof LocalCache<K, V> inMemory ? inMemory : null;
-        this.synchronous = local == null ? cache : new SynchronousView();
+        this.flights = local == null ? new ConcurrentHashMap<>() : local.asyncLoads();
     }
 
     @Override
@@ -234,12 +238,11 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
                 return;
             }
             try {
-                flights.computeIfPresent(key, (k, flight) -> {
-                    if (flight == shared) {
-                        cache.put(k, value);
-                    }
-                    return flight == shared ? null : flight;
-                });
+                // A write since (or a later put) removed this put's entry; a load registered after the removal below
+                // has its own entry removed by the cache's put, so it cannot store over this value.
+                if (flights.remove(key, shared)) {
+                    cache.put(key, value);
+                }
             } catch (RuntimeException | Error e) {
                 flights.remove(key, shared);
                 shared.completeExceptionally(e);
@@ -252,7 +255,7 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
 
     @Override
     public Cache<K, V> synchronous() {
-        return synchronous;
+        return cache;
     }
 
     /** Runs {@code work} on the executor for one caller; a caller that cancelled before it started skips it. */
@@ -309,84 +312,6 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
 
         LoadFailure(Throwable cause) {
             super(null, cause, false, false);
-        }
-    }
-
-    /** The in-memory cache, whose writes also stop this view's loads in flight from storing. */
-    private final class SynchronousView implements Cache<K, V> {
-        @Override
-        public String name() {
-            return cache.name();
-        }
-
-        @Override
-        public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
-            return cache.get(key, loader);
-        }
-
-        @Override
-        public @Nullable V getIfPresent(K key) {
-            return cache.getIfPresent(key);
-        }
-
-        @Override
-        public Map<K, V> getAll(
-                Iterable<? extends K> keys,
-                Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
-            return cache.getAll(keys, bulkLoader);
-        }
-
-        @Override
-        public void put(K key, V value) {
-            flights.remove(requireNonNull(key, "key"));
-            cache.put(key, value);
-        }
-
-        @Override
-        public void invalidate(K key) {
-            flights.remove(requireNonNull(key, "key"));
-            cache.invalidate(key);
-        }
-
-        @Override
-        public void invalidateAll() {
-            flights.clear();
-            cache.invalidateAll();
-        }
-
-        @Override
-        public long estimatedSize() {
-            return cache.estimatedSize();
-        }
-
-        @Override
-        public void cleanUp() {
-            cache.cleanUp();
-        }
-
-        @Override
-        public CacheStats stats() {
-            return cache.stats();
-        }
-
-        @Override
-        public CacheConfig config() {
-            return cache.config();
-        }
-
-        @Override
-        public Optional<RemoteStats> remoteStats() {
-            return cache.remoteStats();
-        }
-
-        @Override
-        public Optional<NearStats> nearStats() {
-            return cache.nearStats();
-        }
-
-        @Override
-        public String toString() {
-            return "synchronous view of " + cache;
         }
     }
 }

@@ -65,7 +65,10 @@ record CacheSettings(
      * name whatever its settings and tier.
      */
     boolean hasSettings() {
-        return maximumSize.isPresent() || expireAfterWrite.isPresent() || expireAfterAccess.isPresent();
+        return maximumSize.isPresent()
+                || expireAfterWrite.isPresent()
+                || expireAfterAccess.isPresent()
+                || cacheNulls.isPresent();
     }
 
     /**
@@ -91,6 +94,10 @@ record CacheSettings(
                     "expireAfterAccess",
                     expireAfterAccess.get(),
                     config.expireAfterAccess().orElse(null)));
+        }
+        if (cacheNulls.isPresent() && !cacheNulls.equals(config.cacheNulls())) {
+            return Optional.of(difference(
+                    "cacheNulls", cacheNulls.get(), config.cacheNulls().orElse(null)));
         }
         return Optional.empty();
     }

@@ -18,6 +18,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 // Sealed rather than final: its one subclass adds a cache-wide loader (refreshes go through it); nobody else extends
 // it.
-sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, NullCaching<K> permits LocalLoadingCache {
+sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, NullCaching<K>
+        permits LocalLoadingCache {
     private static final Logger log = LoggerFactory.getLogger(LocalCache.class);
 
     private final CacheConfig config;
@@ -53,6 +56,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final Ticker ticker;
     private final StatsRecorder stats = new StatsRecorder();
     private final SingleFlight<K, V> flights;
+    /**
+     * The loads of this cache's {@link AsyncCacheView asynchronous views} in flight, by key: a view stores a load's
+     * value only while its entry is still here, and every write to the key removes it first.
+     */
+    private final ConcurrentHashMap<K, CompletableFuture<V>> asyncLoads = new ConcurrentHashMap<>();
+
     private final HitRatioMonitor monitor;
     private final SingleFlight.Participant<K, V> participant = new Participant();
     /** How long a cached null lives, in ticker nanos; 0 when nulls are not cached. */
@@ -217,6 +226,11 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         return value == null || !copying ? value : copy(value);
     }
 
+    /** Returns the asynchronous views' loads in flight, shared by every view of this cache. */
+    ConcurrentHashMap<K, CompletableFuture<V>> asyncLoads() {
+        return asyncLoads;
+    }
+
     /** Returns a caller's own copy of a value this cache holds or loaded, as its reads hand out. */
     V copyOut(V value) {
         return copying ? copy(value) : value;
@@ -347,14 +361,20 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     }
 
     private void storePrepared(K key, V prepared) {
-        flights.write(key, () -> store.put(key, prepared));
+        flights.write(key, () -> {
+            asyncLoads.remove(key);
+            store.put(key, prepared);
+        });
         stats.recordPuts(1);
     }
 
     @Override
     public void invalidate(K key) {
         requireNonNull(key, "key");
-        flights.write(key, () -> store.invalidate(key));
+        flights.write(key, () -> {
+            asyncLoads.remove(key);
+            store.invalidate(key);
+        });
     }
 
     @Override
@@ -362,6 +382,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         // Discarding first: a load registered before cannot store after, since clearing takes each slot's lock, under
         // which loads store. A load registered after the discard began after this invalidation and may store.
         flights.discardAll();
+        asyncLoads.clear();
         store.invalidateAll();
     }
 

@@ -306,6 +306,47 @@ class AsyncCacheTest {
         assertThat(sync.getIfPresent("AAPL")).isEqualTo("new");
     }
 
+    @Test
+    void anInvalidationThroughTheCacheItselfStopsALoadInFlightFromStoring() {
+        AsyncCache<String, String> cache = cache();
+        Cache<String, String> sync =
+                registry.find("quotes").map(AsyncCacheTest::typed).orElseThrow();
+        CompletableFuture<String> source = new CompletableFuture<>();
+        CompletableFuture<String> load = cache.get("AAPL", (key, executor) -> source);
+
+        sync.invalidate("AAPL");
+        source.complete("stale");
+
+        assertThat(load).isCompletedWithValue("stale");
+        assertThat(sync.getIfPresent("AAPL"))
+                .as("the invalidation outlives the load")
+                .isNull();
+    }
+
+    @Test
+    void twoViewsOfOneCacheShareOneLoadAndAnInvalidateAllStopsIt() {
+        AsyncCache<String, String> first = cache();
+        AsyncCache<String, String> second = cache();
+        AtomicInteger loads = new AtomicInteger();
+        CompletableFuture<String> source = new CompletableFuture<>();
+        CompletableFuture<String> one = first.get("AAPL", (key, executor) -> {
+            loads.incrementAndGet();
+            return source;
+        });
+        CompletableFuture<String> two = second.get("AAPL", (key, executor) -> {
+            loads.incrementAndGet();
+            return CompletableFuture.completedFuture("other");
+        });
+
+        first.synchronous().invalidateAll();
+        source.complete("stale");
+
+        assertThat(loads).hasValue(1);
+        assertThat(one).isCompletedWithValue("stale");
+        assertThat(two).isCompletedWithValue("stale");
+        assertThat(second.synchronous().getIfPresent("AAPL")).isNull();
+    }
+
     @SuppressWarnings("unchecked")
     private static Cache<String, String> typed(Cache<?, ?> cache) {
         return (Cache<String, String>) cache;
