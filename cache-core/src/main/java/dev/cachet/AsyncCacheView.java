@@ -2,6 +2,7 @@ package dev.cachet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.internal.NullCaching;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +83,9 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
         if (inMemory == null) {
             return onExecutor(() -> cache.get(key, k -> await(k, loader)));
         }
-        V value = inMemory.lookup(key);
-        if (value != null) {
-            return CompletableFuture.completedFuture(value);
+        Object found = inMemory.lookupOrCachedNull(key); // counts the hit or the miss
+        if (found != null) {
+            return CompletableFuture.completedFuture(found == NullCaching.CACHED_NULL ? null : cast(found));
         }
         CompletableFuture<V> shared = new CompletableFuture<>();
         CompletableFuture<V> current = flights.putIfAbsent(key, shared);
@@ -184,6 +185,11 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
 
     private String nullFuture(K key) {
         return "the loader returned a null future for key " + key + " (cache '" + name() + "')";
+    }
+
+    @SuppressWarnings("unchecked") // a value the cache holds for a key of this cache
+    private V cast(Object found) {
+        return (V) found;
     }
 
     @Override

@@ -162,7 +162,18 @@ public final class CachetSpringCache implements Cache {
      */
     @Override
     public @Nullable CompletableFuture<?> retrieve(Object key) {
-        return async.getIfPresent(key);
+        NullCaching<Object> caching = nulls;
+        if (caching == null) {
+            return async.getIfPresent(key);
+        }
+        requireNonNull(key, "key");
+        // Spring's contract: a cached null arrives as a ValueWrapper holding null, a miss as null, a value as itself.
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    Object found = caching.lookupOrCachedNull(key);
+                    return found == NullCaching.CACHED_NULL ? new SimpleValueWrapper(null) : found;
+                },
+                ForkJoinPool.commonPool());
     }
 
     /**

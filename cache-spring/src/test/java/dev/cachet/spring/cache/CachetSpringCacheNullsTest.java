@@ -11,6 +11,7 @@ import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.InMemoryRemoteTier;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,6 +75,32 @@ class CachetSpringCacheNullsTest {
         assertThat(wrapper.get()).isNull();
         assertThat(cache.get("u", String.class)).isNull();
         assertThat(cache.get("absent")).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void retrieveTellsACachedNullFromAMissAndALoadedNullIsCached(Kind kind) {
+        CachetSpringCache cache = cache(kind);
+        Object missing =
+                cache.retrieve("u") == null ? null : cache.retrieve("u").join();
+        assertThat(missing).as("a miss").isNull();
+        assertThat(cache.retrieve("u", () -> {
+                    loads.incrementAndGet();
+                    return CompletableFuture.completedFuture((String) null);
+                }))
+                .succeedsWithin(Duration.ofSeconds(10))
+                .isNull();
+        assertThat(cache.retrieve("u", () -> CompletableFuture.completedFuture("someone")))
+                .succeedsWithin(Duration.ofSeconds(10))
+                .as("the cached null, not the second loader's value")
+                .isNull();
+        assertThat(loads).hasValue(1);
+        CompletableFuture<?> cached = cache.retrieve("u");
+        assertThat(cached).isNotNull();
+        assertThat(cached.join())
+                .isInstanceOf(Cache.ValueWrapper.class)
+                .extracting(wrapper -> ((Cache.ValueWrapper) wrapper).get())
+                .isNull();
     }
 
     @ParameterizedTest
