@@ -142,6 +142,11 @@ final class EnvelopeCodec<V> {
         return decode(key, raw.get(), lookup.isLocked(), lookup.lease());
     }
 
+    /** Returns when the value in bytes this process encoded expires, in epoch milliseconds. */
+    long expiresAtMillis(byte[] bytes) {
+        return Envelope.parse(bytes, codec.id()).expiresAtMillis();
+    }
+
     /** Decodes bytes this process encoded or already decoded once: a fresh copy for each caller. */
     V decodeFresh(byte[] bytes) {
         return codec.decode(Envelope.parse(bytes, codec.id()).payload());

@@ -3,10 +3,12 @@ package dev.cachet;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy.VarExpiration;
 import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.copy.Immutability;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +49,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     private final SingleFlight<K, V> flights;
     private final HitRatioMonitor monitor;
     private final SingleFlight.Participant<K, V> participant = new Participant();
+    // Both null unless the cache was built with an Expiry: then every write asks it first and passes the duration.
+    private final @Nullable GuardedExpiry<K, V> expiry;
+    private final @Nullable VarExpiration<K, V> variableExpiry;
 
     /**
      * Builds a cache without a loader of its own.
@@ -68,8 +74,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
         this.defaultCopier = copier == Copier.defensive();
         this.ticker = settings.ticker();
         this.flights = new SingleFlight<>(config.name(), CacheLoadException::new);
+        Expiry<? super K, ? super V> entryExpiry = settings.expiry();
+        this.expiry = entryExpiry == null ? null : new GuardedExpiry<>(config.name(), entryExpiry);
         Caffeine<K, V> caffeine = caffeine(settings);
         this.store = loader == null ? caffeine.build() : caffeine.build(key -> copyIn(loader.apply(key)));
+        this.variableExpiry =
+                expiry == null ? null : store.policy().expireVariably().orElseThrow();
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -85,8 +95,10 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     private Caffeine<K, V> caffeine(LocalCacheSettings<K, V> settings) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder();
         config.maximumSize().ifPresent(builder::maximumSize);
-        config.expireAfterWrite().ifPresent(builder::expireAfterWrite);
-        config.expireAfterAccess().ifPresent(builder::expireAfterAccess);
+        if (expiry == null) {
+            config.expireAfterWrite().ifPresent(builder::expireAfterWrite);
+            config.expireAfterAccess().ifPresent(builder::expireAfterAccess);
+        }
         config.refreshAfterWrite().ifPresent(builder::refreshAfterWrite);
         if (ticker != Ticker.systemTicker()) {
             builder.ticker(ticker::read);
@@ -98,6 +110,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
         // in a guard, one more call on every hit. Our recorder keeps the loads we run and the puts.
         builder.recordStats();
         Caffeine<K, V> typed = (Caffeine<K, V>) builder;
+        if (expiry != null) {
+            typed.expireAfter(expiry.forCaffeine());
+        }
         if (config.maximumWeight().isPresent()) {
             var weigher = requireNonNull(settings.weigher(), "weigher");
             typed.maximumWeight(config.maximumWeight().getAsLong()).weigher(weigher::weigh);
@@ -237,7 +252,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
             throw e;
         }
         stats.recordLoadSuccess(ticker.read() - start);
-        prepared.forEach(this::storePrepared);
+        // Every duration first: an Expiry that fails for one key stores none of them.
+        Map<K, Duration> durations = new HashMap<>();
+        if (expiry != null) {
+            prepared.forEach((key, value) -> durations.put(key, durationOfWrite(key, value)));
+        }
+        prepared.forEach((key, value) -> storePrepared(key, value, durations.get(key)));
         return loaded;
     }
 
@@ -245,11 +265,64 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
     public void put(K key, V value) {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
-        storePrepared(key, copyIn(value));
+        V prepared = copyIn(value);
+        storePrepared(key, prepared, expiry == null ? null : durationOfWrite(key, prepared));
     }
 
-    private void storePrepared(K key, V prepared) {
-        flights.write(key, () -> store.put(key, prepared));
+    /**
+     * {@inheritDoc}
+     *
+     * <p>In memory this needs a cache built with {@link CacheBuilder#expireAfter(Expiry)}: Caffeine keeps a fixed
+     * {@code expireAfterWrite} for all entries alike, and giving every cache a per-entry expiry would cost every hit
+     * a call of it.
+     */
+    @Override
+    public void put(K key, V value, Duration ttl) {
+        requireNonNull(key, "key");
+        requireNonNull(value, "value");
+        Duration checked = GuardedExpiry.requireTtl(ttl, config.name());
+        if (variableExpiry == null) {
+            throw new IllegalStateException("cache '" + config.name() + "': put(key, value, ttl) needs a cache built"
+                    + " with expireAfter(Expiry), whose entries each have their own expiry; this one has "
+                    + config.expireAfterWrite()
+                            .map(d -> "expireAfterWrite " + d)
+                            .orElse("no per-entry expiry")
+                    + ". Nothing was stored");
+        }
+        storePrepared(key, copyIn(value), checked);
+    }
+
+    /**
+     * Shortens the expiry of {@code key}'s entry to {@code max} if it is later: a near tier's copy must not outlive
+     * the remote value it was read from. Needs an {@link Expiry}. A put of the key between the check and the change
+     * may get its expiry raised to {@code max}, never beyond the expiry's own bound.
+     */
+    void capExpiry(K key, Duration max) {
+        VarExpiration<K, V> variable = requireNonNull(variableExpiry, "variableExpiry");
+        Optional<Duration> current = variable.getExpiresAfter(key);
+        if (current.isPresent() && current.get().compareTo(max) > 0) {
+            variable.setExpiresAfter(key, max);
+        }
+    }
+
+    /** Returns how long a value written by a put (not a load) lives: a create or an update, as Caffeine would ask. */
+    private Duration durationOfWrite(K key, V value) {
+        GuardedExpiry<K, V> entryExpiry = requireNonNull(expiry, "expiry");
+        Optional<Duration> current =
+                requireNonNull(variableExpiry, "variableExpiry").getExpiresAfter(key);
+        return current.isPresent() ? entryExpiry.update(key, value, current.get()) : entryExpiry.create(key, value);
+    }
+
+    /** Stores a prepared value; {@code duration} is its expiry, or null for a cache without an {@link Expiry}. */
+    private void storePrepared(K key, V prepared, @Nullable Duration duration) {
+        VarExpiration<K, V> variable = variableExpiry;
+        if (variable == null || duration == null) {
+            flights.write(key, () -> store.put(key, prepared));
+        } else {
+            flights.write(key, () -> {
+                var unused = variable.put(key, prepared, duration);
+            });
+        }
         stats.recordPuts(1);
     }
 
@@ -327,9 +400,14 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking permits Local
         public void store(K key, V prepared) {
             // The entry is absent or expired. Replacing an expired entry in place would let a reader that fetched
             // its old value just before the write see the new write time and return the old value; removing it
-            // first makes that reader see it expired.
+            // first makes that reader see it expired. The Expiry is asked first: if it fails, nothing changes.
+            Duration duration = expiry == null ? null : expiry.create(key, prepared);
             store.invalidate(key);
-            store.put(key, prepared);
+            if (variableExpiry == null || duration == null) {
+                store.put(key, prepared);
+            } else {
+                var unused = variableExpiry.put(key, prepared, duration);
+            }
             stats.recordPuts(1);
         }
 

@@ -7,6 +7,7 @@ import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
     private final LocalCache<String, V> near;
     private final RemoteCache<K, V> remote;
     private final InvalidationChannel channel;
+    private final Duration nearTtl;
     private final HitRatioMonitor monitor;
     private final LongAdder invalidationsReceived = new LongAdder();
     private final LongAdder clears = new LongAdder();
@@ -56,7 +58,8 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
      * Builds the two-level cache and subscribes it to invalidations.
      *
      * @param config the cache's settings (the remote TTL, the hit-ratio warning)
-     * @param near the local tier; built with its hit-ratio warning off (this class watches the combined ratio)
+     * @param near the local tier; built with its hit-ratio warning off (this class watches the combined ratio), and
+     *     with a per-entry {@link Expiry} of its {@code expireAfterWrite}, which this class shortens per entry
      * @param remote the remote tier
      * @param channel the cache's invalidation channel; this cache subscribes to it and closes it never (the tier does)
      * @param lowHitRatioHandler told of windows whose combined (near + remote) hit ratio is low
@@ -71,6 +74,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
         this.near = requireNonNull(near, "near");
         this.remote = requireNonNull(remote, "remote");
         this.channel = requireNonNull(channel, "channel");
+        this.nearTtl = near.config()
+                .expireAfterWrite()
+                .orElseThrow(() -> new IllegalArgumentException("the near tier needs an expireAfterWrite"));
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -118,7 +124,13 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
             return value;
         }
         monitor.onMiss();
-        return near.loadAfterMiss(encodedKey, k -> remote.get(key, loader));
+        // Set by the loader below when this thread runs it: a copy must not outlive the remote value it came from.
+        Duration[] remaining = {null};
+        V loaded = near.loadAfterMiss(encodedKey, k -> remote.get(key, loader, ttl -> remaining[0] = ttl));
+        if (remaining[0] != null) {
+            near.capExpiry(encodedKey, remaining[0]);
+        }
+        return loaded;
     }
 
     @Override
@@ -131,9 +143,10 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
         monitor.onMiss();
         // Not through the near tier's single flight: a get of the same key would join it and return its null.
         long seen = evictions.get();
-        V fromRemote = remote.getIfPresent(key);
-        if (fromRemote != null) {
-            fill(encodedKey, fromRemote, seen);
+        Duration[] remaining = {Duration.ZERO};
+        V fromRemote = remote.getIfPresent(key, ttl -> remaining[0] = ttl);
+        if (fromRemote != null && !remaining[0].isZero()) {
+            fill(encodedKey, fromRemote, seen, remaining[0]);
         }
         return fromRemote;
     }
@@ -143,8 +156,8 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
      * clear that arrived while the value was on its way may be about a newer write, so the copy is dropped again.
      * Checking after the put closes the race with a drop between the check and the put (drops bump first).
      */
-    private void fill(String encodedKey, V value, long seen) {
-        near.put(encodedKey, value);
+    private void fill(String encodedKey, V value, long seen, Duration remaining) {
+        near.put(encodedKey, value, shorter(nearTtl, remaining));
         if (evictions.get() != seen) {
             near.invalidate(encodedKey);
         }
@@ -176,12 +189,26 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking {
 
     @Override
     public void put(K key, V value) {
+        write(key, value, null);
+    }
+
+    @Override
+    public void put(K key, V value, Duration ttl) {
+        write(key, value, GuardedExpiry.requireTtl(ttl, config.name()));
+    }
+
+    /** Writes through to the remote tier, then keeps a copy no longer than the TTL the remote tier wrote. */
+    private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
-        remote.put(key, value);
+        Duration written = remote.write(key, value, ttl);
         publish(() -> channel.publish(encodedKey));
         evictions.incrementAndGet();
-        near.put(encodedKey, value);
+        near.put(encodedKey, value, shorter(nearTtl, written));
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override
