@@ -16,18 +16,30 @@ import java.util.OptionalLong;
  * @param maximumSize the size bound, if any
  * @param expireAfterWrite the time to live after a write, if any
  * @param expireAfterAccess the time to live after an access, if any
+ * @param expiry the per-entry expiry, if any: one instance per class, so equal settings share it
  */
 record CacheSettings(
         String name,
         OptionalLong maximumSize,
         Optional<Duration> expireAfterWrite,
-        Optional<Duration> expireAfterAccess) {
+        Optional<Duration> expireAfterAccess,
+        Optional<Expiry<Object, Object>> expiry) {
 
     CacheSettings {
         requireNonNull(name, "name");
         requireNonNull(maximumSize, "maximumSize");
         requireNonNull(expireAfterWrite, "expireAfterWrite");
         requireNonNull(expireAfterAccess, "expireAfterAccess");
+        requireNonNull(expiry, "expiry");
+    }
+
+    /** Settings without a per-entry expiry. */
+    CacheSettings(
+            String name,
+            OptionalLong maximumSize,
+            Optional<Duration> expireAfterWrite,
+            Optional<Duration> expireAfterAccess) {
+        this(name, maximumSize, expireAfterWrite, expireAfterAccess, Optional.empty());
     }
 
     /**
@@ -42,6 +54,7 @@ record CacheSettings(
         }
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
+        expiry.ifPresent(builder::expireAfter);
         return builder.build();
     }
 
@@ -53,6 +66,8 @@ record CacheSettings(
         maximumSize.ifPresent(size -> attributes.add("maximumSize = " + size));
         expireAfterWrite.ifPresent(duration -> attributes.add("expireAfterWrite = " + duration));
         expireAfterAccess.ifPresent(duration -> attributes.add("expireAfterAccess = " + duration));
+        expiry.ifPresent(
+                instance -> attributes.add("expiry = " + instance.getClass().getName() + ".class"));
         return "@Cached(" + String.join(", ", attributes) + ")";
     }
 }

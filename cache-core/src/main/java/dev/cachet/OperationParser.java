@@ -3,6 +3,7 @@ package dev.cachet;
 import dev.cachet.annotation.CacheInvalidate;
 import dev.cachet.annotation.CacheKey;
 import dev.cachet.annotation.Cached;
+import dev.cachet.internal.method.AnnotatedExpiry;
 import dev.cachet.internal.method.Durations;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -149,11 +150,22 @@ final class OperationParser {
             throw new IllegalArgumentException(where + ": @Cached(maximumSize = " + maximumSize
                     + ") must be zero or more, or Cached.UNBOUNDED (-1) for no bound");
         }
+        Optional<Duration> expireAfterWrite = duration(cached.expireAfterWrite(), "expireAfterWrite", where);
+        Optional<Duration> expireAfterAccess = duration(cached.expireAfterAccess(), "expireAfterAccess", where);
+        Optional<Expiry<Object, Object>> expiry = AnnotatedExpiry.of(cached.expiry(), where);
+        if (expiry.isPresent() && (expireAfterWrite.isPresent() || expireAfterAccess.isPresent())) {
+            throw new IllegalArgumentException(
+                    where + ": @Cached(expiry = " + cached.expiry().getSimpleName()
+                            + ".class) cannot be combined with "
+                            + (expireAfterWrite.isPresent() ? "expireAfterWrite" : "expireAfterAccess")
+                            + ": the Expiry decides each entry's lifetime");
+        }
         CacheSettings settings = new CacheSettings(
                 name,
                 maximumSize == Cached.UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maximumSize),
-                duration(cached.expireAfterWrite(), "expireAfterWrite", where),
-                duration(cached.expireAfterAccess(), "expireAfterAccess", where));
+                expireAfterWrite,
+                expireAfterAccess,
+                expiry);
         return new PendingCached(method, where, settings, keyParameters(method, marked), ResultKind.of(returnType));
     }
 

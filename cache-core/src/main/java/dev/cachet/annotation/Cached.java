@@ -1,5 +1,6 @@
 package dev.cachet.annotation;
 
+import dev.cachet.Expiry;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -77,4 +78,15 @@ public @interface Cached {
      * @return the time to live after an access, or empty
      */
     String expireAfterAccess() default "";
+
+    /**
+     * Decides each entry's lifetime, per entry (see {@link Expiry}): a public class with a public no-argument
+     * constructor, instantiated once and shared by every method that names it. {@code Expiry.class} (the default) for
+     * none. Cannot be combined with {@link #expireAfterWrite()} or {@link #expireAfterAccess()}; a class that cannot
+     * be instantiated makes {@code Cachet.proxy} throw {@link IllegalArgumentException}.
+     *
+     * @return the class of the cache's per-entry expiry, or {@code Expiry.class}
+     */
+    @SuppressWarnings("rawtypes") // an annotation cannot name a parameterized class literal
+    Class<? extends Expiry> expiry() default Expiry.class;
 }
