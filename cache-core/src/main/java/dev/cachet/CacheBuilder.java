@@ -277,7 +277,7 @@ public final class CacheBuilder<K, V> {
     /**
      * Keeps the cache's values in a remote tier shared between processes (Redis, from the {@code cache-redis} module),
      * encoded with {@code codec}, with the {@linkplain RemoteConfig#ofDefaults() default} remote settings. Needs
-     * {@link #expireAfterWrite}, which becomes the remote TTL.
+     * {@link #expireAfterWrite}, which becomes the remote TTL, or {@link #expireAfter}, which gives each value its own.
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if an argument is null

@@ -3,7 +3,7 @@ package dev.cachet;
 import dev.cachet.annotation.CacheInvalidate;
 import dev.cachet.annotation.CacheKey;
 import dev.cachet.annotation.Cached;
-import dev.cachet.internal.method.AnnotatedExpiry;
+import dev.cachet.internal.method.AnnotatedInstances;
 import dev.cachet.internal.method.Durations;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -152,7 +152,7 @@ final class OperationParser {
         }
         Optional<Duration> expireAfterWrite = duration(cached.expireAfterWrite(), "expireAfterWrite", where);
         Optional<Duration> expireAfterAccess = duration(cached.expireAfterAccess(), "expireAfterAccess", where);
-        Optional<Expiry<Object, Object>> expiry = AnnotatedExpiry.of(cached.expiry(), where);
+        Optional<Expiry<Object, Object>> expiry = expiry(cached.expiry(), where);
         if (expiry.isPresent() && (expireAfterWrite.isPresent() || expireAfterAccess.isPresent())) {
             throw new IllegalArgumentException(
                     where + ": @Cached(expiry = " + cached.expiry().getSimpleName()
@@ -167,6 +167,12 @@ final class OperationParser {
                 expireAfterAccess,
                 expiry);
         return new PendingCached(method, where, settings, keyParameters(method, marked), ResultKind.of(returnType));
+    }
+
+    @SuppressWarnings("unchecked") // an Expiry named in an annotation takes whatever the method's keys and values are
+    private static Optional<Expiry<Object, Object>> expiry(Class<?> named, String where) {
+        return AnnotatedInstances.of(named, Expiry.class, "@Cached(expiry", where)
+                .map(e -> (Expiry<Object, Object>) e);
     }
 
     private static InvalidateOperation invalidateOperation(

@@ -1,6 +1,5 @@
 package dev.cachet.annotation;
 
-import dev.cachet.Expiry;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -80,13 +79,13 @@ public @interface Cached {
     String expireAfterAccess() default "";
 
     /**
-     * Decides each entry's lifetime, per entry (see {@link Expiry}): a public class with a public no-argument
-     * constructor, instantiated once and shared by every method that names it. {@code Expiry.class} (the default) for
-     * none. Cannot be combined with {@link #expireAfterWrite()} or {@link #expireAfterAccess()}; a class that cannot
-     * be instantiated makes {@code Cachet.proxy} throw {@link IllegalArgumentException}.
+     * Decides each entry's lifetime, per entry: a public class implementing {@code dev.cachet.Expiry} with a public
+     * no-argument constructor, instantiated once and shared by every method that names it; {@code void.class} (the
+     * default) for none. Cannot be combined with {@link #expireAfterWrite()} or {@link #expireAfterAccess()}. A class
+     * that is no such {@code Expiry} makes {@code Cachet.proxy} throw {@link IllegalArgumentException}. (Typed {@code
+     * Class<?>} because this package depends on nothing but the JDK.)
      *
-     * @return the class of the cache's per-entry expiry, or {@code Expiry.class}
+     * @return the class of the cache's per-entry expiry, or {@code void.class}
      */
-    @SuppressWarnings("rawtypes") // an annotation cannot name a parameterized class literal
-    Class<? extends Expiry> expiry() default Expiry.class;
+    Class<?> expiry() default void.class;
 }
