@@ -1,5 +1,6 @@
 package dev.cachet;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,6 +107,19 @@ public interface Cache<K, V> {
      * @throws IllegalArgumentException if the value cannot be copied; nothing is stored then
      */
     void put(K key, V value);
+
+    /**
+     * Stores {@code value} for {@code key} to live {@code ttl}, whatever the cache's {@link Expiry} or fixed expiry
+     * would say; otherwise like {@link #put(Object, Object)}. A remote tier writes the value with this TTL, and a near
+     * tier keeps its copy no longer than this and its own TTL. An in-memory cache needs per-entry expiry for this
+     * (built with {@link CacheBuilder#expireAfter(Expiry)}).
+     *
+     * @throws NullPointerException if {@code key}, {@code value} or {@code ttl} is null
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative, or the value cannot be copied; nothing is
+     *     stored then, and the previous value stays
+     * @throws IllegalStateException if this is an in-memory cache without per-entry expiry; nothing is stored
+     */
+    void put(K key, V value, Duration ttl);
 
     /**
      * Removes {@code key}. A load of that key that is in flight will not store its result.

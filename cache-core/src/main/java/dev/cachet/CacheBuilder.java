@@ -49,6 +49,7 @@ public final class CacheBuilder<K, V> {
     private @Nullable Weigher<? super K, ? super V> weigher;
     private @Nullable Duration expireAfterWrite;
     private @Nullable Duration expireAfterAccess;
+    private @Nullable Expiry<? super K, ? super V> expiry;
     private @Nullable Duration refreshAfterWrite;
     private @Nullable Ticker ticker;
     private @Nullable Executor executor;
@@ -134,6 +135,23 @@ public final class CacheBuilder<K, V> {
         requireUnset("expireAfterAccess", expireAfterAccess);
         this.expireAfterAccess = requireNonNegative("expireAfterAccess", requireNonNull(duration, "expireAfterAccess"));
         return this;
+    }
+
+    /**
+     * Lets {@code expiry} decide how long each entry lives, per entry (a value that carries its own expiry, such as an
+     * access token): see {@link Expiry}. Cannot be combined with {@link #expireAfterWrite} or {@link
+     * #expireAfterAccess}. It also allows {@link Cache#put(Object, Object, Duration)} in memory. With a {@link #remote}
+     * tier it replaces {@code expireAfterWrite}: the remote TTL of each value is its {@link Expiry#expireAfterCreate}.
+     *
+     * @throws IllegalStateException if already set
+     * @throws NullPointerException if {@code expiry} is null
+     */
+    @SuppressWarnings("unchecked")
+    public <K1 extends K, V1 extends V> CacheBuilder<K1, V1> expireAfter(Expiry<? super K1, ? super V1> expiry) {
+        requireUnset("expireAfter", this.expiry);
+        CacheBuilder<K1, V1> self = (CacheBuilder<K1, V1>) this;
+        self.expiry = requireNonNull(expiry, "expiry");
+        return self;
     }
 
     /**
@@ -261,7 +279,7 @@ public final class CacheBuilder<K, V> {
     /**
      * Keeps the cache's values in a remote tier shared between processes (Redis, from the {@code cache-redis} module),
      * encoded with {@code codec}, with the {@linkplain RemoteConfig#ofDefaults() default} remote settings. Needs
-     * {@link #expireAfterWrite}, which becomes the remote TTL.
+     * {@link #expireAfterWrite}, which becomes the remote TTL, or {@link #expireAfter}, which gives each value its own.
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if an argument is null
@@ -354,6 +372,7 @@ public final class CacheBuilder<K, V> {
                         tier.store(name),
                         codec,
                         new TierClock(settings.ticker(), tierConfig.clock()),
+                        settings.expiry(),
                         // Under a near tier the combined ratio is what warns; the remote one is only published.
                         nearMaximumSize == null ? settings.lowHitRatioHandler() : event -> {});
                 return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
@@ -424,7 +443,9 @@ public final class CacheBuilder<K, V> {
                 settings.copier(),
                 null,
                 null,
-                settings.lowHitRatioHandler()));
+                settings.lowHitRatioHandler(),
+                // Per entry, so that a copy lives no longer than the remote value it was read or written with.
+                Expiry.writing((String key, V1 value) -> nearTtl)));
         InvalidationChannel channel = tier.invalidations(name);
         try {
             NearCache<K1, V1> cache =
@@ -439,9 +460,9 @@ public final class CacheBuilder<K, V> {
 
     /** Rejects options that a remote-only cache cannot honour, rather than ignoring them. */
     private void requireRemoteCompatible() {
-        if (expireAfterWrite == null || expireAfterWrite.isZero()) {
-            throw new IllegalStateException("a remote tier needs a positive expireAfterWrite, so that every value it"
-                    + " writes has a TTL (cache '" + name + "')");
+        if (expiry == null && (expireAfterWrite == null || expireAfterWrite.isZero())) {
+            throw new IllegalStateException("a remote tier needs a positive expireAfterWrite or an expireAfter(Expiry),"
+                    + " so that every value it writes has a TTL (cache '" + name + "')");
         }
         Object[][] localOnly = {
             {"maximumSize", maximumSize},
@@ -467,6 +488,7 @@ public final class CacheBuilder<K, V> {
                 .instance("weigher", weigher)
                 .value("expireAfterWrite", expireAfterWrite)
                 .value("expireAfterAccess", expireAfterAccess)
+                .instance("expireAfter", expiry)
                 .value("refreshAfterWrite", refreshAfterWrite)
                 .value("hitRatioWarning threshold", effectiveHitRatioThreshold())
                 .value("hitRatioWarning window", effectiveHitRatioWindow())
@@ -491,6 +513,13 @@ public final class CacheBuilder<K, V> {
             throw new IllegalStateException("maximumSize (" + maximumSize + ") and maximumWeight (" + maximumWeight
                     + ") cannot be combined (cache '" + name + "')");
         }
+        if (expiry != null && (expireAfterWrite != null || expireAfterAccess != null)) {
+            throw new IllegalStateException("expireAfter(Expiry) and "
+                    + (expireAfterWrite != null
+                            ? "expireAfterWrite (" + expireAfterWrite + ")"
+                            : "expireAfterAccess (" + expireAfterAccess + ")")
+                    + " cannot be combined: the Expiry decides each entry's lifetime (cache '" + name + "')");
+        }
         CacheConfig config = new CacheConfig(
                 name,
                 maximumSize == null ? OptionalLong.empty() : OptionalLong.of(maximumSize),
@@ -506,7 +535,7 @@ public final class CacheBuilder<K, V> {
         Consumer<? super LowHitRatio> handler =
                 lowHitRatioHandler == null ? new LowHitRatioLogger(effectiveTicker) : lowHitRatioHandler;
         return new LocalCacheSettings(
-                config, effectiveTicker, executor, effectiveCopier, weigher, removalListener, handler);
+                config, effectiveTicker, executor, effectiveCopier, weigher, removalListener, handler, expiry);
     }
 
     private double effectiveHitRatioThreshold() {

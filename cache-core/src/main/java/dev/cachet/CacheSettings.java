@@ -19,13 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param expireAfterWrite the time to live after a write, if any
  * @param expireAfterAccess the time to live after an access, if any
  * @param cacheNulls the time to live of a cached null, if nulls are cached
+ * @param expiry the per-entry expiry, if any: one instance per class, so equal settings share it
  */
 record CacheSettings(
         String name,
         OptionalLong maximumSize,
         Optional<Duration> expireAfterWrite,
         Optional<Duration> expireAfterAccess,
-        Optional<Duration> cacheNulls) {
+        Optional<Duration> cacheNulls,
+        Optional<Expiry<Object, Object>> expiry) {
 
     CacheSettings {
         requireNonNull(name, "name");
@@ -33,15 +35,16 @@ record CacheSettings(
         requireNonNull(expireAfterWrite, "expireAfterWrite");
         requireNonNull(expireAfterAccess, "expireAfterAccess");
         requireNonNull(cacheNulls, "cacheNulls");
+        requireNonNull(expiry, "expiry");
     }
 
-    /** Settings that do not cache null results. */
+    /** Settings that do not cache null results and have no per-entry expiry. */
     CacheSettings(
             String name,
             OptionalLong maximumSize,
             Optional<Duration> expireAfterWrite,
             Optional<Duration> expireAfterAccess) {
-        this(name, maximumSize, expireAfterWrite, expireAfterAccess, Optional.empty());
+        this(name, maximumSize, expireAfterWrite, expireAfterAccess, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -57,6 +60,7 @@ record CacheSettings(
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
         cacheNulls.ifPresent(builder::cacheNulls);
+        expiry.ifPresent(builder::expireAfter);
         return builder.build();
     }
 
@@ -68,7 +72,8 @@ record CacheSettings(
         return maximumSize.isPresent()
                 || expireAfterWrite.isPresent()
                 || expireAfterAccess.isPresent()
-                || cacheNulls.isPresent();
+                || cacheNulls.isPresent()
+                || expiry.isPresent();
     }
 
     /**
@@ -99,6 +104,19 @@ record CacheSettings(
             return Optional.of(difference(
                     "cacheNulls", cacheNulls.get(), config.cacheNulls().orElse(null)));
         }
+        // A config does not carry the expiry instance; a fixed expiry rules one out.
+        if (expiry.isPresent()
+                && (config.expireAfterWrite().isPresent()
+                        || config.expireAfterAccess().isPresent())) {
+            return Optional.of("expiry = " + expiry.get().getClass().getName() + ".class in the annotation, but the"
+                    + " registered cache has a fixed expiry ("
+                    + config.expireAfterWrite()
+                            .map(d -> "expireAfterWrite " + d)
+                            .orElse("")
+                    + config.expireAfterAccess()
+                            .map(d -> " expireAfterAccess " + d)
+                            .orElse("") + ")");
+        }
         return Optional.empty();
     }
 
@@ -116,6 +134,8 @@ record CacheSettings(
         expireAfterWrite.ifPresent(duration -> attributes.add("expireAfterWrite = " + duration));
         expireAfterAccess.ifPresent(duration -> attributes.add("expireAfterAccess = " + duration));
         cacheNulls.ifPresent(duration -> attributes.add("cacheNulls = " + duration));
+        expiry.ifPresent(
+                instance -> attributes.add("expiry = " + instance.getClass().getName() + ".class"));
         return "@Cached(" + String.join(", ", attributes) + ")";
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,11 @@ final class EarlyExpiry {
     // RemoteCache's logger, so that the failure log keeps the category users configure.
     private static final Logger log = LoggerFactory.getLogger(RemoteCache.class);
 
+    /** The longest per-entry remote TTL: an Expiry's "forever" must not overflow the envelope's epoch stamp. */
+    static final Duration LONGEST_ENTRY_TTL = Duration.ofDays(36_500);
+
     private final String cacheName;
-    private final Duration ttl;
+    private final @Nullable Duration ttl;
     private final double jitter;
     private final double beta;
     private final TierClock clock;
@@ -37,11 +41,12 @@ final class EarlyExpiry {
     /**
      * Creates the policy.
      *
-     * @param ttl the TTL before jitter
+     * @param ttl the TTL before jitter; null when each entry has its own ({@link #entryTtl})
      */
-    EarlyExpiry(String cacheName, RemoteConfig remote, Duration ttl, TierClock clock, RemoteCounters counters) {
+    EarlyExpiry(
+            String cacheName, RemoteConfig remote, @Nullable Duration ttl, TierClock clock, RemoteCounters counters) {
         this.cacheName = requireNonNull(cacheName, "cacheName");
-        this.ttl = requireNonNull(ttl, "ttl");
+        this.ttl = ttl;
         this.jitter = remote.ttlJitter();
         this.beta = remote.earlyRecomputeBeta();
         this.clock = requireNonNull(clock, "clock");
@@ -50,11 +55,25 @@ final class EarlyExpiry {
 
     /** Returns the TTL of one write: the TTL, spread uniformly by the jitter, and at least a millisecond. */
     Duration jitteredTtl() {
+        Duration fixed = requireNonNull(ttl, "ttl");
         if (jitter == 0) {
-            return ttl;
+            return fixed;
         }
         double factor = 1 + ThreadLocalRandom.current().nextDouble(-jitter, jitter);
-        return Duration.ofMillis(Math.max(1, Math.round(ttl.toMillis() * factor)));
+        return Duration.ofMillis(Math.max(1, Math.round(fixed.toMillis() * factor)));
+    }
+
+    /**
+     * Returns the TTL of a write whose entry has its own {@code entryTtl} (an {@link Expiry}'s, or a put's): jittered
+     * downwards only, since a value such as a token must not outlive the expiry it carries, and at least a millisecond,
+     * the remote tier's unit; at most {@link #LONGEST_ENTRY_TTL}.
+     */
+    Duration entryTtl(Duration entryTtl) {
+        long millis = entryTtl.compareTo(LONGEST_ENTRY_TTL) >= 0 ? LONGEST_ENTRY_TTL.toMillis() : entryTtl.toMillis();
+        if (jitter != 0) {
+            millis = Math.round(millis * (1 - ThreadLocalRandom.current().nextDouble(0, jitter)));
+        }
+        return Duration.ofMillis(Math.max(1, millis));
     }
 
     /** Returns true if the read of a value in {@code envelope} should recompute it now (never if beta is 0). */

@@ -142,6 +142,11 @@ final class EnvelopeCodec<V> {
         return decode(key, raw.get(), lookup.isLocked(), lookup.lease());
     }
 
+    /** Returns when the value in bytes this process encoded expires, in epoch milliseconds. */
+    long expiresAtMillis(byte[] bytes) {
+        return Envelope.parse(bytes, codec.id()).expiresAtMillis();
+    }
+
     /**
      * Encodes a cached null in an envelope that expires after {@code writeTtl}, the TTL the write gives the tier. Every
      * process that reads it returns {@code null} without loading until it expires.

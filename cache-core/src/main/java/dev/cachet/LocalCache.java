@@ -3,6 +3,7 @@ package dev.cachet;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy.VarExpiration;
 import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +70,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final long nullTtlNanos;
     /** Reads that found an expired null marker: Caffeine counted them as hits, {@link #stats} as misses. */
     private final LongAdder expiredNullReads = new LongAdder();
+    // Both null unless the cache was built with an Expiry: then every write asks it first and passes the duration.
+    private final @Nullable GuardedExpiry<K, V> expiry;
+    private final @Nullable VarExpiration<K, V> variableExpiry;
 
     /**
      * Builds a cache without a loader of its own.
@@ -91,8 +96,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.ticker = settings.ticker();
         this.flights = new SingleFlight<>(config.name(), CacheLoadException::new);
         this.nullTtlNanos = config.cacheNulls().map(LocalCache::saturatedNanos).orElse(0L);
+        Expiry<? super K, ? super V> entryExpiry = settings.expiry();
+        this.expiry = entryExpiry == null ? null : new GuardedExpiry<>(config.name(), entryExpiry);
         Caffeine<K, V> caffeine = caffeine(settings);
         this.store = loader == null ? caffeine.build() : caffeine.build(key -> orNullMarker(copyIn(loader.apply(key))));
+        this.variableExpiry =
+                expiry == null ? null : store.policy().expireVariably().orElseThrow();
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -108,8 +117,10 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private Caffeine<K, V> caffeine(LocalCacheSettings<K, V> settings) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder();
         config.maximumSize().ifPresent(builder::maximumSize);
-        config.expireAfterWrite().ifPresent(builder::expireAfterWrite);
-        config.expireAfterAccess().ifPresent(builder::expireAfterAccess);
+        if (expiry == null) {
+            config.expireAfterWrite().ifPresent(builder::expireAfterWrite);
+            config.expireAfterAccess().ifPresent(builder::expireAfterAccess);
+        }
         config.refreshAfterWrite().ifPresent(builder::refreshAfterWrite);
         if (ticker != Ticker.systemTicker()) {
             builder.ticker(ticker::read);
@@ -121,6 +132,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         // in a guard, one more call on every hit. Our recorder keeps the loads we run and the puts.
         builder.recordStats();
         Caffeine<K, V> typed = (Caffeine<K, V>) builder;
+        if (expiry != null) {
+            typed.expireAfter(expiry.forCaffeine());
+        }
         if (config.maximumWeight().isPresent()) {
             var weigher = requireNonNull(settings.weigher(), "weigher");
             typed.maximumWeight(config.maximumWeight().getAsLong())
@@ -247,7 +261,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         if (nullTtlNanos == 0) {
             throw new IllegalStateException("cache '" + config.name() + "' does not cache nulls: set cacheNulls");
         }
-        storePrepared(key, nullMarker());
+        storePrepared(key, nullMarker(), variableExpiry == null ? null : Duration.ofNanos(nullTtlNanos));
     }
 
     /** Returns the reads of expired markers; a cache without cacheNulls does not even read the counter. */
@@ -274,6 +288,14 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     @SuppressWarnings("unchecked") // a value read from the store, not the marker
     private @Nullable V cast(@Nullable Object found) {
         return (V) found;
+    }
+
+    /**
+     * Returns how long the cached null {@code marker} has left at {@code nowNanos} (ticker time), for an {@link Expiry}
+     * that Caffeine asks about a marker: a cached null keeps its own TTL and never reaches the user's expiry.
+     */
+    static long nanosLeft(Object marker, long nowNanos) {
+        return Math.max(0, ((NullMarker) marker).deadlineNanos - nowNanos);
     }
 
     /** Returns whether {@code value}, as stored in Caffeine, is a cached null, for code that sees stored values. */
@@ -349,7 +371,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             throw e;
         }
         stats.recordLoadSuccess(ticker.read() - start);
-        prepared.forEach(this::storePrepared);
+        // Every duration first: an Expiry that fails for one key stores none of them.
+        Map<K, Duration> durations = new HashMap<>();
+        if (expiry != null) {
+            prepared.forEach((key, value) -> durations.put(key, durationOfWrite(key, value)));
+        }
+        prepared.forEach((key, value) -> storePrepared(key, value, durations.get(key)));
         return loaded;
     }
 
@@ -357,13 +384,64 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     public void put(K key, V value) {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
-        storePrepared(key, copyIn(value));
+        V prepared = copyIn(value);
+        storePrepared(key, prepared, expiry == null ? null : durationOfWrite(key, prepared));
     }
 
-    private void storePrepared(K key, V prepared) {
+    /**
+     * {@inheritDoc}
+     *
+     * <p>In memory this needs a cache built with {@link CacheBuilder#expireAfter(Expiry)}: Caffeine keeps a fixed
+     * {@code expireAfterWrite} for all entries alike, and giving every cache a per-entry expiry would cost every hit
+     * a call of it.
+     */
+    @Override
+    public void put(K key, V value, Duration ttl) {
+        requireNonNull(key, "key");
+        requireNonNull(value, "value");
+        Duration checked = GuardedExpiry.requireTtl(ttl, config.name());
+        if (variableExpiry == null) {
+            throw new IllegalStateException("cache '" + config.name() + "': put(key, value, ttl) needs a cache built"
+                    + " with expireAfter(Expiry), whose entries each have their own expiry; this one has "
+                    + config.expireAfterWrite()
+                            .map(d -> "expireAfterWrite " + d)
+                            .orElse("no per-entry expiry")
+                    + ". Nothing was stored");
+        }
+        storePrepared(key, copyIn(value), checked);
+    }
+
+    /**
+     * Shortens the expiry of {@code key}'s entry to {@code max} if it is later: a near tier's copy must not outlive
+     * the remote value it was read from. Needs an {@link Expiry}. A put of the key between the check and the change
+     * may get its expiry raised to {@code max}, never beyond the expiry's own bound.
+     */
+    void capExpiry(K key, Duration max) {
+        VarExpiration<K, V> variable = requireNonNull(variableExpiry, "variableExpiry");
+        Optional<Duration> current = variable.getExpiresAfter(key);
+        if (current.isPresent() && current.get().compareTo(max) > 0) {
+            variable.setExpiresAfter(key, max);
+        }
+    }
+
+    /** Returns how long a value written by a put (not a load) lives: a create or an update, as Caffeine would ask. */
+    private Duration durationOfWrite(K key, V value) {
+        GuardedExpiry<K, V> entryExpiry = requireNonNull(expiry, "expiry");
+        Optional<Duration> current =
+                requireNonNull(variableExpiry, "variableExpiry").getExpiresAfter(key);
+        return current.isPresent() ? entryExpiry.update(key, value, current.get()) : entryExpiry.create(key, value);
+    }
+
+    /** Stores a prepared value; {@code duration} is its expiry, or null for a cache without an {@link Expiry}. */
+    private void storePrepared(K key, V prepared, @Nullable Duration duration) {
+        VarExpiration<K, V> variable = variableExpiry;
         flights.write(key, () -> {
             asyncLoads.remove(key);
-            store.put(key, prepared);
+            if (variable == null || duration == null) {
+                store.put(key, prepared);
+            } else {
+                var unused = variable.put(key, prepared, duration);
+            }
         });
         stats.recordPuts(1);
     }
@@ -468,9 +546,16 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         public void store(K key, V prepared) {
             // The entry is absent or expired. Replacing an expired entry in place would let a reader that fetched
             // its old value just before the write see the new write time and return the old value; removing it
-            // first makes that reader see it expired.
+            // first makes that reader see it expired. The Expiry is asked first: if it fails, nothing changes.
+            Duration duration = expiry == null
+                    ? null
+                    : prepared instanceof NullMarker ? Duration.ofNanos(nullTtlNanos) : expiry.create(key, prepared);
             store.invalidate(key);
-            store.put(key, prepared);
+            if (variableExpiry == null || duration == null) {
+                store.put(key, prepared);
+            } else {
+                var unused = variableExpiry.put(key, prepared, duration);
+            }
             stats.recordPuts(1);
         }
 

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param weigher weighs entries when {@code config.maximumWeight()} is set; otherwise null
  * @param removalListener told of removals, or null
  * @param lowHitRatioHandler told of low hit-ratio windows
+ * @param expiry decides each entry's lifetime instead of the config's fixed durations, or null
  */
 record LocalCacheSettings<K, V>(
         CacheConfig config,
@@ -25,7 +26,8 @@ record LocalCacheSettings<K, V>(
         Copier<V> copier,
         @Nullable Weigher<? super K, ? super V> weigher,
         @Nullable RemovalListener<? super K, ? super V> removalListener,
-        Consumer<? super LowHitRatio> lowHitRatioHandler) {
+        Consumer<? super LowHitRatio> lowHitRatioHandler,
+        @Nullable Expiry<? super K, ? super V> expiry) {
 
     /**
      * Checks the required components.
@@ -37,5 +39,17 @@ record LocalCacheSettings<K, V>(
         requireNonNull(ticker, "ticker");
         requireNonNull(copier, "copier");
         requireNonNull(lowHitRatioHandler, "lowHitRatioHandler");
+    }
+
+    /** Settings without a per-entry expiry: the config's fixed durations apply. */
+    LocalCacheSettings(
+            CacheConfig config,
+            Ticker ticker,
+            @Nullable Executor executor,
+            Copier<V> copier,
+            @Nullable Weigher<? super K, ? super V> weigher,
+            @Nullable RemovalListener<? super K, ? super V> removalListener,
+            Consumer<? super LowHitRatio> lowHitRatioHandler) {
+        this(config, ticker, executor, copier, weigher, removalListener, lowHitRatioHandler, null);
     }
 }

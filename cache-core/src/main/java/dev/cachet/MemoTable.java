@@ -6,6 +6,7 @@ import dev.cachet.CacheRegistry.Built;
 import dev.cachet.internal.HitRatios;
 import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.method.MemoKey;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -200,6 +201,11 @@ final class MemoTable implements Cache<Object, Object>, HitRatios, LoadTracking 
 
     @Override
     public void put(Object key, Object value) {
+        throw byKey("put");
+    }
+
+    @Override
+    public void put(Object key, Object value, Duration ttl) {
         throw byKey("put");
     }
 

@@ -9,6 +9,7 @@ import dev.cachet.internal.NullCaching;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private final LocalCache<String, V> near;
     private final RemoteCache<K, V> remote;
     private final InvalidationChannel channel;
+    private final Duration nearTtl;
     private final HitRatioMonitor monitor;
     private final LongAdder invalidationsReceived = new LongAdder();
     private final LongAdder clears = new LongAdder();
@@ -61,7 +63,8 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      * Builds the two-level cache and subscribes it to invalidations.
      *
      * @param config the cache's settings (the remote TTL, the hit-ratio warning)
-     * @param near the local tier; built with its hit-ratio warning off (this class watches the combined ratio)
+     * @param near the local tier; built with its hit-ratio warning off (this class watches the combined ratio), and
+     *     with a per-entry {@link Expiry} of its {@code expireAfterWrite}, which this class shortens per entry
      * @param remote the remote tier
      * @param channel the cache's invalidation channel; this cache subscribes to it and closes it never (the tier does)
      * @param lowHitRatioHandler told of windows whose combined (near + remote) hit ratio is low
@@ -76,6 +79,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         this.near = requireNonNull(near, "near");
         this.remote = requireNonNull(remote, "remote");
         this.channel = requireNonNull(channel, "channel");
+        this.nearTtl = near.config()
+                .expireAfterWrite()
+                .orElseThrow(() -> new IllegalArgumentException("the near tier needs an expireAfterWrite"));
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -124,7 +130,13 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         }
         monitor.onMiss();
         // A null from the remote tier (cached there, or loaded) is cached near as well when nulls are cached.
-        return near.loadAfterMiss(encodedKey, k -> remote.get(key, loader));
+        // Set by the loader below when this thread runs it: a copy must not outlive the remote value it came from.
+        Duration[] remaining = {null};
+        V loaded = near.loadAfterMiss(encodedKey, k -> remote.get(key, loader, ttl -> remaining[0] = ttl));
+        if (remaining[0] != null) {
+            near.capExpiry(encodedKey, remaining[0]);
+        }
+        return loaded;
     }
 
     @Override
@@ -144,9 +156,10 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         near.lookupMissed();
         // Not through the near tier's single flight: a get of the same key would join it and return its null.
         long seen = evictions.get();
-        Object fromRemote = remote.lookupOrCachedNull(key);
-        if (fromRemote != null && (fromRemote != CACHED_NULL || near.cachesNulls())) {
-            fill(encodedKey, fromRemote, seen);
+        Duration[] remaining = {Duration.ZERO};
+        Object fromRemote = remote.lookupOrCachedNull(key, ttl -> remaining[0] = ttl);
+        if (fromRemote != null && !remaining[0].isZero() && (fromRemote != CACHED_NULL || near.cachesNulls())) {
+            fill(encodedKey, fromRemote, seen, remaining[0]);
         }
         return fromRemote;
     }
@@ -176,11 +189,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      * is dropped again. Checking after the put closes the race with a drop between the check and the put (drops bump
      * first).
      */
-    private void fill(String encodedKey, Object found, long seen) {
+    private void fill(String encodedKey, Object found, long seen, Duration remaining) {
         if (found == CACHED_NULL) {
             near.putNull(encodedKey);
+            near.capExpiry(encodedKey, remaining);
         } else {
-            near.put(encodedKey, cast(found));
+            near.put(encodedKey, cast(found), shorter(nearTtl, remaining));
         }
         if (evictions.get() != seen) {
             near.invalidate(encodedKey);
@@ -213,12 +227,26 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
 
     @Override
     public void put(K key, V value) {
+        write(key, value, null);
+    }
+
+    @Override
+    public void put(K key, V value, Duration ttl) {
+        write(key, value, GuardedExpiry.requireTtl(ttl, config.name()));
+    }
+
+    /** Writes through to the remote tier, then keeps a copy no longer than the TTL the remote tier wrote. */
+    private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
-        remote.put(key, value);
+        Duration written = remote.write(key, value, ttl);
         publish(() -> channel.publish(encodedKey));
         evictions.incrementAndGet();
-        near.put(encodedKey, value);
+        near.put(encodedKey, value, shorter(nearTtl, written));
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

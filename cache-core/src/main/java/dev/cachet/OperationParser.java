@@ -3,6 +3,7 @@ package dev.cachet;
 import dev.cachet.annotation.CacheInvalidate;
 import dev.cachet.annotation.CacheKey;
 import dev.cachet.annotation.Cached;
+import dev.cachet.internal.method.AnnotatedInstances;
 import dev.cachet.internal.method.Durations;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -161,13 +162,30 @@ final class OperationParser {
             throw new IllegalArgumentException(where + ": @Cached(maximumSize = " + maximumSize
                     + ") must be zero or more, or Cached.UNBOUNDED (-1) for no bound");
         }
+        Optional<Duration> expireAfterWrite = duration(cached.expireAfterWrite(), "expireAfterWrite", where);
+        Optional<Duration> expireAfterAccess = duration(cached.expireAfterAccess(), "expireAfterAccess", where);
+        Optional<Expiry<Object, Object>> expiry = expiry(cached.expiry(), where);
+        if (expiry.isPresent() && (expireAfterWrite.isPresent() || expireAfterAccess.isPresent())) {
+            throw new IllegalArgumentException(
+                    where + ": @Cached(expiry = " + cached.expiry().getSimpleName()
+                            + ".class) cannot be combined with "
+                            + (expireAfterWrite.isPresent() ? "expireAfterWrite" : "expireAfterAccess")
+                            + ": the Expiry decides each entry's lifetime");
+        }
         CacheSettings settings = new CacheSettings(
                 name,
                 maximumSize == Cached.UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maximumSize),
-                duration(cached.expireAfterWrite(), "expireAfterWrite", where),
-                duration(cached.expireAfterAccess(), "expireAfterAccess", where),
-                positiveDuration(cached.cacheNulls(), "cacheNulls", where));
+                expireAfterWrite,
+                expireAfterAccess,
+                positiveDuration(cached.cacheNulls(), "cacheNulls", where),
+                expiry);
         return new PendingCached(method, where, settings, keyParameters(method, marked), ResultKind.of(returnType));
+    }
+
+    @SuppressWarnings("unchecked") // an Expiry named in an annotation takes whatever the method's keys and values are
+    private static Optional<Expiry<Object, Object>> expiry(Class<?> named, String where) {
+        return AnnotatedInstances.of(named, Expiry.class, "@Cached(expiry", where)
+                .map(e -> (Expiry<Object, Object>) e);
     }
 
     private static InvalidateOperation invalidateOperation(

@@ -77,6 +77,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final EnvelopeCodec<V> envelopes;
     private final LoadElection<V> election;
     private final EarlyExpiry expiry;
+    private final @Nullable GuardedExpiry<K, V> entryExpiry; // null: every write has the fixed expireAfterWrite
     private final SingleFlight<String, Loaded<V>> flights;
     private final SingleFlight.Participant<String, Loaded<V>> participant = new Participant();
     private final HitRatioMonitor monitor;
@@ -86,9 +87,10 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     /**
      * Builds the cache.
      *
-     * @param config the cache's settings; {@code expireAfterWrite} is the remote TTL and must be present
+     * @param config the cache's settings; {@code expireAfterWrite} is the remote TTL, unless {@code entryExpiry} is set
      * @param store this cache's part of the remote tier
      * @param clock every time read of this cache: the ticker for durations, the remote clock for envelope stamps
+     * @param entryExpiry gives each value its own TTL ({@link Expiry#expireAfterCreate}), or null
      * @param lowHitRatioHandler told of low hit-ratio windows of this tier's own hits and misses
      */
     RemoteCache(
@@ -97,15 +99,19 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             RemoteStore store,
             ValueCodec<V> codec,
             TierClock clock,
+            @Nullable Expiry<? super K, ? super V> entryExpiry,
             Consumer<? super LowHitRatio> lowHitRatioHandler) {
         this.config = requireNonNull(config, "config");
         requireNonNull(remote, "remote");
         this.store = requireNonNull(store, "store");
         requireNonNull(codec, "codec");
         this.clock = requireNonNull(clock, "clock");
-        Duration ttl = config.expireAfterWrite()
-                .orElseThrow(() -> new IllegalStateException("a remote tier needs expireAfterWrite, so that every"
-                        + " value it writes has a TTL (cache '" + config.name() + "')"));
+        this.entryExpiry = entryExpiry == null ? null : new GuardedExpiry<>(config.name(), entryExpiry);
+        Duration ttl = config.expireAfterWrite().orElse(null);
+        if (ttl == null && entryExpiry == null) {
+            throw new IllegalStateException("a remote tier needs expireAfterWrite or an Expiry, so that every value"
+                    + " it writes has a TTL (cache '" + config.name() + "')");
+        }
         this.keyEncoder = remote.keyEncoder() != null ? remote.keyEncoder() : DefaultKeyEncoder::encode;
         this.guard = new TierGuard(config.name(), remote, store, clock, counters, MAX_PENDING_INVALIDATIONS);
         this.envelopes = new EnvelopeCodec<>(config.name(), remote, codec, store, guard, clock, counters);
@@ -123,7 +129,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 OptionalLong.empty(),
                 requireNonNull(lowHitRatioHandler, "lowHitRatioHandler"));
         this.nullTtl = config.cacheNulls()
-                .map(nulls -> nulls.compareTo(ttl) < 0 ? nulls : ttl)
+                .map(nulls -> ttl == null || nulls.compareTo(ttl) < 0 ? nulls : ttl)
                 .orElse(null);
     }
 
@@ -134,6 +140,16 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     @Override
     public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
+        return get(key, loader, remaining -> {});
+    }
+
+    /**
+     * Like {@link #get(Object, Function)}, and tells {@code remainingTtl} how long the value it returns has left to
+     * live in the tier (as of its envelope's stamp; the value of an early recompute may live longer), unless the
+     * value is null. A near tier keeps its copy no longer.
+     */
+    @Nullable
+    V get(K key, Function<? super K, ? extends @Nullable V> loader, Consumer<Duration> remainingTtl) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         String encodedKey = keyEncoder.apply(key);
@@ -142,6 +158,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         Stored<V> stored = read.stored();
         if (stored != null) {
             stats.recordHits(1);
+            remainingTtl.accept(remaining(stored.envelope().expiresAtMillis()));
             if (stored.value() != null && expiry.shouldRecompute(stored.envelope())) { // a null is cheap to miss
                 return expiry.recompute(encodedKey, stored, election, loadAndWrite(key, encodedKey, loader));
             }
@@ -159,26 +176,51 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                     },
                     participant);
             if (!loaded.predates(read, began)) {
-                return loaded.value();
+                return reportRemaining(loaded, remainingTtl);
             }
             // This caller joined a load that may predate a write its own read came after (another process's
             // invalidate, say, while that load read the old row): wait for a load that began after it instead.
             // The history checker found this; a load ends its flight before its callers see it, so the next
             // attempt joins a newer flight or starts one.
             if (attempt == SHARED_LOAD_ATTEMPTS) {
-                return loadAndWrite(key, encodedKey, loader).run(read).value();
+                return reportRemaining(loadAndWrite(key, encodedKey, loader).run(read), remainingTtl);
             }
         }
     }
 
+    private @Nullable V reportRemaining(Loaded<V> loaded, Consumer<Duration> remainingTtl) {
+        byte[] bytes = loaded.bytes();
+        if (bytes != null) {
+            remainingTtl.accept(remaining(envelopes.expiresAtMillis(bytes)));
+        }
+        return loaded.value();
+    }
+
+    /** Returns how long a value stamped to expire at {@code expiresAtMillis} has left, by this cache's remote clock. */
+    private Duration remaining(long expiresAtMillis) {
+        return Duration.ofMillis(Math.max(0, expiresAtMillis - clock.epochMillis()));
+    }
+
     @Override
     public @Nullable V getIfPresent(K key) {
-        Object found = lookupOrCachedNull(key);
+        return getIfPresent(key, remaining -> {});
+    }
+
+    /** Like {@link #getIfPresent(Object)}, telling {@code remainingTtl} how long a value found has left to live. */
+    @Nullable
+    V getIfPresent(K key, Consumer<Duration> remainingTtl) {
+        Object found = lookupOrCachedNull(key, remainingTtl);
         return found == CACHED_NULL ? null : cast(found);
     }
 
     @Override
     public @Nullable Object lookupOrCachedNull(K key) {
+        return lookupOrCachedNull(key, remaining -> {});
+    }
+
+    /** Like {@link #lookupOrCachedNull(Object)}, telling {@code remainingTtl} how long what it found has left. */
+    @Nullable
+    Object lookupOrCachedNull(K key, Consumer<Duration> remainingTtl) {
         requireNonNull(key, "key");
         Stored<V> stored = envelopes.read(keyEncoder.apply(key)).stored();
         if (stored == null) {
@@ -187,6 +229,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return null;
         }
         stats.recordHits(1);
+        remainingTtl.accept(remaining(stored.envelope().expiresAtMillis()));
         return stored.value() == null ? CACHED_NULL : stored.value();
     }
 
@@ -250,14 +293,38 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     @Override
     public void put(K key, V value) {
+        write(key, value, null);
+    }
+
+    @Override
+    public void put(K key, V value, Duration ttl) {
+        write(key, value, GuardedExpiry.requireTtl(ttl, config.name()));
+    }
+
+    /**
+     * Writes {@code value} with {@code ttl}, or with the TTL of the cache's Expiry or fixed expiry if null, and returns
+     * the TTL written (after jitter).
+     */
+    Duration write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
         String encodedKey = keyEncoder.apply(key);
-        Duration writeTtl = expiry.jitteredTtl();
+        Duration writeTtl = ttl != null ? expiry.entryTtl(ttl) : writeTtl(key, value); // an Expiry may throw: first
         byte[] bytes = envelopes.encode(value, 0, writeTtl); // fails before anything is written
         // One step against this process's loads of the key, so a load in flight cannot store over it (violation 2).
         flights.write(encodedKey, () -> guard.write("put", encodedKey, () -> store.put(encodedKey, bytes, writeTtl)));
         stats.recordPuts(1);
+        return writeTtl;
+    }
+
+    /**
+     * Returns the TTL to write {@code value} with: its Expiry's {@code expireAfterCreate} (for replacements too: the
+     * tier's remaining TTL is not read before a write), or the fixed TTL, jittered.
+     *
+     * @throws IllegalStateException if the Expiry fails, before anything is written
+     */
+    private Duration writeTtl(K key, V value) {
+        return entryExpiry == null ? expiry.jitteredTtl() : expiry.entryTtl(entryExpiry.create(key, value));
     }
 
     @Override
@@ -365,7 +432,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         Duration writeTtl;
         byte[] bytes;
         if (value != null) {
-            writeTtl = expiry.jitteredTtl();
+            writeTtl = writeTtl(key, value);
             bytes = envelopes.encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
         } else if (nullTtl != null) {
             // Written like a value, with the lease of the read that missed: the same rules keep it from undoing a

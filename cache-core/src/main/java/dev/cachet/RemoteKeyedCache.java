@@ -6,6 +6,7 @@ import dev.cachet.internal.method.MemoKey;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -196,6 +197,11 @@ final class RemoteKeyedCache implements Cache<Object, Object> {
     @Override
     public void put(Object key, Object value) {
         cache.put(remoteKey(requireNonNull(key, "key")), value);
+    }
+
+    @Override
+    public void put(Object key, Object value, Duration ttl) {
+        cache.put(remoteKey(requireNonNull(key, "key")), value, ttl);
     }
 
     @Override

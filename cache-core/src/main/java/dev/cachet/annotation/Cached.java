@@ -97,4 +97,15 @@ public @interface Cached {
      * @return the time to live of a cached {@code null}, or empty
      */
     String cacheNulls() default "";
+
+    /**
+     * Decides each entry's lifetime, per entry: a public class implementing {@code dev.cachet.Expiry} with a public
+     * no-argument constructor, instantiated once and shared by every method that names it; {@code void.class} (the
+     * default) for none. Cannot be combined with {@link #expireAfterWrite()} or {@link #expireAfterAccess()}. A class
+     * that is no such {@code Expiry} makes {@code Cachet.proxy} throw {@link IllegalArgumentException}. (Typed {@code
+     * Class<?>} because this package depends on nothing but the JDK.)
+     *
+     * @return the class of the cache's per-entry expiry, or {@code void.class}
+     */
+    Class<?> expiry() default void.class;
 }

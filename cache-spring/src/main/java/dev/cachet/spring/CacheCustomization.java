@@ -2,6 +2,7 @@ package dev.cachet.spring;
 
 import dev.cachet.CacheBuilder;
 import dev.cachet.Copier;
+import dev.cachet.Expiry;
 import dev.cachet.RemoteConfig;
 import dev.cachet.spi.ValueCodec;
 import java.util.function.Consumer;
@@ -45,6 +46,16 @@ public interface CacheCustomization {
      * @throws IllegalStateException if the cache is local, or its remote settings are already set
      */
     CacheCustomization remoteConfig(RemoteConfig config);
+
+    /**
+     * Lets {@code expiry} decide how long each entry lives ({@link CacheBuilder#expireAfter(Expiry)}), instead of
+     * {@code expire-after-write} and {@code expire-after-access} in the properties. On a remote or near cache it gives
+     * each Redis entry its TTL, so {@code expire-after-write} may then be left out.
+     *
+     * @throws NullPointerException if {@code expiry} is null
+     * @throws IllegalStateException if its expiry is already set
+     */
+    CacheCustomization expiry(Expiry<?, ?> expiry);
 
     /**
      * Adds options applied to the cache's {@link CacheBuilder} after those of the properties (a ticker, a removal

@@ -10,6 +10,7 @@ import dev.cachet.CacheStats;
 import dev.cachet.Cachet;
 import dev.cachet.RemoteStats;
 import dev.cachet.internal.LoadTracking;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -159,6 +160,9 @@ class CacheInvariantsTest {
         public void put(String key, String value) {}
 
         @Override
+        public void put(String key, String value, Duration ttl) {}
+
+        @Override
         public void invalidate(String key) {}
 
         @Override
@@ -238,6 +242,11 @@ class CacheInvariantsTest {
         @Override
         public void put(String key, String value) {
             delegate.put(key, value);
+        }
+
+        @Override
+        public void put(String key, String value, Duration ttl) {
+            delegate.put(key, value, ttl);
         }
 
         @Override

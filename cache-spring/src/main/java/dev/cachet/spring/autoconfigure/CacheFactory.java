@@ -7,6 +7,7 @@ import dev.cachet.CacheBuilder;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.Copier;
+import dev.cachet.Expiry;
 import dev.cachet.RemoteConfig;
 import dev.cachet.redis.Codec;
 import dev.cachet.spi.RemoteTier;
@@ -80,6 +81,7 @@ final class CacheFactory {
             builder.cacheNulls(definition.cacheNulls());
         }
         customize(customization);
+        requireTtl(name, definition, customization);
         if (tier != CacheTier.LOCAL && customization.codec == null) {
             throw new InvalidConfigurationPropertyValueException(
                     property(name, "value-type"),
@@ -105,12 +107,14 @@ final class CacheFactory {
             OptionalLong maximumSize,
             Optional<Duration> expireAfterWrite,
             Optional<Duration> expireAfterAccess,
-            Optional<Duration> cacheNulls) {
+            Optional<Duration> cacheNulls,
+            Optional<Expiry<Object, Object>> expiry) {
         CacheBuilder<Object, Object> builder = Cachet.builder(name).registry(registry);
         maximumSize.ifPresent(builder::maximumSize);
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
         cacheNulls.ifPresent(builder::cacheNulls);
+        expiry.ifPresent(builder::expireAfter);
         Customization customization = new Customization(name, CacheTier.LOCAL);
         customize(customization);
         return build(builder, customization, 0, null);
@@ -131,6 +135,9 @@ final class CacheFactory {
             @Nullable Duration nearExpireAfterWrite) {
         if (customization.copier != null) {
             builder.copier((Copier) customization.copier);
+        }
+        if (customization.expiry != null) {
+            builder.expireAfter((Expiry) customization.expiry);
         }
         for (Consumer<? super CacheBuilder<Object, Object>> options : customization.options) {
             options.accept(builder);
@@ -181,14 +188,6 @@ final class CacheFactory {
                         "maximum-size and near-maximum-size both set the near tier's bound: set one");
             }
             onlyFor(name, "expire-after-access", definition.expireAfterAccess(), why);
-            Duration ttl = definition.expireAfterWrite();
-            if (ttl == null || ttl.isZero()) {
-                throw new InvalidConfigurationPropertyValueException(
-                        property(name, "expire-after-write"),
-                        ttl,
-                        "a remote or near cache needs a positive expire-after-write: the time to live of its Redis"
-                                + " entries");
-            }
             customization.codec = codec(name, definition);
             customization.codecSource = property(name, definition.codec() == null ? "value-type" : "codec");
             if (definition.failurePolicy() != null) {
@@ -221,6 +220,33 @@ final class CacheFactory {
             }
             customization.copier = copier(definition.copier());
             customization.copierSource = property(name, "copier");
+        }
+    }
+
+    /**
+     * Checks, once the customizers have run, that a remote or near cache gives every Redis entry a TTL: a positive
+     * expire-after-write, or an Expiry, not both (nor an Expiry with a local cache's fixed expiry).
+     */
+    private static void requireTtl(String name, CacheDefinition definition, Customization customization) {
+        Duration ttl = definition.expireAfterWrite();
+        if (customization.expiry != null) {
+            String fixed = ttl != null ? "expire-after-write" : "expire-after-access";
+            Object value = ttl != null ? ttl : definition.expireAfterAccess();
+            if (value != null) {
+                throw new InvalidConfigurationPropertyValueException(
+                        property(name, fixed),
+                        value,
+                        "cannot be combined with the Expiry set by " + customization.expirySource
+                                + ", which decides each entry's lifetime: set one");
+            }
+            return;
+        }
+        if (customization.tier() != CacheTier.LOCAL && (ttl == null || ttl.isZero())) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "expire-after-write"),
+                    ttl,
+                    "a remote or near cache needs a positive expire-after-write: the time to live of its Redis"
+                            + " entries (or a per-entry Expiry set by a CachetCacheCustomizer)");
         }
     }
 
@@ -308,6 +334,8 @@ final class CacheFactory {
         private String copierSource = "";
         private @Nullable RemoteConfig remoteConfig;
         private String remoteConfigSource = "";
+        private @Nullable Expiry<?, ?> expiry;
+        private String expirySource = "";
 
         Customization(String name, CacheTier tier) {
             this.name = name;
@@ -351,6 +379,15 @@ final class CacheFactory {
             requireUnset("remoteConfig", this.remoteConfig, remoteConfigSource);
             this.remoteConfig = config;
             this.remoteConfigSource = source;
+            return this;
+        }
+
+        @Override
+        public CacheCustomization expiry(Expiry<?, ?> expiry) {
+            requireNonNull(expiry, "expiry");
+            requireUnset("expiry", this.expiry, expirySource);
+            this.expiry = expiry;
+            this.expirySource = source;
             return this;
         }
 

@@ -2,9 +2,11 @@ package dev.cachet.spring.autoconfigure;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
+import dev.cachet.Expiry;
 import dev.cachet.annotation.CacheInvalidate;
 import dev.cachet.annotation.CacheKey;
 import dev.cachet.annotation.Cached;
+import dev.cachet.internal.method.AnnotatedInstances;
 import dev.cachet.internal.method.Durations;
 import dev.cachet.spring.KeyExpression;
 import java.lang.annotation.Annotation;
@@ -144,7 +146,8 @@ final class CachetOperationSource implements SmartInitializingSingleton {
                 && (cached.maximumSize() != Cached.UNBOUNDED
                         || !cached.expireAfterWrite().isEmpty()
                         || !cached.expireAfterAccess().isEmpty()
-                        || !cached.cacheNulls().isEmpty());
+                        || !cached.cacheNulls().isEmpty()
+                        || cached.expiry() != void.class);
     }
 
     private @Nullable MethodOperation parse(Method method, Class<?> targetClass) {
@@ -216,7 +219,15 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             throw new IllegalArgumentException(
                     where + ": @Cached(cacheNulls = \"" + cached.cacheNulls() + "\") must be positive");
         }
-        Cache<Object, Object> cache = cache(name, where, size, expireAfterWrite, expireAfterAccess, cacheNulls);
+        Optional<Expiry<Object, Object>> expiry = expiry(cached.expiry(), where);
+        if (expiry.isPresent() && (expireAfterWrite.isPresent() || expireAfterAccess.isPresent())) {
+            throw new IllegalArgumentException(
+                    where + ": @Cached(expiry = " + cached.expiry().getSimpleName()
+                            + ".class) cannot be combined with "
+                            + (expireAfterWrite.isPresent() ? "expireAfterWrite" : "expireAfterAccess")
+                            + ": the Expiry decides each entry's lifetime");
+        }
+        Cache<Object, Object> cache = cache(name, where, size, expireAfterWrite, expireAfterAccess, cacheNulls, expiry);
         MethodOperation.ResultKind result =
                 returnType == Optional.class ? MethodOperation.ResultKind.OPTIONAL : MethodOperation.ResultKind.VALUE;
         return new MethodOperation.Cached(method, where, cache, key, result);
@@ -233,13 +244,15 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             OptionalLong maximumSize,
             Optional<Duration> expireAfterWrite,
             Optional<Duration> expireAfterAccess,
-            Optional<Duration> cacheNulls) {
+            Optional<Duration> cacheNulls,
+            Optional<Expiry<Object, Object>> expiry) {
         CacheFactory caches = factory.getObject();
         DeclaredCaches declared = declaredCaches.getIfAvailable();
         boolean settings = maximumSize.isPresent()
                 || expireAfterWrite.isPresent()
                 || expireAfterAccess.isPresent()
-                || cacheNulls.isPresent();
+                || cacheNulls.isPresent()
+                || expiry.isPresent();
         if (!settings) {
             Optional<Cache<?, ?>> registered = caches.registry().find(name);
             if (registered.isPresent()) {
@@ -247,7 +260,7 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             }
         }
         try {
-            return caches.annotated(name, maximumSize, expireAfterWrite, expireAfterAccess, cacheNulls);
+            return caches.annotated(name, maximumSize, expireAfterWrite, expireAfterAccess, cacheNulls, expiry);
         } catch (IllegalStateException e) {
             String hint = declared != null && declared.names().contains(name)
                     ? "; the cache is declared in " + CacheFactory.property(name, "*")
@@ -255,6 +268,12 @@ final class CachetOperationSource implements SmartInitializingSingleton {
                     : "";
             throw new IllegalStateException(where + ": " + e.getMessage() + hint, e);
         }
+    }
+
+    @SuppressWarnings("unchecked") // an Expiry named in an annotation takes whatever the method's keys and values are
+    private static Optional<Expiry<Object, Object>> expiry(Class<?> named, String where) {
+        return AnnotatedInstances.of(named, Expiry.class, "@Cached(expiry", where)
+                .map(e -> (Expiry<Object, Object>) e);
     }
 
     private MethodKey key(Method method, String where, @Nullable KeyExpression expression, List<Integer> marked) {
