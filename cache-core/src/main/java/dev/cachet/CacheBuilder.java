@@ -334,8 +334,8 @@ public final class CacheBuilder<K, V> {
                         tier.store(name),
                         codec,
                         new TierClock(settings.ticker(), tierConfig.clock()),
-                        // Under a near tier the combined ratio is what warns; the remote one is only published.
-                        nearMaximumSize == null ? settings.lowHitRatioHandler() : event -> {});
+                        // Under a near tier the combined ratio is what warns: the remote tier's monitor is off.
+                        nearMaximumSize == null ? settings.lowHitRatioHandler() : null);
                 return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
             });
         }
@@ -384,7 +384,7 @@ public final class CacheBuilder<K, V> {
                 Optional.empty(),
                 Optional.empty(),
                 0, // the near cache watches the combined hit ratio itself
-                settings.config().hitRatioWindow()); // the near tier's own recent ratio, over the same window
+                DEFAULT_HIT_RATIO_WINDOW);
         LocalCache<String, V1> near = new LocalCache<>(new LocalCacheSettings<String, V1>(
                 nearConfig,
                 settings.ticker(),

@@ -82,7 +82,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
      * @param config the cache's settings; {@code expireAfterWrite} is the remote TTL and must be present
      * @param store this cache's part of the remote tier
      * @param clock every time read of this cache: the ticker for durations, the remote clock for envelope stamps
-     * @param lowHitRatioHandler told of low hit-ratio windows of this tier's own hits and misses
+     * @param lowHitRatioHandler told of low hit-ratio windows of this tier's own hits and misses; null turns the
+     *     monitor off (under a near cache, which watches the combined ratio)
      */
     RemoteCache(
             CacheConfig config,
@@ -90,7 +91,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
             RemoteStore store,
             ValueCodec<V> codec,
             TierClock clock,
-            Consumer<? super LowHitRatio> lowHitRatioHandler) {
+            @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler) {
         this.config = requireNonNull(config, "config");
         requireNonNull(remote, "remote");
         this.store = requireNonNull(store, "store");
@@ -108,13 +109,13 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios {
         // The tier counts no entries: the event's size is 0 and its bound empty, like estimatedSize().
         this.monitor = new HitRatioMonitor(
                 config.name(),
-                config.hitRatioThreshold(),
+                lowHitRatioHandler == null ? 0 : config.hitRatioThreshold(),
                 config.hitRatioWindow(),
                 stats::hitCount,
                 stats::missCount,
                 () -> 0L,
                 OptionalLong.empty(),
-                requireNonNull(lowHitRatioHandler, "lowHitRatioHandler"));
+                lowHitRatioHandler == null ? event -> {} : lowHitRatioHandler);
     }
 
     @Override
