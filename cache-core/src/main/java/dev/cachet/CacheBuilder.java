@@ -373,8 +373,8 @@ public final class CacheBuilder<K, V> {
                         codec,
                         new TierClock(settings.ticker(), tierConfig.clock()),
                         settings.expiry(),
-                        // Under a near tier the combined ratio is what warns; the remote one is only published.
-                        nearMaximumSize == null ? settings.lowHitRatioHandler() : event -> {});
+                        // Under a near tier the combined ratio is what warns: the remote tier's monitor is off.
+                        nearMaximumSize == null ? settings.lowHitRatioHandler() : null);
                 return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
             });
         }
@@ -434,7 +434,7 @@ public final class CacheBuilder<K, V> {
                 Optional.empty(),
                 Optional.empty(),
                 0, // the near cache watches the combined hit ratio itself
-                settings.config().hitRatioWindow(), // the near tier's own recent ratio, over the same window
+                DEFAULT_HIT_RATIO_WINDOW,
                 Optional.ofNullable(cacheNulls));
         LocalCache<String, V1> near = new LocalCache<>(new LocalCacheSettings<String, V1>(
                 nearConfig,

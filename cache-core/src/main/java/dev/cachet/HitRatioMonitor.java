@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * Watches a cache's hit ratio over consecutive windows of requests and raises a {@link LowHitRatio} for each window
  * that falls below the threshold. It looks only on misses: a window with no misses cannot be below any threshold, so
  * the hit path pays nothing. A window therefore closes at the first miss after it has seen its number of requests.
- * It keeps the ratio of the last closed window for {@link #recentHitRatio()}, even with the warning off (threshold
- * 0), so that the windowed ratio is published for every cache.
+ * It keeps the ratio of the last closed window for {@link #recentHitRatio()}. A threshold of 0 turns it off
+ * altogether (the tiers inside a near cache, or a user's choice): then no window closes, and the recent ratio reads
+ * as the cumulative one.
  *
  * <p>Thread-safe and lock-free: concurrent misses race to close a window and exactly one wins.
  */
@@ -35,7 +36,7 @@ final class HitRatioMonitor {
     /**
      * Creates a monitor.
      *
-     * @param threshold hit ratio below which a window raises an event; 0 raises none (windows are still kept)
+     * @param threshold hit ratio below which a window raises an event; 0 turns the monitor off
      * @param window requests per window, at least 1
      * @param hitCount the cache's hits so far
      * @param missCount the cache's misses so far
@@ -62,6 +63,9 @@ final class HitRatioMonitor {
 
     /** Called after each miss; closes the window if it is full. */
     public void onMiss() {
+        if (threshold <= 0) {
+            return;
+        }
         WindowStart current = start.get();
         long hits = hitCount.getAsLong();
         long requests = hits + missCount.getAsLong();
@@ -88,8 +92,8 @@ final class HitRatioMonitor {
     /**
      * Returns the hit ratio over the last window of requests, computed from the counters when read: the open window's
      * once it holds a full window (it closes only at its next miss, so a window of hits alone must be read here), the
-     * last closed window's otherwise, and before any window closed the ratio of every request so far (1.0 before the
-     * first request).
+     * last closed window's otherwise, and before any window closed (or with the monitor off) the ratio of every request
+     * so far (1.0 before the first request).
      */
     double recentHitRatio() {
         WindowStart current = start.get();

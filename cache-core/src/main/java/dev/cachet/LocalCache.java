@@ -511,15 +511,6 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         return monitor.recentHitRatio();
     }
 
-    /**
-     * Feeds the hit-ratio monitor a miss that {@link #lookup} counted and that does not go on to {@link
-     * #loadAfterMiss} (a near cache's {@code getIfPresent}), so that its windows close as a {@code getIfPresent}
-     * miss closes them.
-     */
-    void lookupMissed() {
-        monitor.onMiss();
-    }
-
     private V copyIn(V value) {
         return copying && value != null ? copy(value) : value;
     }

@@ -153,7 +153,6 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             return found;
         }
         monitor.onMiss();
-        near.lookupMissed();
         // Not through the near tier's single flight: a get of the same key would join it and return its null.
         long seen = evictions.get();
         Duration[] remaining = {Duration.ZERO};
@@ -346,7 +345,10 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         return monitor.recentHitRatio();
     }
 
-    /** Returns the near tier's own figures (its hits over all requests) or the remote tier's (over near misses). */
+    /**
+     * Returns the near tier's own figures (its hits over all requests) or the remote tier's (over near misses). Their
+     * monitors are off, so each tier's recent ratio is its cumulative one: only the combined ratio is windowed.
+     */
     @Override
     public HitRatios tier(Tier tier) {
         return switch (tier) {

@@ -91,7 +91,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
      * @param store this cache's part of the remote tier
      * @param clock every time read of this cache: the ticker for durations, the remote clock for envelope stamps
      * @param entryExpiry gives each value its own TTL ({@link Expiry#expireAfterCreate}), or null
-     * @param lowHitRatioHandler told of low hit-ratio windows of this tier's own hits and misses
+     * @param lowHitRatioHandler told of low hit-ratio windows of this tier's own hits and misses; null turns the
+     *     monitor off (under a near cache, which watches the combined ratio)
      */
     RemoteCache(
             CacheConfig config,
@@ -100,7 +101,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             ValueCodec<V> codec,
             TierClock clock,
             @Nullable Expiry<? super K, ? super V> entryExpiry,
-            Consumer<? super LowHitRatio> lowHitRatioHandler) {
+            @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler) {
         this.config = requireNonNull(config, "config");
         requireNonNull(remote, "remote");
         this.store = requireNonNull(store, "store");
@@ -121,13 +122,13 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         // The tier counts no entries: the event's size is 0 and its bound empty, like estimatedSize().
         this.monitor = new HitRatioMonitor(
                 config.name(),
-                config.hitRatioThreshold(),
+                lowHitRatioHandler == null ? 0 : config.hitRatioThreshold(),
                 config.hitRatioWindow(),
                 stats::hitCount,
                 stats::missCount,
                 () -> 0L,
                 OptionalLong.empty(),
-                requireNonNull(lowHitRatioHandler, "lowHitRatioHandler"));
+                lowHitRatioHandler == null ? event -> {} : lowHitRatioHandler);
         this.nullTtl = config.cacheNulls()
                 .map(nulls -> ttl == null || nulls.compareTo(ttl) < 0 ? nulls : ttl)
                 .orElse(null);

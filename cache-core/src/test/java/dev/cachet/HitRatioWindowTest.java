@@ -108,12 +108,15 @@ class HitRatioWindowTest {
     }
 
     @Test
-    void theRecentRatioIsKeptWithTheWarningOff() {
+    void withTheWarningOffTheRecentRatioIsTheCumulativeOne() {
         Cache<Integer, String> cache = local("quiet", 0.0, 10);
         for (int i = 0; i < 11; i++) {
             cache.get(i, k -> "v");
         }
-        assertThat(recent(cache)).isZero();
+        for (int i = 0; i < 11; i++) {
+            cache.get(i, k -> "v");
+        }
+        assertThat(recent(cache)).isEqualTo(0.5).isEqualTo(cache.stats().hitRatio());
         assertThat(events).isEmpty();
     }
 
@@ -156,7 +159,7 @@ class HitRatioWindowTest {
     }
 
     @Test
-    void aNearCacheWarnsOfTheCombinedRatioOnceAndKeepsEachTiersRatio() {
+    void aNearCacheWarnsOfTheCombinedRatioOnlyAndKeepsEachTiersRatio() {
         Cache<String, String> cache = Cachet.builder("two-level")
                 .registry(invariants.registry())
                 .expireAfterWrite(Duration.ofMinutes(5))
@@ -180,9 +183,14 @@ class HitRatioWindowTest {
         HitRatios remote = ratios.tier(HitRatios.Tier.REMOTE);
         assertThat(near).isNotNull();
         assertThat(remote).isNotNull();
-        assertThat(near.recentHitRatio()).isZero();
-        assertThat(remote.recentHitRatio()).isZero();
-        assertThat(ratios.recentHitRatio()).isZero();
+        cache.get("k0", k -> "unused"); // a near hit
+        assertThat(near.cumulativeHitRatio()).isEqualTo(1.0 / 12);
+        assertThat(remote.cumulativeHitRatio()).isZero();
+        assertThat(ratios.cumulativeHitRatio()).isEqualTo(1.0 / 12);
+        assertThat(ratios.recentHitRatio()).as("the combined ratio is windowed").isZero();
+        assertThat(near.recentHitRatio())
+                .as("the tiers' monitors are off: their recent ratio is the cumulative one")
+                .isEqualTo(near.cumulativeHitRatio());
     }
 
     @Test

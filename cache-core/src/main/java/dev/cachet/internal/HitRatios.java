@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The hit ratios a cache keeps beside its statistics, for the metrics binding: the cumulative one since the cache was
  * built and the recent one over its last window of requests (the window of its hit-ratio warning), and, for a
- * two-level cache, the same figures of each tier. Implemented by every kind of cache Cachet builds. Not API:
+ * two-level cache, each tier's figures (whose recent ratio is the cumulative one: only the combined ratio is
+ * watched over windows, which spares the tiers' miss paths). Implemented by every kind of cache Cachet builds. Not API:
  * reachable only from Cachet's own packages and modules.
  *
  * <p>Implementations are thread-safe; each figure is computed when read and is 1.0 before the first request.
@@ -26,7 +27,8 @@ public interface HitRatios {
     /**
      * Returns the fraction of requests that hit over the last window of requests: the last closed window's, or the
      * open window's once it holds a full window of requests (a window of hits alone closes at no miss, and must still
-     * read 1.0), or, before the first window closed, the ratio of every request so far.
+     * read 1.0), or, before the first window closed or with the hit-ratio warning off, the ratio of every request so
+     * far.
      */
     double recentHitRatio();
 

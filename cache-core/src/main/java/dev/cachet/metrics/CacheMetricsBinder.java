@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * MetricNames#CACHE_PUTS}, {@value MetricNames#CACHE_EVICTIONS}, {@value MetricNames#CACHE_SIZE}) come from
  * Micrometer's {@link CacheMeterBinder}; this class adds the ones Micrometer's {@code CaffeineCacheMetrics} adds,
  * plus {@value MetricNames#CACHE_HIT_RATIO} and {@value MetricNames#CACHE_HIT_RATIO_RECENT}, and for two-level caches
- * the per-tier {@value MetricNames#CACHE_TIER_HIT_RATIO} and {@value MetricNames#CACHE_TIER_HIT_RATIO_RECENT}. Every figure comes from {@link Cache#stats()},
+ * the per-tier {@value MetricNames#CACHE_TIER_HIT_RATIO}. Every figure comes from {@link Cache#stats()},
  * {@link Cache#estimatedSize()} and the cache's own hit-ratio windows, read when the registry publishes.
  *
  * <p>The cache is held weakly (by the base class, and by Micrometer for the meters added here), so binding never
@@ -144,26 +144,18 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                 continue;
             }
             String tag = tier == HitRatios.Tier.NEAR ? MetricNames.TIER_NEAR : MetricNames.TIER_REMOTE;
-            // The functions capture only the tier, a constant, so the gauges keep holding the cache weakly.
-            Gauge.builder(MetricNames.CACHE_TIER_HIT_RATIO, cache, c -> tierRatio(c, tier, false))
+            // The function captures only the tier, a constant, so the gauge keeps holding the cache weakly.
+            Gauge.builder(MetricNames.CACHE_TIER_HIT_RATIO, cache, c -> tierRatio(c, tier))
                     .tags(getTagsWithCacheName())
                     .tag(MetricNames.TAG_TIER, tag)
                     .description("The fraction of the tier's lookups that found a value since the cache was built")
                     .register(registry);
-            Gauge.builder(MetricNames.CACHE_TIER_HIT_RATIO_RECENT, cache, c -> tierRatio(c, tier, true))
-                    .tags(getTagsWithCacheName())
-                    .tag(MetricNames.TAG_TIER, tag)
-                    .description("The fraction of the tier's lookups that found a value over the last window")
-                    .register(registry);
         }
     }
 
-    private static double tierRatio(Cache<?, ?> cache, HitRatios.Tier tier, boolean recent) {
+    private static double tierRatio(Cache<?, ?> cache, HitRatios.Tier tier) {
         HitRatios ratios = ((HitRatios) cache).tier(tier);
-        if (ratios == null) {
-            return Double.NaN;
-        }
-        return recent ? ratios.recentHitRatio() : ratios.cumulativeHitRatio();
+        return ratios == null ? Double.NaN : ratios.cumulativeHitRatio();
     }
 
     private void bindNearMetrics(MeterRegistry registry, Cache<?, ?> cache) {

@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
  * result=success|failure}), {@value MetricNames#CACHE_LOAD_DURATION} and {@value MetricNames#CACHE_SIZE}, with
  * Cachet's hit ratios: {@value MetricNames#CACHE_HIT_RATIO} (cumulative) and {@value
  * MetricNames#CACHE_HIT_RATIO_RECENT} (over the last window of requests), for a two-level cache also per tier ({@value
- * MetricNames#CACHE_TIER_HIT_RATIO} and {@value MetricNames#CACHE_TIER_HIT_RATIO_RECENT}, tagged {@code
- * tier=near|remote}), and the remote and near tiers' meters; each tagged {@code cache=<name>} plus the given tags.
+ * MetricNames#CACHE_TIER_HIT_RATIO}, tagged {@code tier=near|remote}), and the remote and near tiers' meters; each tagged {@code cache=<name>} plus the given tags.
  * A {@linkplain dev.cachet.Cachet#memoize(String, java.util.function.Function, long) named memoised function} is bound
  * like a cache of its name. Their values are read from
  * {@link Cache#stats()} and {@link Cache#estimatedSize()} when the registry publishes, so binding costs the cache

@@ -42,7 +42,8 @@ public final class MetricNames {
      * Gauge of the recent hit ratio: over the last window of requests, the window of the cache's {@code
      * hitRatioWarning} (1,000 requests by default), the ratio its low-hit-ratio warning watches. A cumulative ratio
      * since start hides a recent drop; this one shows it. Before the first window is full, the ratio of every request
-     * so far. A separate name rather than a tag on {@link #CACHE_HIT_RATIO}, so that every meter of one name keeps one
+     * so far; with the warning off (threshold 0), no windows are kept and it reads as {@link #CACHE_HIT_RATIO}. A
+     * separate name rather than a tag on {@link #CACHE_HIT_RATIO}, so that every meter of one name keeps one
      * set of tag keys (Prometheus requires it) and the meter of earlier versions is unchanged.
      */
     public static final String CACHE_HIT_RATIO_RECENT = "cache.hit.ratio.recent";
@@ -50,12 +51,10 @@ public final class MetricNames {
     /**
      * Gauge of one tier's cumulative hit ratio in a two-level (near) cache, tagged {@link #TAG_TIER}: the near tier's
      * hits over all requests, the remote tier's hits over the requests the near tier passed on. {@link
-     * #CACHE_HIT_RATIO} stays the combined ratio.
+     * #CACHE_HIT_RATIO} and {@link #CACHE_HIT_RATIO_RECENT} stay the combined ratios; the windows are kept for the
+     * combined ratio only, so that the tiers' miss paths do no extra work.
      */
     public static final String CACHE_TIER_HIT_RATIO = "cache.tier.hit.ratio";
-
-    /** Gauge of one tier's recent hit ratio (see {@link #CACHE_HIT_RATIO_RECENT}), tagged {@link #TAG_TIER}. */
-    public static final String CACHE_TIER_HIT_RATIO_RECENT = "cache.tier.hit.ratio.recent";
 
     /** Tag on every meter: the cache's name. */
     public static final String TAG_CACHE = "cache";
@@ -63,7 +62,7 @@ public final class MetricNames {
     /** Tag on {@link #CACHE_GETS} and {@link #CACHE_LOAD}: what the lookup or load came to. */
     public static final String TAG_RESULT = "result";
 
-    /** Tag on {@link #CACHE_TIER_HIT_RATIO} and {@link #CACHE_TIER_HIT_RATIO_RECENT}: which tier. */
+    /** Tag on {@link #CACHE_TIER_HIT_RATIO}: which tier. */
     public static final String TAG_TIER = "tier";
 
     /** {@link #TAG_TIER} of the near tier, the local copy in this process. */
