@@ -296,6 +296,28 @@ class StaleIfErrorTest {
         }
 
         @Test
+        void theAsyncViewServesTheStaleValueWhenItsLoadFails() throws Exception {
+            AsyncCache<String, String> async =
+                    builder("prices").expireAfterWrite(TTL).staleIfError(GRACE).buildAsync();
+            async.put("eur", CompletableFuture.completedFuture("1.08"));
+            clock.advance(TTL);
+            assertThat(async.get("eur", StaleIfErrorTest.this::failing).get(10, TimeUnit.SECONDS))
+                    .isEqualTo("1.08");
+            assertThat(async.get(
+                                    "eur",
+                                    (key, executor) ->
+                                            CompletableFuture.<String>failedFuture(new IllegalStateException("down")))
+                            .get(10, TimeUnit.SECONDS))
+                    .isEqualTo("1.08");
+            assertThat(async.synchronous().stats().staleServedCount()).isEqualTo(2);
+            clock.advance(GRACE);
+            assertThat(async.get("eur", StaleIfErrorTest.this::failing))
+                    .failsWithin(10, TimeUnit.SECONDS)
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(IllegalStateException.class);
+        }
+
+        @Test
         void theMeterCountsStaleValuesServed() {
             Cache<String, String> cache = cache();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
