@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -116,17 +117,22 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
             @Nullable V value,
             @Nullable Throwable failure) {
         Throwable cause = failure == null ? null : unwrap(failure);
+        // A failed load that returns all the same returned a stale value (staleIfError): the callers get it.
+        AtomicReference<@Nullable V> stale = new AtomicReference<>();
         try {
             flights.computeIfPresent(key, (k, flight) -> {
                 if (flight != shared) {
                     return flight;
                 }
-                inMemory.loadAfterMiss(k, unused -> {
+                V served = inMemory.loadAfterMiss(k, unused -> {
                     if (cause != null) {
                         throw new LoadFailure(cause);
                     }
                     return value;
                 });
+                if (cause != null) {
+                    stale.set(served);
+                }
                 return null;
             });
         } catch (LoadFailure counted) {
@@ -136,10 +142,11 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
             shared.completeExceptionally(cause != null ? cause : e);
             return;
         }
-        if (cause != null) {
+        V staleValue = stale.get();
+        if (cause != null && staleValue == null) {
             shared.completeExceptionally(cause);
         } else {
-            shared.complete(value);
+            shared.complete(cause != null ? staleValue : value);
         }
     }
 

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * asking for the same missing key wait for that one load and all receive its value (or its exception). A loader
  * that returns {@code null} has its result returned but not cached, unless the cache was built with {@link
  * CacheBuilder#cacheNulls}. A loader exception is never cached: it reaches
- * the caller that ran the loader and every caller waiting for it, and the next call loads again. A loader may read
+ * the caller that ran the loader and every caller waiting for it, and the next call loads again; with {@link
+ * CacheBuilder#staleIfError} they all receive the expired value instead while it is within its grace. A loader may read
  * other keys of the same cache (recursive memoisation works); a loader that asks for the very key it is loading
  * fails at once with an {@link IllegalStateException} instead of deadlocking.
  *

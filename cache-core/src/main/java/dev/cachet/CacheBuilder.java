@@ -65,6 +65,7 @@ public final class CacheBuilder<K, V> {
     private @Nullable Long nearMaximumSize;
     private @Nullable Duration nearExpireAfterWrite;
     private @Nullable Duration cacheNulls;
+    private @Nullable Duration staleIfError;
 
     /**
      * Starts a builder for the cache named {@code name}.
@@ -348,6 +349,25 @@ public final class CacheBuilder<K, V> {
     }
 
     /**
+     * Keeps an expired value up to {@code grace} longer, to be returned when its reload fails: a {@code get(key,
+     * loader)} after the value expired loads as for a miss, and if that load throws while the expired value is within
+     * its grace, every caller of the load gets the expired value instead of the exception. The expired value stays
+     * until a load succeeds, the grace ends, or the key is written or invalidated. {@code getIfPresent} does not return
+     * it. Each such return is counted in {@link CacheStats#staleServedCount()} and logged (a warning the first time a
+     * key is served stale, again only after a load of it succeeded since). Needs {@code expireAfterWrite} or {@link
+     * #expireAfter}; a remote tier does not support it yet. A cached {@code null} is never served stale.
+     *
+     * @throws IllegalStateException if already set
+     * @throws NullPointerException if {@code grace} is null
+     * @throws IllegalArgumentException if {@code grace} is not positive
+     */
+    public CacheBuilder<K, V> staleIfError(Duration grace) {
+        requireUnset("staleIfError", staleIfError);
+        this.staleIfError = requirePositive("staleIfError", requireNonNull(grace, "staleIfError"));
+        return this;
+    }
+
+    /**
      * Builds the cache, or returns the one already registered under this name with equal settings.
      *
      * @throws IllegalStateException if options conflict (the message names them and the cache), or the name is taken
@@ -364,6 +384,10 @@ public final class CacheBuilder<K, V> {
         RemoteConfig tierConfig = remoteConfig;
         ValueCodec<V1> codec = (ValueCodec<V1>) remoteCodec;
         if (tier != null && tierConfig != null && codec != null) {
+            if (staleIfError != null) {
+                throw new IllegalStateException("staleIfError (" + staleIfError + ") is not supported on a remote tier"
+                        + " yet (cache '" + name + "')");
+            }
             requireRemoteCompatible();
             return this.<Cache<K1, V1>>register(false, () -> {
                 RemoteCache<K1, V1> remote = new RemoteCache<>(
@@ -502,7 +526,8 @@ public final class CacheBuilder<K, V> {
                 .instance("remote codec", remoteCodec)
                 .value("remote config", remoteConfig)
                 .value("nearCache", nearMaximumSize == null ? null : nearDescription())
-                .value("cacheNulls", cacheNulls);
+                .value("cacheNulls", cacheNulls)
+                .value("staleIfError", staleIfError);
         CacheRegistry target = registry != null ? registry : CacheRegistry.defaultRegistry();
         return target.getOrCreate(name, fingerprint, factory);
     }
@@ -520,6 +545,10 @@ public final class CacheBuilder<K, V> {
                             : "expireAfterAccess (" + expireAfterAccess + ")")
                     + " cannot be combined: the Expiry decides each entry's lifetime (cache '" + name + "')");
         }
+        if (staleIfError != null && expiry == null && (expireAfterWrite == null || expireAfterWrite.isZero())) {
+            throw new IllegalStateException("staleIfError (" + staleIfError + ") needs a positive expireAfterWrite or"
+                    + " an expireAfter(Expiry): a value must expire before it can be stale (cache '" + name + "')");
+        }
         CacheConfig config = new CacheConfig(
                 name,
                 maximumSize == null ? OptionalLong.empty() : OptionalLong.of(maximumSize),
@@ -529,7 +558,8 @@ public final class CacheBuilder<K, V> {
                 Optional.ofNullable(refreshAfterWrite),
                 effectiveHitRatioThreshold(),
                 effectiveHitRatioWindow(),
-                Optional.ofNullable(cacheNulls));
+                Optional.ofNullable(cacheNulls),
+                Optional.ofNullable(staleIfError));
         Ticker effectiveTicker = ticker == null ? Ticker.systemTicker() : ticker;
         Copier<V> effectiveCopier = copier == null ? Copier.defensive() : copier;
         Consumer<? super LowHitRatio> handler =

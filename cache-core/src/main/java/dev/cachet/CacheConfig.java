@@ -20,6 +20,7 @@ import java.util.OptionalLong;
  * @param hitRatioThreshold the hit ratio below which a window of requests raises a {@link LowHitRatio}; 0 disables
  * @param hitRatioWindow how many requests make one window for the hit-ratio check
  * @param cacheNulls how long a {@code null} a loader returned is remembered, if null results are cached
+ * @param staleIfError how long an expired value is kept to be returned when its reload fails, if at all
  */
 public record CacheConfig(
         String name,
@@ -30,7 +31,8 @@ public record CacheConfig(
         Optional<Duration> refreshAfterWrite,
         double hitRatioThreshold,
         int hitRatioWindow,
-        Optional<Duration> cacheNulls) {
+        Optional<Duration> cacheNulls,
+        Optional<Duration> staleIfError) {
 
     /**
      * Checks that no component is null.
@@ -45,6 +47,31 @@ public record CacheConfig(
         requireNonNull(expireAfterAccess, "expireAfterAccess");
         requireNonNull(refreshAfterWrite, "refreshAfterWrite");
         requireNonNull(cacheNulls, "cacheNulls");
+        requireNonNull(staleIfError, "staleIfError");
+    }
+
+    /** Builds the config of a cache that serves no stale value when a load fails. */
+    public CacheConfig(
+            String name,
+            OptionalLong maximumSize,
+            OptionalLong maximumWeight,
+            Optional<Duration> expireAfterWrite,
+            Optional<Duration> expireAfterAccess,
+            Optional<Duration> refreshAfterWrite,
+            double hitRatioThreshold,
+            int hitRatioWindow,
+            Optional<Duration> cacheNulls) {
+        this(
+                name,
+                maximumSize,
+                maximumWeight,
+                expireAfterWrite,
+                expireAfterAccess,
+                refreshAfterWrite,
+                hitRatioThreshold,
+                hitRatioWindow,
+                cacheNulls,
+                Optional.empty());
     }
 
     /** Builds the config of a cache that does not cache null results. */

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param expireAfterAccess the time to live after an access, if any
  * @param cacheNulls the time to live of a cached null, if nulls are cached
  * @param expiry the per-entry expiry, if any: one instance per class, so equal settings share it
+ * @param staleIfError how long an expired value is kept for a failed reload, if at all
  */
 record CacheSettings(
         String name,
@@ -27,7 +28,8 @@ record CacheSettings(
         Optional<Duration> expireAfterWrite,
         Optional<Duration> expireAfterAccess,
         Optional<Duration> cacheNulls,
-        Optional<Expiry<Object, Object>> expiry) {
+        Optional<Expiry<Object, Object>> expiry,
+        Optional<Duration> staleIfError) {
 
     CacheSettings {
         requireNonNull(name, "name");
@@ -36,6 +38,7 @@ record CacheSettings(
         requireNonNull(expireAfterAccess, "expireAfterAccess");
         requireNonNull(cacheNulls, "cacheNulls");
         requireNonNull(expiry, "expiry");
+        requireNonNull(staleIfError, "staleIfError");
     }
 
     /** Settings that do not cache null results and have no per-entry expiry. */
@@ -44,7 +47,14 @@ record CacheSettings(
             OptionalLong maximumSize,
             Optional<Duration> expireAfterWrite,
             Optional<Duration> expireAfterAccess) {
-        this(name, maximumSize, expireAfterWrite, expireAfterAccess, Optional.empty(), Optional.empty());
+        this(
+                name,
+                maximumSize,
+                expireAfterWrite,
+                expireAfterAccess,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
@@ -61,6 +71,7 @@ record CacheSettings(
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
         cacheNulls.ifPresent(builder::cacheNulls);
         expiry.ifPresent(builder::expireAfter);
+        staleIfError.ifPresent(builder::staleIfError);
         return builder.build();
     }
 
@@ -73,7 +84,8 @@ record CacheSettings(
                 || expireAfterWrite.isPresent()
                 || expireAfterAccess.isPresent()
                 || cacheNulls.isPresent()
-                || expiry.isPresent();
+                || expiry.isPresent()
+                || staleIfError.isPresent();
     }
 
     /**
@@ -103,6 +115,10 @@ record CacheSettings(
         if (cacheNulls.isPresent() && !cacheNulls.equals(config.cacheNulls())) {
             return Optional.of(difference(
                     "cacheNulls", cacheNulls.get(), config.cacheNulls().orElse(null)));
+        }
+        if (staleIfError.isPresent() && !staleIfError.equals(config.staleIfError())) {
+            return Optional.of(difference(
+                    "staleIfError", staleIfError.get(), config.staleIfError().orElse(null)));
         }
         // A config does not carry the expiry instance; a fixed expiry rules one out.
         if (expiry.isPresent()
@@ -136,6 +152,7 @@ record CacheSettings(
         cacheNulls.ifPresent(duration -> attributes.add("cacheNulls = " + duration));
         expiry.ifPresent(
                 instance -> attributes.add("expiry = " + instance.getClass().getName() + ".class"));
+        staleIfError.ifPresent(duration -> attributes.add("staleIfError = " + duration));
         return "@Cached(" + String.join(", ", attributes) + ")";
     }
 }

@@ -12,6 +12,8 @@ package dev.cachet;
  * @param evictionCount entries evicted by the size/weight bound or expiry
  * @param evictionWeight total weight of the evicted entries
  * @param putCount entries stored, by {@code put} or by a load
+ * @param staleServedCount expired values returned in place of a loader's failure (see {@code
+ *     CacheBuilder.staleIfError})
  */
 public record CacheStats(
         long hitCount,
@@ -21,9 +23,10 @@ public record CacheStats(
         long totalLoadTimeNanos,
         long evictionCount,
         long evictionWeight,
-        long putCount) {
+        long putCount,
+        long staleServedCount) {
 
-    private static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0);
+    private static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * Validates the counts.
@@ -39,6 +42,33 @@ public record CacheStats(
         requireNonNegative("evictionCount", evictionCount);
         requireNonNegative("evictionWeight", evictionWeight);
         requireNonNegative("putCount", putCount);
+        requireNonNegative("staleServedCount", staleServedCount);
+    }
+
+    /**
+     * Builds the statistics of a cache that served no stale value.
+     *
+     * @throws IllegalArgumentException if any count is negative
+     */
+    public CacheStats(
+            long hitCount,
+            long missCount,
+            long loadSuccessCount,
+            long loadFailureCount,
+            long totalLoadTimeNanos,
+            long evictionCount,
+            long evictionWeight,
+            long putCount) {
+        this(
+                hitCount,
+                missCount,
+                loadSuccessCount,
+                loadFailureCount,
+                totalLoadTimeNanos,
+                evictionCount,
+                evictionWeight,
+                putCount,
+                0);
     }
 
     /** Returns the statistics of a cache that has seen nothing. */
@@ -87,7 +117,8 @@ public record CacheStats(
                 Math.max(0, totalLoadTimeNanos - earlier.totalLoadTimeNanos),
                 Math.max(0, evictionCount - earlier.evictionCount),
                 Math.max(0, evictionWeight - earlier.evictionWeight),
-                Math.max(0, putCount - earlier.putCount));
+                Math.max(0, putCount - earlier.putCount),
+                Math.max(0, staleServedCount - earlier.staleServedCount));
     }
 
     private static void requireNonNegative(String name, long value) {

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * others. Caffeine's variable expiry is not used for it, so it stays free for per-entry TTLs. A marker never leaves
  * this class: no copier, weigher or removal listener sees one.
  *
+ * <p>With {@code staleIfError}, every value stored is also kept in a second Caffeine cache of stale values until
+ * its expiry plus the grace; only a failed load reads it, so the hit path of every cache stays as it is.
+ *
  * <p>Thread-safe.
  *
  * @param <K> the type of keys
@@ -73,6 +76,16 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     // Both null unless the cache was built with an Expiry: then every write asks it first and passes the duration.
     private final @Nullable GuardedExpiry<K, V> expiry;
     private final @Nullable VarExpiration<K, V> variableExpiry;
+    /** The values kept for staleIfError, each until its expiry plus the grace; null without staleIfError. */
+    private final com.github.benmanes.caffeine.cache.@Nullable Cache<K, Stale<V>> staleValues;
+    /** The grace of staleIfError and the fixed expireAfterWrite, in ticker nanos; 0 when unset. */
+    private final long staleGraceNanos;
+
+    private final long writeTtlNanos;
+    /** Keys served stale since their last successful load: each outage of a key is logged once. */
+    private final Set<K> servedStale = ConcurrentHashMap.newKeySet();
+
+    private final LongAdder staleServed = new LongAdder();
 
     /**
      * Builds a cache without a loader of its own.
@@ -98,8 +111,15 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.nullTtlNanos = config.cacheNulls().map(LocalCache::saturatedNanos).orElse(0L);
         Expiry<? super K, ? super V> entryExpiry = settings.expiry();
         this.expiry = entryExpiry == null ? null : new GuardedExpiry<>(config.name(), entryExpiry);
+        this.staleGraceNanos =
+                config.staleIfError().map(LocalCache::saturatedNanos).orElse(0L);
+        this.writeTtlNanos =
+                config.expireAfterWrite().map(LocalCache::saturatedNanos).orElse(0L);
+        this.staleValues = staleGraceNanos == 0 ? null : staleCache(settings);
         Caffeine<K, V> caffeine = caffeine(settings);
-        this.store = loader == null ? caffeine.build() : caffeine.build(key -> orNullMarker(copyIn(loader.apply(key))));
+        this.store = loader == null
+                ? caffeine.build()
+                : caffeine.build(key -> refreshed(key, orNullMarker(copyIn(loader.apply(key)))));
         this.variableExpiry =
                 expiry == null ? null : store.policy().expireVariably().orElseThrow();
         this.monitor = new HitRatioMonitor(
@@ -111,6 +131,25 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 store::estimatedSize,
                 config.bound(),
                 settings.lowHitRatioHandler());
+    }
+
+    /** Builds the cache of stale values: bounded like the cache, each value living until its own deadline. */
+    private com.github.benmanes.caffeine.cache.Cache<K, Stale<V>> staleCache(LocalCacheSettings<K, V> settings) {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder();
+        config.maximumSize().ifPresent(builder::maximumSize);
+        if (ticker != Ticker.systemTicker()) {
+            builder.ticker(ticker::read);
+        }
+        if (settings.executor() != null) {
+            builder.executor(settings.executor());
+        }
+        Caffeine<K, Stale<V>> typed = builder.expireAfter(new StaleExpiry<K, V>());
+        if (config.maximumWeight().isPresent()) {
+            var weigher = requireNonNull(settings.weigher(), "weigher");
+            typed.maximumWeight(config.maximumWeight().getAsLong())
+                    .weigher((K key, Stale<V> stale) -> weigher.weigh(key, stale.value()));
+        }
+        return typed.build();
     }
 
     @SuppressWarnings("unchecked")
@@ -203,8 +242,62 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
      */
     public @Nullable V loadAfterMiss(K key, Function<? super K, ? extends @Nullable V> loader) {
         monitor.onMiss();
-        V loaded = flights.load(key, nullTtlNanos == 0 ? loader : k -> orNullMarker(loader.apply(k)), participant);
+        V loaded;
+        try {
+            loaded = flights.load(key, nullTtlNanos == 0 ? loader : k -> orNullMarker(loader.apply(k)), participant);
+        } catch (RuntimeException e) {
+            // Every caller of a failed load passes here, the waiters of a shared load too: each gets the stale value.
+            Stale<V> stale = staleValues == null ? null : staleValues.getIfPresent(key);
+            if (stale == null) {
+                throw e;
+            }
+            return servedStale(key, stale.value(), e);
+        }
         return loaded instanceof NullMarker ? null : loaded;
+    }
+
+    /** Counts and logs a stale value served in place of {@code failure}, and returns a caller's copy of it. */
+    private V servedStale(K key, V value, RuntimeException failure) {
+        staleServed.increment();
+        if (servedStale.add(key)) {
+            log.warn(
+                    "cache '{}': loading key {} failed; serving its expired value (staleIfError {}) until a load"
+                            + " succeeds",
+                    config.name(),
+                    key,
+                    config.staleIfError().orElseThrow(),
+                    failure);
+        }
+        return copyOut(value);
+    }
+
+    /**
+     * Keeps {@code prepared}, just stored for {@code key} with the given lifetime (null: the fixed expireAfterWrite),
+     * as the value to serve stale once it expired; a cached null removes the stale value, as the source said absent.
+     * Called under the key's write lock, with the store's write.
+     */
+    private void keepStale(K key, V prepared, @Nullable Duration lifetime) {
+        var stales = staleValues;
+        if (stales == null) {
+            return;
+        }
+        if (prepared instanceof NullMarker) {
+            stales.invalidate(key);
+            return;
+        }
+        long ttl = lifetime == null ? writeTtlNanos : saturatedNanos(lifetime);
+        long deadline =
+                ticker.read() + Math.min(ttl, Long.MAX_VALUE / 4) + Math.min(staleGraceNanos, Long.MAX_VALUE / 4);
+        stales.put(key, new Stale<>(prepared, deadline));
+    }
+
+    /** Records a value Caffeine refreshed through the cache's loader: a successful load of its key. */
+    private V refreshed(K key, V loaded) {
+        if (staleValues != null && (expiry == null || loaded instanceof NullMarker)) {
+            keepStale(key, loaded, null);
+            servedStale.remove(key);
+        }
+        return loaded;
     }
 
     @Override
@@ -377,6 +470,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             prepared.forEach((key, value) -> durations.put(key, durationOfWrite(key, value)));
         }
         prepared.forEach((key, value) -> storePrepared(key, value, durations.get(key)));
+        if (staleValues != null) {
+            servedStale.removeAll(prepared.keySet());
+        }
         return loaded;
     }
 
@@ -442,6 +538,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             } else {
                 var unused = variable.put(key, prepared, duration);
             }
+            keepStale(key, prepared, duration);
         });
         stats.recordPuts(1);
     }
@@ -452,6 +549,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         flights.write(key, () -> {
             asyncLoads.remove(key);
             store.invalidate(key);
+            if (staleValues != null) {
+                staleValues.invalidate(key);
+            }
         });
     }
 
@@ -462,6 +562,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         flights.discardAll();
         asyncLoads.clear();
         store.invalidateAll();
+        if (staleValues != null) {
+            staleValues.invalidateAll();
+        }
     }
 
     @Override
@@ -488,7 +591,8 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 own.totalLoadTimeNanos() + caffeine.totalLoadTime(),
                 caffeine.evictionCount(),
                 caffeine.evictionWeight(),
-                own.putCount());
+                own.putCount(),
+                staleServed.sum());
     }
 
     @Override
@@ -547,6 +651,10 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             } else {
                 var unused = variableExpiry.put(key, prepared, duration);
             }
+            if (staleValues != null) {
+                keepStale(key, prepared, duration);
+                servedStale.remove(key);
+            }
             stats.recordPuts(1);
         }
 
@@ -568,6 +676,27 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             } else {
                 stats.recordLoadFailure(elapsed);
             }
+        }
+    }
+
+    /** A value kept for staleIfError, with the ticker time its grace ends at. */
+    private record Stale<V>(V value, long deadlineNanos) {}
+
+    /** Lets each stale value live until its own deadline; reads do not extend it. */
+    private static final class StaleExpiry<K, V> implements com.github.benmanes.caffeine.cache.Expiry<K, Stale<V>> {
+        @Override
+        public long expireAfterCreate(K key, Stale<V> stale, long currentTime) {
+            return Math.max(0, stale.deadlineNanos() - currentTime);
+        }
+
+        @Override
+        public long expireAfterUpdate(K key, Stale<V> stale, long currentTime, long currentDuration) {
+            return Math.max(0, stale.deadlineNanos() - currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(K key, Stale<V> stale, long currentTime, long currentDuration) {
+            return currentDuration;
         }
     }
 

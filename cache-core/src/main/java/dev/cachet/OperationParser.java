@@ -172,13 +172,19 @@ final class OperationParser {
                             + (expireAfterWrite.isPresent() ? "expireAfterWrite" : "expireAfterAccess")
                             + ": the Expiry decides each entry's lifetime");
         }
+        Optional<Duration> staleIfError = positiveDuration(cached.staleIfError(), "staleIfError", where);
+        if (staleIfError.isPresent() && expireAfterWrite.isEmpty() && expiry.isEmpty()) {
+            throw new IllegalArgumentException(where + ": @Cached(staleIfError = \"" + cached.staleIfError()
+                    + "\") needs expireAfterWrite or expiry: a value must expire before it can be stale");
+        }
         CacheSettings settings = new CacheSettings(
                 name,
                 maximumSize == Cached.UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maximumSize),
                 expireAfterWrite,
                 expireAfterAccess,
                 positiveDuration(cached.cacheNulls(), "cacheNulls", where),
-                expiry);
+                expiry,
+                staleIfError);
         return new PendingCached(method, where, settings, keyParameters(method, marked), ResultKind.of(returnType));
     }
 

@@ -99,6 +99,15 @@ public @interface Cached {
     String cacheNulls() default "";
 
     /**
+     * How long an expired value is kept to be returned when the target throws on its reload, such as {@code "10m"};
+     * positive. Needs {@link #expireAfterWrite()} or {@link #expiry()}. Empty (the default): the exception reaches the
+     * caller. See {@code CacheBuilder.staleIfError}.
+     *
+     * @return the grace of an expired value, or empty
+     */
+    String staleIfError() default "";
+
+    /**
      * Decides each entry's lifetime, per entry: a public class implementing {@code dev.cachet.Expiry} with a public
      * no-argument constructor, instantiated once and shared by every method that names it; {@code void.class} (the
      * default) for none. Cannot be combined with {@link #expireAfterWrite()} or {@link #expireAfterAccess()}. A class

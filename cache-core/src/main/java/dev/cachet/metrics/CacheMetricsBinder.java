@@ -116,6 +116,12 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                 .description(loadDescription)
                 .register(registry);
 
+        FunctionCounter.builder(
+                        MetricNames.CACHE_STALE_SERVED, cache, c -> c.stats().staleServedCount())
+                .tags(getTagsWithCacheName())
+                .description("The number of expired values returned because loading a fresh one failed")
+                .register(registry);
+
         Gauge.builder(MetricNames.CACHE_HIT_RATIO, cache, c -> c.stats().hitRatio())
                 .tags(getTagsWithCacheName())
                 .description("The fraction of lookups that found a value since the cache was built;"

@@ -29,6 +29,12 @@ public final class MetricNames {
     /** Function counter of loads, tagged {@link #TAG_RESULT} = {@link #RESULT_SUCCESS} or {@link #RESULT_FAILURE}. */
     public static final String CACHE_LOAD = "cache.load";
 
+    /**
+     * Function counter of expired values returned in place of a loader's failure, within the cache's {@code
+     * staleIfError} grace.
+     */
+    public static final String CACHE_STALE_SERVED = "cache.stale.served";
+
     /** Time gauge of the total time spent loading, successful and failed loads together. */
     public static final String CACHE_LOAD_DURATION = "cache.load.duration";
 

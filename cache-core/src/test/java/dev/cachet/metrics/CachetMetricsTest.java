@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CachetMetricsTest {
     // The meters of one bound cache: gets (hit, miss), puts, evictions, size, eviction weight, load (success,
     // failure), load duration, hit ratio and recent hit ratio.
-    private static final int METERS_PER_CACHE = 11;
+    private static final int METERS_PER_CACHE = 12;
 
     @RegisterExtension
     final CacheInvariants invariants = new CacheInvariants();
@@ -185,6 +185,7 @@ class CachetMetricsTest {
                 .containsOnly(
                         Map.entry(MetricNames.CACHE_GETS, List.of("FunctionCounter", "FunctionCounter")),
                         Map.entry(MetricNames.CACHE_PUTS, List.of("FunctionCounter")),
+                        Map.entry(MetricNames.CACHE_STALE_SERVED, List.of("FunctionCounter")),
                         Map.entry(MetricNames.CACHE_EVICTIONS, List.of("FunctionCounter")),
                         Map.entry(MetricNames.CACHE_EVICTION_WEIGHT, List.of("FunctionCounter")),
                         Map.entry(MetricNames.CACHE_LOAD, List.of("FunctionCounter", "FunctionCounter")),

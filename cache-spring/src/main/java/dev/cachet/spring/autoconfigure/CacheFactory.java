@@ -80,6 +80,9 @@ final class CacheFactory {
         if (definition.cacheNulls() != null) {
             builder.cacheNulls(definition.cacheNulls());
         }
+        if (definition.staleIfError() != null) {
+            builder.staleIfError(definition.staleIfError());
+        }
         customize(customization);
         requireTtl(name, definition, customization);
         if (tier != CacheTier.LOCAL && customization.codec == null) {
@@ -108,13 +111,15 @@ final class CacheFactory {
             Optional<Duration> expireAfterWrite,
             Optional<Duration> expireAfterAccess,
             Optional<Duration> cacheNulls,
-            Optional<Expiry<Object, Object>> expiry) {
+            Optional<Expiry<Object, Object>> expiry,
+            Optional<Duration> staleIfError) {
         CacheBuilder<Object, Object> builder = Cachet.builder(name).registry(registry);
         maximumSize.ifPresent(builder::maximumSize);
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
         expireAfterAccess.ifPresent(builder::expireAfterAccess);
         cacheNulls.ifPresent(builder::cacheNulls);
         expiry.ifPresent(builder::expireAfter);
+        staleIfError.ifPresent(builder::staleIfError);
         Customization customization = new Customization(name, CacheTier.LOCAL);
         customize(customization);
         return build(builder, customization, 0, null);
@@ -165,6 +170,19 @@ final class CacheFactory {
         if (cacheNulls != null && (cacheNulls.isZero() || cacheNulls.isNegative())) {
             throw new InvalidConfigurationPropertyValueException(
                     property(name, "cache-nulls"), cacheNulls, "must be positive: how long a null value is cached");
+        }
+        Duration staleIfError = definition.staleIfError();
+        if (staleIfError != null && (staleIfError.isZero() || staleIfError.isNegative())) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "stale-if-error"),
+                    staleIfError,
+                    "must be positive: how long an expired value is kept for a failed reload");
+        }
+        if (staleIfError != null && tier != CacheTier.LOCAL) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "stale-if-error"),
+                    staleIfError,
+                    "applies to local caches only for now: remote and near caches do not support it yet");
         }
         if (tier == CacheTier.LOCAL) {
             onlyFor(name, "value-type", definition.valueType(), "remote and near");
@@ -240,6 +258,13 @@ final class CacheFactory {
                                 + ", which decides each entry's lifetime: set one");
             }
             return;
+        }
+        if (definition.staleIfError() != null && (ttl == null || ttl.isZero())) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "stale-if-error"),
+                    definition.staleIfError(),
+                    "needs a positive expire-after-write (or an Expiry from a customizer): a value must expire before"
+                            + " it can be stale");
         }
         if (customization.tier() != CacheTier.LOCAL && (ttl == null || ttl.isZero())) {
             throw new InvalidConfigurationPropertyValueException(

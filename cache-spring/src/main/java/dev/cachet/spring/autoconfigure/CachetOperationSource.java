@@ -147,6 +147,7 @@ final class CachetOperationSource implements SmartInitializingSingleton {
                         || !cached.expireAfterWrite().isEmpty()
                         || !cached.expireAfterAccess().isEmpty()
                         || !cached.cacheNulls().isEmpty()
+                        || !cached.staleIfError().isEmpty()
                         || cached.expiry() != void.class);
     }
 
@@ -227,7 +228,18 @@ final class CachetOperationSource implements SmartInitializingSingleton {
                             + (expireAfterWrite.isPresent() ? "expireAfterWrite" : "expireAfterAccess")
                             + ": the Expiry decides each entry's lifetime");
         }
-        Cache<Object, Object> cache = cache(name, where, size, expireAfterWrite, expireAfterAccess, cacheNulls, expiry);
+        Optional<Duration> staleIfError = duration(cached.staleIfError(), "staleIfError", where);
+        if (staleIfError.isPresent()
+                && (staleIfError.get().isZero() || staleIfError.get().isNegative())) {
+            throw new IllegalArgumentException(
+                    where + ": @Cached(staleIfError = \"" + cached.staleIfError() + "\") must be positive");
+        }
+        if (staleIfError.isPresent() && expireAfterWrite.isEmpty() && expiry.isEmpty()) {
+            throw new IllegalArgumentException(where + ": @Cached(staleIfError = \"" + cached.staleIfError()
+                    + "\") needs expireAfterWrite or expiry: a value must expire before it can be stale");
+        }
+        Cache<Object, Object> cache =
+                cache(name, where, size, expireAfterWrite, expireAfterAccess, cacheNulls, expiry, staleIfError);
         MethodOperation.ResultKind result =
                 returnType == Optional.class ? MethodOperation.ResultKind.OPTIONAL : MethodOperation.ResultKind.VALUE;
         return new MethodOperation.Cached(method, where, cache, key, result);
@@ -245,14 +257,16 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             Optional<Duration> expireAfterWrite,
             Optional<Duration> expireAfterAccess,
             Optional<Duration> cacheNulls,
-            Optional<Expiry<Object, Object>> expiry) {
+            Optional<Expiry<Object, Object>> expiry,
+            Optional<Duration> staleIfError) {
         CacheFactory caches = factory.getObject();
         DeclaredCaches declared = declaredCaches.getIfAvailable();
         boolean settings = maximumSize.isPresent()
                 || expireAfterWrite.isPresent()
                 || expireAfterAccess.isPresent()
                 || cacheNulls.isPresent()
-                || expiry.isPresent();
+                || expiry.isPresent()
+                || staleIfError.isPresent();
         if (!settings) {
             Optional<Cache<?, ?>> registered = caches.registry().find(name);
             if (registered.isPresent()) {
@@ -260,7 +274,8 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             }
         }
         try {
-            return caches.annotated(name, maximumSize, expireAfterWrite, expireAfterAccess, cacheNulls, expiry);
+            return caches.annotated(
+                    name, maximumSize, expireAfterWrite, expireAfterAccess, cacheNulls, expiry, staleIfError);
         } catch (IllegalStateException e) {
             String hint = declared != null && declared.names().contains(name)
                     ? "; the cache is declared in " + CacheFactory.property(name, "*")

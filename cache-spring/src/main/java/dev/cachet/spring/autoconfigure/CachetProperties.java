@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       maximum-size: 10000
  *       expire-after-access: 10m
  *       cache-nulls: 30s                   # cache null values for that long (Spring's allowNullValues)
+ *     rates:
+ *       expire-after-write: 1m
+ *       stale-if-error: 10m                # local: an expired value returned when its reload fails
  * }</pre>
  *
  * <p>Wrong values fail the startup with a message naming the property. Immutable.
@@ -120,6 +123,8 @@ public record CachetProperties(
      *     loader's value) or fail-closed (an exception)
      * @param cacheNulls How long a null value is cached (positive); unset, nulls are not cached. With it the Spring
      *     cache allows null values as Spring's own caches do
+     * @param staleIfError Local: how long an expired value is kept to be returned when its reload fails (positive);
+     *     needs expire-after-write; not yet for remote and near caches
      */
     public record CacheDefinition(
             @DefaultValue("local") CacheTier tier,
@@ -132,7 +137,8 @@ public record CachetProperties(
             @Nullable CodecType codec,
             @Nullable CopierType copier,
             @Nullable FailurePolicy failurePolicy,
-            @Nullable Duration cacheNulls) {}
+            @Nullable Duration cacheNulls,
+            @Nullable Duration staleIfError) {}
 
     /**
      * The Spring {@code CacheManager} backed by Cachet's caches.
