@@ -2,6 +2,8 @@ package dev.cachet.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cachet.spi.ValueCodec;
 import java.io.ObjectInputFilter;
@@ -75,6 +77,54 @@ public interface Codec<V> extends ValueCodec<V> {
      *     class to instantiate, the root of Jackson deserialisation gadgets), or cannot be copied
      */
     static <T> Codec<T> json(Class<T> type, ObjectMapper mapper) {
+        return JsonCodec.of(type, mapper);
+    }
+
+    /**
+     * Returns the JSON codec of a generic type, {@code Codec.json(new TypeReference<List<Quote>>() {})}, with Cachet's
+     * mapper (see {@link #json(Class)}): decoding binds to the whole type, so the list holds {@code Quote}s, not maps.
+     * The id is {@code json} for a type that says no more than its class (values of {@link #json(Class)} stay
+     * readable), else {@code json:} and Jackson's canonical name of the type ({@code
+     * json:java.util.List<com.example.Quote>}, or {@code json:sha256:} and its hash when longer than 255 bytes), so
+     * that caches of different types never decode each other's values. Encoding checks the value's class only (a
+     * {@code List}), not its elements.
+     *
+     * @throws NullPointerException if {@code type} is null
+     */
+    static <T> Codec<T> json(TypeReference<T> type) {
+        return JsonCodec.of(type);
+    }
+
+    /**
+     * Returns the JSON codec of a generic type as {@link #json(TypeReference)} does, with a copy of {@code mapper} as
+     * {@link #json(Class, ObjectMapper)} makes it; the type is resolved by {@code mapper}'s type factory.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code mapper} has default typing activated, or cannot be copied
+     */
+    static <T> Codec<T> json(TypeReference<T> type, ObjectMapper mapper) {
+        return JsonCodec.of(type, mapper);
+    }
+
+    /**
+     * Returns the JSON codec of a Jackson {@link JavaType}, as {@link #json(TypeReference)} does; for types known at
+     * run time only, {@code TypeFactory.defaultInstance().constructFromCanonical("java.util.List<com.example.Quote>")}.
+     * The caller states what {@code T} is: nothing checks it against {@code type}.
+     *
+     * @throws NullPointerException if {@code type} is null
+     */
+    static <T> Codec<T> json(JavaType type) {
+        return JsonCodec.of(type);
+    }
+
+    /**
+     * Returns the JSON codec of a Jackson {@link JavaType} with a copy of {@code mapper}, as {@link #json(Class,
+     * ObjectMapper)} makes it.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code mapper} has default typing activated, or cannot be copied
+     */
+    static <T> Codec<T> json(JavaType type, ObjectMapper mapper) {
         return JsonCodec.of(type, mapper);
     }
 

@@ -170,7 +170,9 @@ class JsonCodecTest {
 
     @Test
     void nullsAreRefusedNamingTheArgument() {
-        assertThatNullPointerException().isThrownBy(() -> Codec.json(null)).withMessage("type");
+        assertThatNullPointerException()
+                .isThrownBy(() -> Codec.json((Class<Object>) null))
+                .withMessage("type");
         assertThatNullPointerException()
                 .isThrownBy(() -> Codec.json(Person.class, null))
                 .withMessage("mapper");

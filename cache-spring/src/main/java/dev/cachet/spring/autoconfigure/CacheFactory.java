@@ -2,6 +2,8 @@ package dev.cachet.spring.autoconfigure;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.cachet.Cache;
 import dev.cachet.CacheBuilder;
 import dev.cachet.CacheRegistry;
@@ -276,7 +278,7 @@ final class CacheFactory {
     }
 
     private static @Nullable ValueCodec<?> codec(String name, CacheDefinition definition) {
-        Class<?> valueType = definition.valueType();
+        String valueType = definition.valueType();
         CodecType type = definition.codec();
         if (type == null && valueType == null) {
             return null;
@@ -288,19 +290,12 @@ final class CacheFactory {
                         null,
                         "codec json needs value-type: the class that values are decoded as");
             }
-            if (valueType == Object.class || valueType.isPrimitive() || valueType.isArray()) {
-                throw new InvalidConfigurationPropertyValueException(
-                        property(name, "value-type"),
-                        valueType.getName(),
-                        "must name the class of the values, not " + valueType.getName() + ": JSON is decoded as"
-                                + " exactly that class, and the payload never chooses one");
-            }
-            return Codec.json(valueType);
+            return Codec.json(jsonType(name, valueType));
         }
         if (valueType != null) {
             throw new InvalidConfigurationPropertyValueException(
                     property(name, "value-type"),
-                    valueType.getName(),
+                    valueType,
                     "applies to codec json only; codec " + type.name().toLowerCase(Locale.ROOT)
                             + " has a type of its own");
         }
@@ -312,6 +307,31 @@ final class CacheFactory {
             case BYTES -> Codec.bytes();
             case JSON -> throw new AssertionError("handled above");
         };
+    }
+
+    /**
+     * Resolves {@code value-type}: a class name, or a generic type in Jackson's canonical form ({@code
+     * java.util.List<com.example.Quote>}), with the classes of the thread's context class loader.
+     */
+    private static JavaType jsonType(String name, String valueType) {
+        JavaType type;
+        try {
+            type = TypeFactory.defaultInstance().constructFromCanonical(valueType.strip());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "value-type"),
+                    valueType,
+                    "not a class or generic type that can be loaded (write a generic type as"
+                            + " java.util.List<com.example.Quote>): " + e.getMessage());
+        }
+        if (type.isJavaLangObject() || type.isPrimitive() || type.isArrayType()) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "value-type"),
+                    valueType,
+                    "must name the class of the values, not " + valueType + ": JSON is decoded as exactly that"
+                            + " type, and the payload never chooses one");
+        }
+        return type;
     }
 
     private static Copier<Object> copier(CopierType type) {

@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       expire-after-write: 30s            # the Redis time to live; required for remote and near
  *       maximum-size: 1000                 # the local copy's bound (default 10000; alias near-maximum-size)
  *       near-expire-after-write: 5s        # how stale a local copy may get if an invalidation is lost; required
- *       value-type: com.example.Price      # values cross Redis as JSON of this class
+ *       value-type: com.example.Price      # values cross Redis as JSON of this type (or java.util.List<...>)
  *     sessions:
  *       maximum-size: 10000
  *       expire-after-access: 10m
@@ -112,8 +112,9 @@ public record CachetProperties(
      * @param nearMaximumSize Near: the local copy's entry bound (default 10000); the same as maximum-size, set one
      * @param nearExpireAfterWrite Near: how long a local copy lives, so how stale it may get if an invalidation
      *     message is lost; required
-     * @param valueType Remote and near: the class values are encoded as JSON of (Jackson 2, no type ids in the
-     *     payload); implies codec json
+     * @param valueType Remote and near: the type values are encoded as JSON of (Jackson 2, no type ids in the
+     *     payload): a class ({@code com.example.Price}) or a generic type in Jackson's canonical form ({@code
+     *     java.util.List<com.example.Quote>}); implies codec json
      * @param codec Remote and near: how values are encoded: json (needs value-type), string, long, integer, double or
      *     bytes
      * @param copier Local and near: how values are copied in and out of local memory: defensive (default: immutable
@@ -133,7 +134,7 @@ public record CachetProperties(
             @Nullable Duration expireAfterAccess,
             @Nullable Long nearMaximumSize,
             @Nullable Duration nearExpireAfterWrite,
-            @Nullable Class<?> valueType,
+            @Nullable String valueType,
             @Nullable CodecType codec,
             @Nullable CopierType copier,
             @Nullable FailurePolicy failurePolicy,
