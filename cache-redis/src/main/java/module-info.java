@@ -12,6 +12,8 @@ module dev.cachet.redis {
     requires transitive redis.clients.jedis;
     requires transitive com.fasterxml.jackson.databind;
     requires org.apache.commons.pool2;
+    // Codec.compressed: LZ4 (an automatic module too).
+    requires org.lz4.java;
     requires org.slf4j;
 
     exports dev.cachet.redis;

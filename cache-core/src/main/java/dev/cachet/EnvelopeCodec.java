@@ -3,6 +3,7 @@ package dev.cachet;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.internal.remote.Envelope;
+import dev.cachet.spi.CompressingCodec;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
@@ -105,12 +106,21 @@ final class EnvelopeCodec<V> {
      */
     byte[] encode(V value, long computeMillis, Duration writeTtl) {
         byte[] payload = codec.encode(value);
+        // The uncompressed length counts: readers decompress at most maxValueBytes, so a longer value is never read.
         if (payload.length > maxValueBytes) {
             throw new IllegalArgumentException("cache '" + cacheName + "': encoded value of " + payload.length
                     + " bytes exceeds maxValueBytes " + maxValueBytes + "; not written");
         }
+        int flags = 0;
+        if (codec instanceof CompressingCodec<V> compressing) {
+            byte[] compressed = compressing.compress(payload);
+            if (compressed != null) {
+                payload = compressed;
+                flags = Envelope.COMPRESSED;
+            }
+        }
         long expiresAt = clock.epochMillis() + writeTtl.toMillis();
-        return new Envelope(codec.id(), computeMillis, expiresAt, payload).toBytes();
+        return new Envelope(codec.id(), computeMillis, expiresAt, payload, flags).toBytes();
     }
 
     /**
@@ -163,7 +173,7 @@ final class EnvelopeCodec<V> {
     @Nullable
     V decodeFresh(byte[] bytes) {
         Envelope envelope = Envelope.parse(bytes, codec.id());
-        return envelope.isNullMarker() ? null : codec.decode(envelope.payload());
+        return envelope.isNullMarker() ? null : decodePayload(envelope);
     }
 
     private Read<V> decode(String key, byte[] bytes, boolean locked, long seen) {
@@ -174,8 +184,7 @@ final class EnvelopeCodec<V> {
             }
             Envelope envelope = Envelope.parse(bytes, codec.id());
             // A null marker is honoured whatever this process's cacheNulls: the process that wrote it cached a null.
-            V value =
-                    envelope.isNullMarker() ? null : requireNonNull(codec.decode(envelope.payload()), "decoded value");
+            V value = envelope.isNullMarker() ? null : requireNonNull(decodePayload(envelope), "decoded value");
             Stored<V> stored = new Stored<>(value, envelope, bytes);
             counters.hit();
             return Read.hit(stored, seen);
@@ -188,6 +197,24 @@ final class EnvelopeCodec<V> {
                     .orElse(OptionalLong.empty());
             return Read.miss(lease, locked);
         }
+    }
+
+    /**
+     * Decodes the value in {@code envelope}, decompressing it first if it is compressed, to at most maxValueBytes (so
+     * a compression bomb is a decode failure, not an OutOfMemoryError).
+     *
+     * @throws Envelope.ForeignEnvelopeException if the payload is compressed and this cache's codec does not compress
+     */
+    private V decodePayload(Envelope envelope) {
+        if (!envelope.isCompressed()) {
+            return codec.decode(envelope.payload());
+        }
+        if (!(codec instanceof CompressingCodec<V> compressing)) {
+            // Written by a process with compression on: its to read, not this one's to delete.
+            throw new Envelope.ForeignEnvelopeException(
+                    "value compressed by codec '" + envelope.codecId() + "', which this process does not compress");
+        }
+        return codec.decode(compressing.decompress(envelope.payload(), maxValueBytes));
     }
 
     private void undecodable(RuntimeException e, String action) {

@@ -358,7 +358,7 @@ class NullCachingTest {
         void anEnvelopeWithAFlagThisVersionDoesNotKnowIsLeftAlone() {
             Cache<String, String> a = process(true);
             byte[] bytes = new Envelope(Utf8Codec.INSTANCE.id(), 1, Long.MAX_VALUE, new byte[] {1, 2}).toBytes();
-            bytes[3] = 0x02; // a later feature's flag bit, after magic and version
+            bytes[3] = 0x04; // a later feature's flag bit, after magic and version
             tier.corrupt("users", rawKey, bytes);
             assertThat(a.get("k", key -> "loaded")).isEqualTo("loaded");
             assertThat(tier.raw("users", rawKey))
@@ -366,7 +366,7 @@ class NullCachingTest {
                     .isEqualTo(bytes);
             assertThatThrownBy(() -> Envelope.parse(bytes, Utf8Codec.INSTANCE.id()))
                     .isInstanceOf(Envelope.ForeignEnvelopeException.class)
-                    .hasMessageContaining("flags 0x2");
+                    .hasMessageContaining("flags 0x4");
         }
     }
 

@@ -129,6 +129,32 @@ public interface Codec<V> extends ValueCodec<V> {
     }
 
     /**
+     * Returns {@code codec} with LZ4 compression of the values that encode to 1 KiB or more: see {@link
+     * #compressed(ValueCodec, int)}.
+     *
+     * @throws NullPointerException if {@code codec} is null
+     * @throws IllegalArgumentException if {@code codec} compresses already
+     */
+    static <V> Codec<V> compressed(ValueCodec<V> codec) {
+        return Lz4Codec.of(codec, Lz4Codec.DEFAULT_THRESHOLD_BYTES);
+    }
+
+    /**
+     * Returns {@code codec} with LZ4 compression (the LZ4 block format, after the uncompressed length) of the values
+     * that encode to {@code thresholdBytes} or more; those that do not shrink are stored as they are. The id is {@code
+     * codec}'s, and the stored value's envelope marks the compressed ones: turning compression on keeps existing values
+     * readable, and a process without it leaves compressed values alone (as another codec's) instead of deleting them.
+     * {@code maxValueBytes} bounds the uncompressed size, on write and on read: a value that declares or would
+     * decompress to more is a counted miss (a decode failure), never a large allocation.
+     *
+     * @throws NullPointerException if {@code codec} is null
+     * @throws IllegalArgumentException if {@code thresholdBytes} is negative, or {@code codec} compresses already
+     */
+    static <V> Codec<V> compressed(ValueCodec<V> codec, int thresholdBytes) {
+        return Lz4Codec.of(codec, thresholdBytes);
+    }
+
+    /**
      * Returns the Java serialisation codec of {@code type} (id {@code jser}), reading through {@code filter}. Opt-in
      * only, and only with an allow-list: Java deserialisation runs code of every class in the stream, so a class the
      * filter leaves {@link ObjectInputFilter.Status#UNDECIDED UNDECIDED} is rejected, as Java 21's {@code

@@ -12,8 +12,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Layout of version 2, written since null markers (big-endian): {@code CA 5E} · version (1 byte) · flags (1 byte)
  * · codec id length (1 byte) · codec id (UTF-8) · compute time in ms (8 bytes) · expiry in epoch ms (8 bytes) ·
- * payload. Flag bit 0 marks a cached {@code null} (see {@link #isNullMarker()}), whose payload is empty; the other
- * bits are free for later features, and a reader that finds one it does not know leaves the value alone. Version 1,
+ * payload. Flag bit 0 marks a cached {@code null} (see {@link #isNullMarker()}), whose payload is empty; flag bit 1
+ * a payload the codec compressed (see {@link #isCompressed()}); the other bits are free for later features, and a
+ * reader that finds one it does not know leaves the value alone. Version 1,
  * which older processes write, has no flags byte and is still read, as flags 0, so that a rolling deploy keeps
  * sharing their values.
  *
@@ -21,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  * @param computeMillis how long the load took (XFetch's δ)
  * @param expiresAtMillis when the value expires, in epoch milliseconds
  * @param payload the codec's bytes; empty for a null marker
- * @param flags the flag bits, {@link #NULL_MARKER} or 0
+ * @param flags the flag bits: {@link #NULL_MARKER}, {@link #COMPRESSED}, or 0
  */
 @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the payload is never mutated
 public record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload, int flags) {
@@ -32,8 +33,13 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
     static final byte FLAGS_SINCE = 2;
     /** Flag bit 0: the envelope stands for a cached {@code null}, not a value. */
     public static final int NULL_MARKER = 0x01;
+    /**
+     * Flag bit 1: the payload is compressed by the codec ({@code dev.cachet.spi.CompressingCodec}); a process whose
+     * codec does not compress leaves such a value alone.
+     */
+    public static final int COMPRESSED = 0x02;
     /** The flag bits this version understands. */
-    private static final int KNOWN_FLAGS = NULL_MARKER;
+    private static final int KNOWN_FLAGS = NULL_MARKER | COMPRESSED;
 
     /**
      * Checks the flags.
@@ -59,6 +65,11 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
     /** Returns whether this envelope stands for a cached {@code null}: its payload is no value to decode. */
     public boolean isNullMarker() {
         return (flags & NULL_MARKER) != 0;
+    }
+
+    /** Returns whether the payload is compressed: the codec must decompress it before decoding it. */
+    public boolean isCompressed() {
+        return (flags & COMPRESSED) != 0;
     }
 
     public byte[] toBytes() {
@@ -143,7 +154,8 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
     public static final class ForeignEnvelopeException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        ForeignEnvelopeException(String message) {
+        /** A value to leave alone, for the reason {@code message} gives. */
+        public ForeignEnvelopeException(String message) {
             super(message);
         }
     }
