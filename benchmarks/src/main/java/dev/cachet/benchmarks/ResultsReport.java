@@ -11,6 +11,13 @@ import java.util.Locale;
 
 /** Writes {@code RESULTS.md} and {@code results.csv} from a {@link SuiteResults}. */
 public final class ResultsReport {
+    /**
+     * The line of {@code RESULTS.md} after which other benchmarks write their own sections ({@link
+     * CompressionBenchmark}); {@link #writeMarkdown} keeps everything from it on.
+     */
+    public static final String KEPT_SECTIONS_MARKER =
+            "<!-- Sections below are written by their own benchmarks; ResultsReport keeps them. -->";
+
     private ResultsReport() {}
 
     /**
@@ -114,6 +121,7 @@ public final class ResultsReport {
         appendRedis(md, r);
         appendHeap(md, r);
         appendMethod(md);
+        md.append(keptSections(file));
         write(file, md.toString());
     }
 
@@ -416,6 +424,21 @@ public final class ResultsReport {
 
     private static int max(List<Integer> values) {
         return values.stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** Returns the sections of {@code file} from {@link #KEPT_SECTIONS_MARKER} on, after a blank line; or nothing. */
+    static String keptSections(Path file) {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        int marker = text.indexOf(KEPT_SECTIONS_MARKER);
+        return marker < 0 ? "" : "\n" + text.substring(marker);
     }
 
     private static void write(Path file, String text) {
