@@ -158,8 +158,11 @@ public final class CacheBuilder<K, V> {
     /**
      * Refreshes an entry in the background when it is read {@code duration} or more after it was written: the reader
      * gets the current value at once while one reload runs on the {@linkplain #executor executor}; a failed reload
-     * keeps the old value until it expires. Must be shorter than {@code expireAfterWrite} (checked at build). An
-     * in-memory cache needs a loader of its own: build with {@link #build(Function)}. With a {@link #remote} tier, a
+     * keeps the old value until it expires. Must be shorter than {@code expireAfterWrite} (checked at build). In
+     * memory, a cache built with {@link #build(Function)} refreshes through its loader (Caffeine's refresh); one built
+     * with {@link #build()} needs {@code expireAfterWrite} (not an {@link #expireAfter(Expiry)}), whose write time it
+     * refreshes by, and a {@code get(key, loader)} that finds a value due refreshes it with that loader, one refresh
+     * per key at a time; a put or invalidation meanwhile wins over it. With a {@link #remote} tier, a
      * {@code get(key, loader)} that finds a value due refreshes it with that loader (a cache built with {@code
      * build(loader)} uses its own for {@code get(key)}): one process, holding the tier's lock, reloads and writes the
      * value while every process keeps serving the old one, then every process reads the new one (near copies live no
@@ -385,9 +388,13 @@ public final class CacheBuilder<K, V> {
         if (remoteTier != null) {
             return this.<Cache<K1, V1>>register(false, () -> remoteCache(settings));
         }
-        if (refreshAfterWrite != null) {
-            throw new IllegalStateException("refreshAfterWrite needs a cache with its own loader: use build(loader)"
-                    + " (cache '" + name + "')");
+        if (refreshAfterWrite != null && (expireAfterWrite == null || expiry != null)) {
+            // Caffeine keeps a write time only for a fixed expireAfterWrite (and for its own refresh, which needs a
+            // cache-wide loader): an Expiry's entries, or entries that never expire, have no age to refresh by.
+            throw new IllegalStateException("refreshAfterWrite (" + refreshAfterWrite + ") on an in-memory cache"
+                    + " without a loader of its own needs expireAfterWrite"
+                    + (expiry != null ? ", not expireAfter(Expiry)" : "")
+                    + ": use build(loader), or set expireAfterWrite (cache '" + name + "')");
         }
         requireNoNearCache();
         return register(false, () -> Built.of(new LocalCache<>(settings)));
