@@ -3,10 +3,14 @@ package dev.cachet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachet.metrics.CachetMetrics;
+import dev.cachet.metrics.MetricNames;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.InMemoryRemoteTier;
 import dev.cachet.testing.Utf8Codec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -89,6 +93,24 @@ class RemoteRefreshAheadTest {
                         + b.remoteStats().orElseThrow().refreshes())
                 .isEqualTo(1);
         assertThat(executor.pending()).as("the new value is fresh again").isZero();
+    }
+
+    @Test
+    void refreshesAreCountedInTheirMeter() {
+        Cache<String, String> a = remote(executor);
+        MeterRegistry meters = new SimpleMeterRegistry();
+        CachetMetrics.bind(a, meters);
+        a.get("k", loader);
+        ticker.advance(REFRESH);
+        a.get("k", loader);
+
+        executor.runAll();
+
+        assertThat(meters.get(MetricNames.CACHE_REMOTE_REFRESHES)
+                        .tag("cache", "quotes")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
