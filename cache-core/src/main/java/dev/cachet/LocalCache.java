@@ -82,10 +82,8 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final long staleGraceNanos;
 
     private final long writeTtlNanos;
-    /** Keys served stale since their last successful load: each outage of a key is logged once. */
-    private final Set<K> servedStale = ConcurrentHashMap.newKeySet();
-
-    private final LongAdder staleServed = new LongAdder();
+    /** Counts and logs stale values served; null without staleIfError. */
+    private final @Nullable StaleServing<K> staleServing;
 
     /**
      * Builds a cache without a loader of its own.
@@ -116,6 +114,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.writeTtlNanos =
                 config.expireAfterWrite().map(LocalCache::saturatedNanos).orElse(0L);
         this.staleValues = staleGraceNanos == 0 ? null : staleCache(settings);
+        this.staleServing = config.staleIfError()
+                .map(grace -> new StaleServing<K>(config.name(), grace, log))
+                .orElse(null);
         Caffeine<K, V> caffeine = caffeine(settings);
         this.store = loader == null
                 ? caffeine.build()
@@ -251,24 +252,27 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             if (stale == null) {
                 throw e;
             }
-            return servedStale(key, stale.value(), e);
+            requireNonNull(staleServing, "staleServing").served(key, e);
+            return copyOut(stale.value());
         }
         return loaded instanceof NullMarker ? null : loaded;
     }
 
-    /** Counts and logs a stale value served in place of {@code failure}, and returns a caller's copy of it. */
-    private V servedStale(K key, V value, RuntimeException failure) {
-        staleServed.increment();
-        if (servedStale.add(key)) {
-            log.warn(
-                    "cache '{}': loading key {} failed; serving its expired value (staleIfError {}) until a load"
-                            + " succeeds",
-                    config.name(),
-                    key,
-                    config.staleIfError().orElseThrow(),
-                    failure);
+    /**
+     * Keeps the stale copy of {@code key}, if any, until {@code expiry} from now plus the grace, instead of the local
+     * entry's own expiry plus the grace: a near tier's copy may expire before the remote value it was read from, and
+     * is to be served stale as long as that one could be. Does nothing without staleIfError, and brings back no copy
+     * an invalidation removed.
+     */
+    void keepStaleFor(K key, Duration expiry) {
+        var stales = staleValues;
+        if (stales == null) {
+            return;
         }
-        return copyOut(value);
+        long deadline = ticker.read()
+                + Math.min(saturatedNanos(expiry), Long.MAX_VALUE / 4)
+                + Math.min(staleGraceNanos, Long.MAX_VALUE / 4);
+        stales.asMap().computeIfPresent(key, (k, stale) -> new Stale<>(stale.value(), deadline));
     }
 
     /**
@@ -295,7 +299,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private V refreshed(K key, V loaded) {
         if (staleValues != null && (expiry == null || loaded instanceof NullMarker)) {
             keepStale(key, loaded, null);
-            servedStale.remove(key);
+            requireNonNull(staleServing, "staleServing").loaded(key);
         }
         return loaded;
     }
@@ -470,8 +474,8 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             prepared.forEach((key, value) -> durations.put(key, durationOfWrite(key, value)));
         }
         prepared.forEach((key, value) -> storePrepared(key, value, durations.get(key)));
-        if (staleValues != null) {
-            servedStale.removeAll(prepared.keySet());
+        if (staleServing != null) {
+            staleServing.loadedAll(prepared.keySet());
         }
         return loaded;
     }
@@ -592,7 +596,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 caffeine.evictionCount(),
                 caffeine.evictionWeight(),
                 own.putCount(),
-                staleServed.sum());
+                staleServing == null ? 0 : staleServing.servedCount());
     }
 
     @Override
@@ -651,9 +655,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             } else {
                 var unused = variableExpiry.put(key, prepared, duration);
             }
-            if (staleValues != null) {
+            if (staleServing != null) {
                 keepStale(key, prepared, duration);
-                servedStale.remove(key);
+                staleServing.loaded(key);
             }
             stats.recordPuts(1);
         }

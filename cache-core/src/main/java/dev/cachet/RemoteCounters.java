@@ -45,8 +45,11 @@ final class RemoteCounters {
         earlyRecomputes.increment();
     }
 
-    /** Returns a snapshot of the counters, with the number of invalidations pending now. */
-    RemoteStats snapshot(long pendingInvalidations) {
+    /**
+     * Returns a snapshot of the counters, with the number of invalidations pending now and of expired values served
+     * (counted by the cache's {@link StaleServing}).
+     */
+    RemoteStats snapshot(long pendingInvalidations, long staleServed) {
         return new RemoteStats(
                 hits.sum(),
                 misses.sum(),
@@ -56,6 +59,7 @@ final class RemoteCounters {
                 decodeFailures.sum(),
                 fallbackLoads.sum(),
                 earlyRecomputes.sum(),
-                pendingInvalidations);
+                pendingInvalidations,
+                staleServed);
     }
 }

@@ -16,6 +16,8 @@ package dev.cachet;
  *     tier under fail-open, not applied yet (1 for a pending invalidation of every key, which replaces more than 10 000
  *     pending keys); while it is above 0 this process reads no value from the tier, and other processes may still read
  *     the values they invalidate
+ * @param staleServed expired values this tier returned in place of a failed reload ({@code staleIfError}); a near
+ *     tier's own stale copies are counted in {@link NearStats#staleServed()}
  */
 public record RemoteStats(
         long hits,
@@ -26,7 +28,32 @@ public record RemoteStats(
         long decodeFailures,
         long fallbackLoads,
         long earlyRecomputes,
-        long pendingInvalidations) {
+        long pendingInvalidations,
+        long staleServed) {
+
+    /** Creates a snapshot with no stale value served, as before that figure existed. */
+    public RemoteStats(
+            long hits,
+            long misses,
+            long errors,
+            long lockWaits,
+            long lockTimeouts,
+            long decodeFailures,
+            long fallbackLoads,
+            long earlyRecomputes,
+            long pendingInvalidations) {
+        this(
+                hits,
+                misses,
+                errors,
+                lockWaits,
+                lockTimeouts,
+                decodeFailures,
+                fallbackLoads,
+                earlyRecomputes,
+                pendingInvalidations,
+                0);
+    }
 
     /** Creates a snapshot with no pending invalidations, as before that figure existed. */
     public RemoteStats(
