@@ -178,12 +178,6 @@ final class CacheFactory {
                     staleIfError,
                     "must be positive: how long an expired value is kept for a failed reload");
         }
-        if (staleIfError != null && tier != CacheTier.LOCAL) {
-            throw new InvalidConfigurationPropertyValueException(
-                    property(name, "stale-if-error"),
-                    staleIfError,
-                    "applies to local caches only for now: remote and near caches do not support it yet");
-        }
         if (tier == CacheTier.LOCAL) {
             onlyFor(name, "value-type", definition.valueType(), "remote and near");
             onlyFor(name, "codec", definition.codec(), "remote and near");
