@@ -382,7 +382,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     /**
      * Writes {@code value} with {@code ttl}, or with the TTL of the cache's Expiry or fixed expiry if null, and returns
-     * the TTL written (after jitter).
+     * how long the value written has left once written: the TTL (after jitter) less the time the write took, so that a
+     * near copy kept for it never outlives the value's expiry in the tier, nor its expiry plus a staleIfError grace.
      */
     Duration write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(key, "key");
@@ -394,7 +395,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         Duration tierTtl = tierTtl(writeTtl);
         flights.write(encodedKey, () -> guard.write("put", encodedKey, () -> store.put(encodedKey, bytes, tierTtl)));
         stats.recordPuts(1);
-        return writeTtl;
+        return remaining(envelopes.expiresAtMillis(bytes));
     }
 
     /**
