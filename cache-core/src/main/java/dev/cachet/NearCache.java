@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code staleIfError} the near tier keeps each copy, once expired, until the remote value's expiry plus the
  * grace: while the remote tier is down and the loader fails, callers get that copy. When the remote tier answers with
  * an expired value of its own instead, that one is served and never kept near as a fresh copy.
+ * <p>With {@code refreshAfterWrite} a near copy lives no longer than its value's refresh point, so that the first read
+ * after it reaches the remote tier, which returns the value and refreshes it ({@link RefreshAhead}); once a refresh
+ * wrote its value, the key is published like a write, so every process drops its copy and reads the new value.
  *
  * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
  *
@@ -83,9 +86,14 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         this.near = requireNonNull(near, "near");
         this.remote = requireNonNull(remote, "remote");
         this.channel = requireNonNull(channel, "channel");
-        this.nearTtl = near.config()
+        Duration nearExpiry = near.config()
                 .expireAfterWrite()
                 .orElseThrow(() -> new IllegalArgumentException("the near tier needs an expireAfterWrite"));
+        // With refresh-ahead a copy lives no longer than its value stays fresh: a read after that reaches the remote
+        // tier, which serves the value and refreshes it.
+        this.nearTtl = config.refreshAfterWrite()
+                .map(refresh -> shorter(nearExpiry, refresh))
+                .orElse(nearExpiry);
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -114,6 +122,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             public void appliedAll() {
                 publish(channel::publishAll);
             }
+        });
+        remote.onRefreshed(encodedKey -> {
+            // Every other process drops its copy of the old value (the next read fills from the tier), and so do we.
+            publish(() -> channel.publish(encodedKey));
+            evictions.incrementAndGet();
+            near.invalidate(encodedKey);
         });
         channel.subscribe(new Listener());
     }

@@ -14,6 +14,7 @@ import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.NullCaching;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
+import dev.cachet.internal.remote.Envelope;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -57,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * logical expiry; every process reads an envelope past it as a miss. If the reload after such a miss fails, its callers
  * get the expired value instead, until the grace ends ({@link StaleServing} counts and logs it). A cached null is
  * never kept longer nor served stale.
+ * <p>With {@code refreshAfterWrite}, a {@code get} that finds a value due for refresh (by the write time in its
+ * envelope) returns it and has {@link RefreshAhead} reload it in the background with the caller's loader, under the
+ * tier's lock, so that one process refreshes a key while every process keeps serving the old value.
  *
  * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
  * Thread-safe.
@@ -92,6 +98,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final @Nullable Duration nullTtl;
     /** Serves expired values when a reload fails; null without staleIfError. */
     private final @Nullable StaleServing<String> staleServing;
+    /** Refresh-ahead; null without refreshAfterWrite. */
+    private final @Nullable RefreshAhead<V> refresh;
 
     /**
      * Builds the cache.
@@ -111,6 +119,24 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             TierClock clock,
             @Nullable Expiry<? super K, ? super V> entryExpiry,
             @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler) {
+        this(config, remote, store, codec, clock, entryExpiry, lowHitRatioHandler, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * Builds the cache, like the constructor above, with the executor its refreshes run on ({@code
+     * refreshAfterWrite} of {@code config}; see {@link RefreshAhead}).
+     *
+     * @param refreshExecutor runs refreshes; unused without {@code refreshAfterWrite}
+     */
+    RemoteCache(
+            CacheConfig config,
+            RemoteConfig remote,
+            RemoteStore store,
+            ValueCodec<V> codec,
+            TierClock clock,
+            @Nullable Expiry<? super K, ? super V> entryExpiry,
+            @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler,
+            Executor refreshExecutor) {
         this.config = requireNonNull(config, "config");
         requireNonNull(remote, "remote");
         this.store = requireNonNull(store, "store");
@@ -144,6 +170,11 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.staleServing = config.staleIfError()
                 .map(grace ->
                         new StaleServing<String>(config.name(), grace, LoggerFactory.getLogger(RemoteCache.class)))
+                .orElse(null);
+        requireNonNull(refreshExecutor, "refreshExecutor");
+        this.refresh = config.refreshAfterWrite()
+                .map(after ->
+                        new RefreshAhead<>(config.name(), after, refreshExecutor, election, envelopes, clock, counters))
                 .orElse(null);
     }
 
@@ -189,7 +220,13 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             if (staleServing != null) {
                 staleServing.loaded(encodedKey); // a value is back: a later failure is a new outage
             }
-            remainingTtl.accept(remaining(stored.envelope().expiresAtMillis()));
+            remainingTtl.accept(nearLifetime(stored.envelope()));
+            RefreshAhead<V> refreshAhead = refresh;
+            if (stored.value() != null && refreshAhead != null && refreshAhead.isDue(stored.envelope())) {
+                // The caller gets the value it read; one refresh runs in the background with the caller's loader.
+                refreshAhead.schedule(encodedKey, loadAndWrite(key, encodedKey, loader));
+                return stored.value();
+            }
             if (stored.value() != null && expiry.shouldRecompute(stored.envelope())) { // a null is cheap to miss
                 return expiry.recompute(encodedKey, stored, election, loadAndWrite(key, encodedKey, loader));
             }
@@ -270,7 +307,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private @Nullable V reportRemaining(Loaded<V> loaded, Consumer<Duration> remainingTtl) {
         byte[] bytes = loaded.bytes();
         if (bytes != null) {
-            remainingTtl.accept(remaining(envelopes.expiresAtMillis(bytes)));
+            remainingTtl.accept(nearLifetime(envelopes.envelopeOf(bytes)));
         }
         return loaded.value();
     }
@@ -278,6 +315,20 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     /** Returns how long a value stamped to expire at {@code expiresAtMillis} has left, by this cache's remote clock. */
     private Duration remaining(long expiresAtMillis) {
         return Duration.ofMillis(Math.max(0, expiresAtMillis - clock.epochMillis()));
+    }
+
+    /**
+     * Returns how long a copy of the value in {@code envelope} may live in this process: until the value expires, and
+     * with refresh-ahead no later than its refresh point, so that a read after it comes here and refreshes it.
+     */
+    private Duration nearLifetime(Envelope envelope) {
+        Duration left = remaining(envelope.expiresAtMillis());
+        RefreshAhead<V> refreshAhead = refresh;
+        if (refreshAhead == null) {
+            return left;
+        }
+        Duration fresh = refreshAhead.freshFor(envelope);
+        return fresh.compareTo(left) < 0 ? fresh : left;
     }
 
     @Override
@@ -308,7 +359,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return null;
         }
         stats.recordHits(1);
-        remainingTtl.accept(remaining(stored.envelope().expiresAtMillis()));
+        remainingTtl.accept(nearLifetime(stored.envelope()));
         return stored.value() == null ? CACHED_NULL : stored.value();
     }
 
@@ -395,7 +446,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         Duration tierTtl = tierTtl(writeTtl);
         flights.write(encodedKey, () -> guard.write("put", encodedKey, () -> store.put(encodedKey, bytes, tierTtl)));
         stats.recordPuts(1);
-        return remaining(envelopes.expiresAtMillis(bytes));
+        return remaining(envelopes.envelopeOf(bytes).expiresAtMillis());
     }
 
     /**
@@ -486,6 +537,17 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     }
 
     /**
+     * Sets what runs once a refresh of this process wrote a new value, given the key's tier string (a near cache
+     * publishes it, so that every process drops its copy, and drops its own). Without {@code refreshAfterWrite}, never.
+     */
+    public void onRefreshed(Consumer<String> listener) {
+        RefreshAhead<V> refreshAhead = refresh;
+        if (refreshAhead != null) {
+            refreshAhead.onRefreshed(listener);
+        }
+    }
+
+    /**
      * Returns the string the tier stores {@code key} under, which is also its near-tier key and what invalidation
      * messages carry: the configured encoder's, or {@link DefaultKeyEncoder}'s, which is injective.
      */
@@ -495,7 +557,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     @Override
     public int loadsInFlight() {
-        return flights.inFlight();
+        RefreshAhead<V> refreshAhead = refresh;
+        return flights.inFlight() + (refreshAhead == null ? 0 : refreshAhead.inFlight());
     }
 
     @Override

@@ -12,6 +12,7 @@ final class RemoteCounters {
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder fallbackLoads = new LongAdder();
     private final LongAdder earlyRecomputes = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
 
     void hit() {
         hits.increment();
@@ -45,6 +46,10 @@ final class RemoteCounters {
         earlyRecomputes.increment();
     }
 
+    void refresh() {
+        refreshes.increment();
+    }
+
     /**
      * Returns a snapshot of the counters, with the number of invalidations pending now and of expired values served
      * (counted by the cache's {@link StaleServing}).
@@ -60,6 +65,7 @@ final class RemoteCounters {
                 fallbackLoads.sum(),
                 earlyRecomputes.sum(),
                 pendingInvalidations,
+                refreshes.sum(),
                 staleServed);
     }
 }

@@ -228,7 +228,7 @@ class RemoteStaleIfErrorTest {
             Cache<String, String> cache =
                     builder(GRACE).cacheNulls(Duration.ofSeconds(30)).build();
             // As an older writer, or another's clock, could leave it: an expired marker still in the tier.
-            byte[] marker = Envelope.nullMarker(Utf8Codec.INSTANCE.id(), 0, clock.millis())
+            byte[] marker = Envelope.nullMarker(Utf8Codec.INSTANCE.id(), 0, clock.millis(), clock.millis())
                     .toBytes();
             shared.corrupt("prices", tierKey(cache, "eur"), marker);
             assertThat(cache.getIfPresent("eur")).isNull();
