@@ -86,6 +86,9 @@ final class AsyncCacheView<K, V> implements AsyncCache<K, V> {
         }
         Object found = inMemory.lookupOrCachedNull(key); // counts the hit or the miss
         if (found != null) {
+            if (found != NullCaching.CACHED_NULL) {
+                inMemory.refreshIfDue(key, k -> await(k, loader)); // with refreshAfterWrite, as get(key, loader)
+            }
             return CompletableFuture.completedFuture(found == NullCaching.CACHED_NULL ? null : cast(found));
         }
         CompletableFuture<V> shared = new CompletableFuture<>();

@@ -157,8 +157,17 @@ public final class CacheBuilder<K, V> {
 
     /**
      * Refreshes an entry in the background when it is read {@code duration} or more after it was written: the reader
-     * gets the current value at once while one reload runs on the executor; a failed reload keeps the old value. Needs
-     * a cache with its own loader: build with {@link #build(Function)}.
+     * gets the current value at once while one reload runs on the {@linkplain #executor executor}; a failed reload
+     * keeps the old value until it expires. Must be shorter than {@code expireAfterWrite} (checked at build). In
+     * memory, a cache built with {@link #build(Function)} refreshes through its loader (Caffeine's refresh); one built
+     * with {@link #build()} needs {@code expireAfterWrite} (not an {@link #expireAfter(Expiry)}), whose write time it
+     * refreshes by, and a {@code get(key, loader)} that finds a value due refreshes it with that loader, one refresh
+     * per key at a time; a put or invalidation meanwhile wins over it. With a {@link #remote} tier, a
+     * {@code get(key, loader)} that finds a value due refreshes it with that loader (a cache built with {@code
+     * build(loader)} uses its own for {@code get(key)}): one process, holding the tier's lock, reloads and writes the
+     * value while every process keeps serving the old one, then every process reads the new one (near copies live no
+     * longer than the refresh point, and are dropped in every process once the refresh is written). {@code
+     * getIfPresent} never refreshes. Counted in {@link RemoteStats#refreshes()}.
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if {@code duration} is null
@@ -375,35 +384,44 @@ public final class CacheBuilder<K, V> {
      */
     @SuppressWarnings("unchecked")
     public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
-        if (refreshAfterWrite != null) {
-            throw new IllegalStateException("refreshAfterWrite needs a cache with its own loader: use build(loader)"
-                    + " (cache '" + name + "')");
-        }
         LocalCacheSettings<K1, V1> settings = (LocalCacheSettings<K1, V1>) settings();
-        RemoteTier tier = remoteTier;
-        RemoteConfig tierConfig = remoteConfig;
-        ValueCodec<V1> codec = (ValueCodec<V1>) remoteCodec;
-        if (tier != null && tierConfig != null && codec != null) {
-            if (staleIfError != null) {
-                throw new IllegalStateException("staleIfError (" + staleIfError + ") is not supported on a remote tier"
-                        + " yet (cache '" + name + "')");
-            }
-            requireRemoteCompatible();
-            return this.<Cache<K1, V1>>register(false, () -> {
-                RemoteCache<K1, V1> remote = new RemoteCache<>(
-                        settings.config(),
-                        tierConfig,
-                        tier.store(name),
-                        codec,
-                        new TierClock(settings.ticker(), tierConfig.clock()),
-                        settings.expiry(),
-                        // Under a near tier the combined ratio is what warns: the remote tier's monitor is off.
-                        nearMaximumSize == null ? settings.lowHitRatioHandler() : null);
-                return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
-            });
+        if (remoteTier != null) {
+            return this.<Cache<K1, V1>>register(false, () -> remoteCache(settings));
+        }
+        if (refreshAfterWrite != null && (expireAfterWrite == null || expiry != null)) {
+            // Caffeine keeps a write time only for a fixed expireAfterWrite (and for its own refresh, which needs a
+            // cache-wide loader): an Expiry's entries, or entries that never expire, have no age to refresh by.
+            throw new IllegalStateException("refreshAfterWrite (" + refreshAfterWrite + ") on an in-memory cache"
+                    + " without a loader of its own needs expireAfterWrite"
+                    + (expiry != null ? ", not expireAfter(Expiry)" : "")
+                    + ": use build(loader), or set expireAfterWrite (cache '" + name + "')");
         }
         requireNoNearCache();
         return register(false, () -> Built.of(new LocalCache<>(settings)));
+    }
+
+    /** Builds the remote cache, with its near tier if one is set; refreshes run on the executor. */
+    @SuppressWarnings("unchecked")
+    private <K1, V1> Built<Cache<K1, V1>> remoteCache(LocalCacheSettings<K1, V1> settings) {
+        RemoteTier tier = requireNonNull(remoteTier, "remoteTier");
+        RemoteConfig tierConfig = requireNonNull(remoteConfig, "remoteConfig");
+        ValueCodec<V1> codec = (ValueCodec<V1>) requireNonNull(remoteCodec, "remoteCodec");
+        if (staleIfError != null) {
+            throw new IllegalStateException("staleIfError (" + staleIfError + ") is not supported on a remote tier"
+                    + " yet (cache '" + name + "')");
+        }
+        requireRemoteCompatible();
+        RemoteCache<K1, V1> remote = new RemoteCache<>(
+                settings.config(),
+                tierConfig,
+                tier.store(name),
+                codec,
+                new TierClock(settings.ticker(), tierConfig.clock()),
+                settings.expiry(),
+                // Under a near tier the combined ratio is what warns: the remote tier's monitor is off.
+                nearMaximumSize == null ? settings.lowHitRatioHandler() : null,
+                executor != null ? executor : ForkJoinPool.commonPool());
+        return nearMaximumSize == null ? Built.of(remote) : nearCache(settings, tier, remote);
     }
 
     /**
@@ -419,22 +437,30 @@ public final class CacheBuilder<K, V> {
 
     /**
      * Builds a cache with its own loader, used by {@link LoadingCache#get(Object)} and for refreshes, or returns the
-     * one already registered under this name with equal settings.
+     * one already registered under this name with equal settings. With a {@link #remote} tier (and a {@link
+     * #nearCache}) it is that cache, whose {@code get(key)} loads through {@code loader} under the same single flight
+     * and cross-process lock as {@code get(key, loader)}.
      *
      * @throws NullPointerException if {@code loader} is null
-     * @throws IllegalStateException if options conflict (a remote tier or a near cache, which need {@link #build()}),
-     *     or the name is taken by a cache with other settings (the message names the setting that differs)
+     * @throws IllegalStateException if options conflict, or the name is taken by a cache with other settings (the
+     *     message names the setting that differs)
      */
     @SuppressWarnings("unchecked")
     public <K1 extends K, V1 extends V> LoadingCache<K1, V1> build(
             Function<? super K1, ? extends @Nullable V1> loader) {
         requireNonNull(loader, "loader");
+        LocalCacheSettings<K1, V1> settings = (LocalCacheSettings<K1, V1>) settings();
         if (remoteTier != null) {
-            throw new IllegalStateException("build(loader) is not supported with a remote tier yet; use build() and"
-                    + " get(key, loader) (cache '" + name + "')");
+            return register(true, () -> {
+                Built<Cache<K1, V1>> built = remoteCache(settings);
+                Cache<K1, V1> cache = built.cache();
+                LoadingCache<K1, V1> loading = cache instanceof NearCache<K1, V1> near
+                        ? new RemoteLoadingCache<>(near, loader)
+                        : new RemoteLoadingCache<>((RemoteCache<K1, V1>) cache, loader);
+                return new Built<>(loading, built.release());
+            });
         }
         requireNoNearCache();
-        LocalCacheSettings<K1, V1> settings = (LocalCacheSettings<K1, V1>) settings();
         return register(true, () -> Built.of(new LocalLoadingCache<>(settings, loader)));
     }
 
@@ -544,6 +570,13 @@ public final class CacheBuilder<K, V> {
                             ? "expireAfterWrite (" + expireAfterWrite + ")"
                             : "expireAfterAccess (" + expireAfterAccess + ")")
                     + " cannot be combined: the Expiry decides each entry's lifetime (cache '" + name + "')");
+        }
+        if (refreshAfterWrite != null
+                && expireAfterWrite != null
+                && refreshAfterWrite.compareTo(expireAfterWrite) >= 0) {
+            throw new IllegalStateException("refreshAfterWrite (" + refreshAfterWrite + ") must be shorter than"
+                    + " expireAfterWrite (" + expireAfterWrite + "): a value would expire before its refresh (cache '"
+                    + name + "')");
         }
         if (staleIfError != null && expiry == null && (expireAfterWrite == null || expireAfterWrite.isZero())) {
             throw new IllegalStateException("staleIfError (" + staleIfError + ") needs a positive expireAfterWrite or"

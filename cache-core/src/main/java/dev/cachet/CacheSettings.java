@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param cacheNulls the time to live of a cached null, if nulls are cached
  * @param expiry the per-entry expiry, if any: one instance per class, so equal settings share it
  * @param staleIfError how long an expired value is kept for a failed reload, if at all
+ * @param refreshAfterWrite the age at which a call refreshes a value in the background, if at all
  */
 record CacheSettings(
         String name,
@@ -29,7 +30,8 @@ record CacheSettings(
         Optional<Duration> expireAfterAccess,
         Optional<Duration> cacheNulls,
         Optional<Expiry<Object, Object>> expiry,
-        Optional<Duration> staleIfError) {
+        Optional<Duration> staleIfError,
+        Optional<Duration> refreshAfterWrite) {
 
     CacheSettings {
         requireNonNull(name, "name");
@@ -39,6 +41,27 @@ record CacheSettings(
         requireNonNull(cacheNulls, "cacheNulls");
         requireNonNull(expiry, "expiry");
         requireNonNull(staleIfError, "staleIfError");
+        requireNonNull(refreshAfterWrite, "refreshAfterWrite");
+    }
+
+    /** Settings without refresh-ahead. */
+    CacheSettings(
+            String name,
+            OptionalLong maximumSize,
+            Optional<Duration> expireAfterWrite,
+            Optional<Duration> expireAfterAccess,
+            Optional<Duration> cacheNulls,
+            Optional<Expiry<Object, Object>> expiry,
+            Optional<Duration> staleIfError) {
+        this(
+                name,
+                maximumSize,
+                expireAfterWrite,
+                expireAfterAccess,
+                cacheNulls,
+                expiry,
+                staleIfError,
+                Optional.empty());
     }
 
     /** Settings that do not cache null results and have no per-entry expiry. */
@@ -72,6 +95,7 @@ record CacheSettings(
         cacheNulls.ifPresent(builder::cacheNulls);
         expiry.ifPresent(builder::expireAfter);
         staleIfError.ifPresent(builder::staleIfError);
+        refreshAfterWrite.ifPresent(builder::refreshAfterWrite);
         return builder.build();
     }
 
@@ -85,7 +109,8 @@ record CacheSettings(
                 || expireAfterAccess.isPresent()
                 || cacheNulls.isPresent()
                 || expiry.isPresent()
-                || staleIfError.isPresent();
+                || staleIfError.isPresent()
+                || refreshAfterWrite.isPresent();
     }
 
     /**
@@ -120,6 +145,12 @@ record CacheSettings(
             return Optional.of(difference(
                     "staleIfError", staleIfError.get(), config.staleIfError().orElse(null)));
         }
+        if (refreshAfterWrite.isPresent() && !refreshAfterWrite.equals(config.refreshAfterWrite())) {
+            return Optional.of(difference(
+                    "refreshAfterWrite",
+                    refreshAfterWrite.get(),
+                    config.refreshAfterWrite().orElse(null)));
+        }
         // A config does not carry the expiry instance; a fixed expiry rules one out.
         if (expiry.isPresent()
                 && (config.expireAfterWrite().isPresent()
@@ -153,6 +184,7 @@ record CacheSettings(
         expiry.ifPresent(
                 instance -> attributes.add("expiry = " + instance.getClass().getName() + ".class"));
         staleIfError.ifPresent(duration -> attributes.add("staleIfError = " + duration));
+        refreshAfterWrite.ifPresent(duration -> attributes.add("refreshAfterWrite = " + duration));
         return "@Cached(" + String.join(", ", attributes) + ")";
     }
 }

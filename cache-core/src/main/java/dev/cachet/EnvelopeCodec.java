@@ -109,8 +109,8 @@ final class EnvelopeCodec<V> {
             throw new IllegalArgumentException("cache '" + cacheName + "': encoded value of " + payload.length
                     + " bytes exceeds maxValueBytes " + maxValueBytes + "; not written");
         }
-        long expiresAt = clock.epochMillis() + writeTtl.toMillis();
-        return new Envelope(codec.id(), computeMillis, expiresAt, payload).toBytes();
+        long now = clock.epochMillis();
+        return new Envelope(codec.id(), computeMillis, now + writeTtl.toMillis(), payload, 0, now).toBytes();
     }
 
     /**
@@ -142,9 +142,9 @@ final class EnvelopeCodec<V> {
         return decode(key, raw.get(), lookup.isLocked(), lookup.lease());
     }
 
-    /** Returns when the value in bytes this process encoded expires, in epoch milliseconds. */
-    long expiresAtMillis(byte[] bytes) {
-        return Envelope.parse(bytes, codec.id()).expiresAtMillis();
+    /** Returns the envelope of bytes this process encoded: when the value expires, when it was written. */
+    Envelope envelopeOf(byte[] bytes) {
+        return Envelope.parse(bytes, codec.id());
     }
 
     /**
@@ -152,7 +152,8 @@ final class EnvelopeCodec<V> {
      * process that reads it returns {@code null} without loading until it expires.
      */
     byte[] encodeNull(long computeMillis, Duration writeTtl) {
-        return Envelope.nullMarker(codec.id(), computeMillis, clock.epochMillis() + writeTtl.toMillis())
+        long now = clock.epochMillis();
+        return Envelope.nullMarker(codec.id(), computeMillis, now + writeTtl.toMillis(), now)
                 .toBytes();
     }
 

@@ -3,9 +3,10 @@ package dev.cachet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link Cache} built with its own loader, as {@link CacheBuilder#build(java.util.function.Function)} returns. It
- * is the only kind of cache that can refresh entries in the background ({@link
- * CacheBuilder#refreshAfterWrite(java.time.Duration)}), since a refresh needs a loader that is not tied to a caller.
+ * A {@link Cache} built with its own loader, as {@link CacheBuilder#build(java.util.function.Function)} returns, in
+ * memory or over a remote tier. Its loader also refreshes entries in the background ({@link
+ * CacheBuilder#refreshAfterWrite(java.time.Duration)}): in memory always, over a remote tier after a {@link #get(Object)}
+ * (a {@code get(key, loader)} refreshes with the loader it was given).
  *
  * <p>Thread-safe, like every {@link Cache}.
  *

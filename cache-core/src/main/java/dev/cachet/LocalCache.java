@@ -3,6 +3,7 @@ package dev.cachet;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy.FixedExpiration;
 import com.github.benmanes.caffeine.cache.Policy.VarExpiration;
 import dev.cachet.internal.BulkResults;
 import dev.cachet.internal.HitRatios;
@@ -19,9 +20,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -88,6 +95,21 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final LongAdder staleServed = new LongAdder();
 
     /**
+     * The write ages Caffeine keeps for expireAfterWrite, read to refresh a due entry in {@link #get(Object,
+     * Function)} with the caller's loader; null unless the cache has refreshAfterWrite and no loader of its own
+     * (Caffeine refreshes a cache with a loader itself).
+     */
+    private final @Nullable FixedExpiration<K, V> refreshAges;
+
+    private final long refreshNanos;
+    private final Executor refreshExecutor;
+    /** Keys whose refresh is scheduled or running: one at a time per key. */
+    private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
+
+    private final AtomicBoolean refreshFailureLogged = new AtomicBoolean();
+    private final SingleFlight.Participant<K, V> refreshParticipant = new RefreshParticipant();
+
+    /**
      * Builds a cache without a loader of its own.
      *
      * @param settings validated settings
@@ -116,12 +138,21 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.writeTtlNanos =
                 config.expireAfterWrite().map(LocalCache::saturatedNanos).orElse(0L);
         this.staleValues = staleGraceNanos == 0 ? null : staleCache(settings);
-        Caffeine<K, V> caffeine = caffeine(settings);
+        Caffeine<K, V> caffeine = caffeine(settings, loader != null);
         this.store = loader == null
                 ? caffeine.build()
                 : caffeine.build(key -> refreshed(key, orNullMarker(copyIn(loader.apply(key)))));
         this.variableExpiry =
                 expiry == null ? null : store.policy().expireVariably().orElseThrow();
+        this.refreshNanos =
+                config.refreshAfterWrite().map(LocalCache::saturatedNanos).orElse(0L);
+        this.refreshAges = loader != null || refreshNanos == 0
+                ? null
+                : store.policy()
+                        .expireAfterWrite()
+                        .orElseThrow(() -> new IllegalStateException("cache '" + config.name() + "': refreshAfterWrite"
+                                + " without a loader of its own needs expireAfterWrite"));
+        this.refreshExecutor = settings.executor() != null ? settings.executor() : ForkJoinPool.commonPool();
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -160,15 +191,21 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         return typed.build();
     }
 
+    /**
+     * Configures Caffeine; {@code loading} when it gets the cache's own loader, the only case in which Caffeine
+     * refreshes (without one, {@link #get(Object, Function)} refreshes with the caller's loader).
+     */
     @SuppressWarnings("unchecked")
-    private Caffeine<K, V> caffeine(LocalCacheSettings<K, V> settings) {
+    private Caffeine<K, V> caffeine(LocalCacheSettings<K, V> settings, boolean loading) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder();
         config.maximumSize().ifPresent(builder::maximumSize);
         if (expiry == null) {
             config.expireAfterWrite().ifPresent(builder::expireAfterWrite);
             config.expireAfterAccess().ifPresent(builder::expireAfterAccess);
         }
-        config.refreshAfterWrite().ifPresent(builder::refreshAfterWrite);
+        if (loading) {
+            config.refreshAfterWrite().ifPresent(builder::refreshAfterWrite);
+        }
         if (ticker != Ticker.systemTicker()) {
             builder.ticker(ticker::read);
         }
@@ -234,6 +271,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         V value = store.getIfPresent(key);
         if (value != null) {
             if (!(value instanceof NullMarker marker)) {
+                if (refreshAges != null) { // only then: the hit path of every other cache stays as it is
+                    refreshIfDue(key, loader);
+                }
                 return copying ? copy(value) : value;
             }
             if (marker.isLive(ticker.read())) {
@@ -242,6 +282,48 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             expired(key, marker);
         }
         return loadAfterMiss(key, loader);
+    }
+
+    /**
+     * Schedules a refresh of {@code key} with {@code loader} on the executor if its value was written refreshAfterWrite
+     * or more ago and no refresh of it is scheduled. The refresh is a flight of its own ({@link SingleFlight#refresh}):
+     * a write of the key meanwhile wins, and a failure keeps the old value (counted as a load failure, logged once).
+     */
+    void refreshIfDue(K key, Function<? super K, ? extends @Nullable V> loader) {
+        FixedExpiration<K, V> ages = refreshAges;
+        if (ages == null) {
+            return;
+        }
+        OptionalLong age = ages.ageOf(key, TimeUnit.NANOSECONDS);
+        if (age.isEmpty() || age.getAsLong() < refreshNanos || !refreshing.add(key)) {
+            return;
+        }
+        Function<? super K, ? extends @Nullable V> reload =
+                nullTtlNanos == 0 ? loader : k -> orNullMarker(loader.apply(k));
+        try {
+            refreshExecutor.execute(() -> {
+                try {
+                    flights.refresh(key, reload, refreshParticipant);
+                } catch (RuntimeException e) {
+                    refreshFailed(e);
+                } finally {
+                    refreshing.remove(key);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.remove(key);
+            refreshFailed(e);
+        }
+    }
+
+    private void refreshFailed(RuntimeException e) {
+        if (refreshFailureLogged.compareAndSet(false, true)) {
+            log.warn(
+                    "cache '{}': a refresh failed ({}); the value it was to replace stays until it expires. Further"
+                            + " failures are counted, not logged.",
+                    config.name(),
+                    e.toString());
+        }
     }
 
     /**
@@ -643,7 +725,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     }
 
     /** The cache's side of a single-flight load. */
-    private final class Participant implements SingleFlight.Participant<K, V> {
+    private class Participant implements SingleFlight.Participant<K, V> {
         @Override
         public @Nullable V lookupQuietly(K key) {
             V value = store.policy().getIfPresentQuietly(key);
@@ -694,6 +776,29 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             } else {
                 stats.recordLoadFailure(elapsed);
             }
+        }
+    }
+
+    /**
+     * The cache's side of a refresh: the entry is live, so the value replaces it in place (a removal listener hears
+     * REPLACED, as with Caffeine's own refresh).
+     */
+    private final class RefreshParticipant extends Participant {
+        @Override
+        public void store(K key, V prepared) {
+            Duration duration = expiry == null
+                    ? null
+                    : prepared instanceof NullMarker ? Duration.ofNanos(nullTtlNanos) : expiry.create(key, prepared);
+            if (variableExpiry == null || duration == null) {
+                store.put(key, prepared);
+            } else {
+                var unused = variableExpiry.put(key, prepared, duration);
+            }
+            if (staleValues != null) {
+                keepStale(key, prepared, duration);
+                servedStale.remove(key);
+            }
+            stats.recordPuts(1);
         }
     }
 

@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code cacheNulls} a cached null is held in the near tier too, no longer than the null TTL and the near TTL,
  * and invalidated like a value.
  *
+ * <p>With {@code refreshAfterWrite} a near copy lives no longer than its value's refresh point, so that the first read
+ * after it reaches the remote tier, which returns the value and refreshes it ({@link RefreshAhead}); once a refresh
+ * wrote its value, the key is published like a write, so every process drops its copy and reads the new value.
+ *
  * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
  *
  * @param <K> the type of keys
@@ -79,9 +83,14 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         this.near = requireNonNull(near, "near");
         this.remote = requireNonNull(remote, "remote");
         this.channel = requireNonNull(channel, "channel");
-        this.nearTtl = near.config()
+        Duration nearExpiry = near.config()
                 .expireAfterWrite()
                 .orElseThrow(() -> new IllegalArgumentException("the near tier needs an expireAfterWrite"));
+        // With refresh-ahead a copy lives no longer than its value stays fresh: a read after that reaches the remote
+        // tier, which serves the value and refreshes it.
+        this.nearTtl = config.refreshAfterWrite()
+                .map(refresh -> shorter(nearExpiry, refresh))
+                .orElse(nearExpiry);
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -110,6 +119,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             public void appliedAll() {
                 publish(channel::publishAll);
             }
+        });
+        remote.onRefreshed(encodedKey -> {
+            // Every other process drops its copy of the old value (the next read fills from the tier), and so do we.
+            publish(() -> channel.publish(encodedKey));
+            evictions.incrementAndGet();
+            near.invalidate(encodedKey);
         });
         channel.subscribe(new Listener());
     }

@@ -177,6 +177,14 @@ final class OperationParser {
             throw new IllegalArgumentException(where + ": @Cached(staleIfError = \"" + cached.staleIfError()
                     + "\") needs expireAfterWrite or expiry: a value must expire before it can be stale");
         }
+        Optional<Duration> refreshAfterWrite = positiveDuration(cached.refreshAfterWrite(), "refreshAfterWrite", where);
+        if (refreshAfterWrite.isPresent()
+                && expireAfterWrite.isPresent()
+                && refreshAfterWrite.get().compareTo(expireAfterWrite.get()) >= 0) {
+            throw new IllegalArgumentException(where + ": @Cached(refreshAfterWrite = \"" + cached.refreshAfterWrite()
+                    + "\") must be shorter than expireAfterWrite = \"" + cached.expireAfterWrite()
+                    + "\": a value would expire before its refresh");
+        }
         CacheSettings settings = new CacheSettings(
                 name,
                 maximumSize == Cached.UNBOUNDED ? OptionalLong.empty() : OptionalLong.of(maximumSize),
@@ -184,7 +192,8 @@ final class OperationParser {
                 expireAfterAccess,
                 positiveDuration(cached.cacheNulls(), "cacheNulls", where),
                 expiry,
-                staleIfError);
+                staleIfError,
+                refreshAfterWrite);
         return new PendingCached(method, where, settings, keyParameters(method, marked), ResultKind.of(returnType));
     }
 

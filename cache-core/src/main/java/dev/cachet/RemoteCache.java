@@ -13,6 +13,7 @@ import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.NullCaching;
 import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
+import dev.cachet.internal.remote.Envelope;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -50,6 +53,10 @@ import org.jspecify.annotations.Nullable;
  * <p>With {@code cacheNulls}, a loader's {@code null} is written as a null marker ({@code Envelope.isNullMarker()})
  * whose TTL is the null TTL (at most {@code expireAfterWrite}), under the same lock, lease and fence as a value; every
  * process reads it as a cached null.
+ *
+ * <p>With {@code refreshAfterWrite}, a {@code get} that finds a value due for refresh (by the write time in its
+ * envelope) returns it and has {@link RefreshAhead} reload it in the background with the caller's loader, under the
+ * tier's lock, so that one process refreshes a key while every process keeps serving the old value.
  *
  * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
  * Thread-safe.
@@ -83,6 +90,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final HitRatioMonitor monitor;
     /** The TTL of a cached null, or null when nulls are not cached. */
     private final @Nullable Duration nullTtl;
+    /** Refresh-ahead; null without refreshAfterWrite. */
+    private final @Nullable RefreshAhead<V> refresh;
 
     /**
      * Builds the cache.
@@ -102,6 +111,24 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             TierClock clock,
             @Nullable Expiry<? super K, ? super V> entryExpiry,
             @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler) {
+        this(config, remote, store, codec, clock, entryExpiry, lowHitRatioHandler, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * Builds the cache, like the constructor above, with the executor its refreshes run on ({@code
+     * refreshAfterWrite} of {@code config}; see {@link RefreshAhead}).
+     *
+     * @param refreshExecutor runs refreshes; unused without {@code refreshAfterWrite}
+     */
+    RemoteCache(
+            CacheConfig config,
+            RemoteConfig remote,
+            RemoteStore store,
+            ValueCodec<V> codec,
+            TierClock clock,
+            @Nullable Expiry<? super K, ? super V> entryExpiry,
+            @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler,
+            Executor refreshExecutor) {
         this.config = requireNonNull(config, "config");
         requireNonNull(remote, "remote");
         this.store = requireNonNull(store, "store");
@@ -132,6 +159,11 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.nullTtl = config.cacheNulls()
                 .map(nulls -> ttl == null || nulls.compareTo(ttl) < 0 ? nulls : ttl)
                 .orElse(null);
+        requireNonNull(refreshExecutor, "refreshExecutor");
+        this.refresh = config.refreshAfterWrite()
+                .map(after ->
+                        new RefreshAhead<>(config.name(), after, refreshExecutor, election, envelopes, clock, counters))
+                .orElse(null);
     }
 
     @Override
@@ -159,7 +191,13 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         Stored<V> stored = read.stored();
         if (stored != null) {
             stats.recordHits(1);
-            remainingTtl.accept(remaining(stored.envelope().expiresAtMillis()));
+            remainingTtl.accept(nearLifetime(stored.envelope()));
+            RefreshAhead<V> refreshAhead = refresh;
+            if (stored.value() != null && refreshAhead != null && refreshAhead.isDue(stored.envelope())) {
+                // The caller gets the value it read; one refresh runs in the background with the caller's loader.
+                refreshAhead.schedule(encodedKey, loadAndWrite(key, encodedKey, loader));
+                return stored.value();
+            }
             if (stored.value() != null && expiry.shouldRecompute(stored.envelope())) { // a null is cheap to miss
                 return expiry.recompute(encodedKey, stored, election, loadAndWrite(key, encodedKey, loader));
             }
@@ -192,7 +230,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private @Nullable V reportRemaining(Loaded<V> loaded, Consumer<Duration> remainingTtl) {
         byte[] bytes = loaded.bytes();
         if (bytes != null) {
-            remainingTtl.accept(remaining(envelopes.expiresAtMillis(bytes)));
+            remainingTtl.accept(nearLifetime(envelopes.envelopeOf(bytes)));
         }
         return loaded.value();
     }
@@ -200,6 +238,20 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     /** Returns how long a value stamped to expire at {@code expiresAtMillis} has left, by this cache's remote clock. */
     private Duration remaining(long expiresAtMillis) {
         return Duration.ofMillis(Math.max(0, expiresAtMillis - clock.epochMillis()));
+    }
+
+    /**
+     * Returns how long a copy of the value in {@code envelope} may live in this process: until the value expires, and
+     * with refresh-ahead no later than its refresh point, so that a read after it comes here and refreshes it.
+     */
+    private Duration nearLifetime(Envelope envelope) {
+        Duration left = remaining(envelope.expiresAtMillis());
+        RefreshAhead<V> refreshAhead = refresh;
+        if (refreshAhead == null) {
+            return left;
+        }
+        Duration fresh = refreshAhead.freshFor(envelope);
+        return fresh.compareTo(left) < 0 ? fresh : left;
     }
 
     @Override
@@ -230,7 +282,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return null;
         }
         stats.recordHits(1);
-        remainingTtl.accept(remaining(stored.envelope().expiresAtMillis()));
+        remainingTtl.accept(nearLifetime(stored.envelope()));
         return stored.value() == null ? CACHED_NULL : stored.value();
     }
 
@@ -386,6 +438,17 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     }
 
     /**
+     * Sets what runs once a refresh of this process wrote a new value, given the key's tier string (a near cache
+     * publishes it, so that every process drops its copy, and drops its own). Without {@code refreshAfterWrite}, never.
+     */
+    public void onRefreshed(Consumer<String> listener) {
+        RefreshAhead<V> refreshAhead = refresh;
+        if (refreshAhead != null) {
+            refreshAhead.onRefreshed(listener);
+        }
+    }
+
+    /**
      * Returns the string the tier stores {@code key} under, which is also its near-tier key and what invalidation
      * messages carry: the configured encoder's, or {@link DefaultKeyEncoder}'s, which is injective.
      */
@@ -395,7 +458,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     @Override
     public int loadsInFlight() {
-        return flights.inFlight();
+        RefreshAhead<V> refreshAhead = refresh;
+        return flights.inFlight() + (refreshAhead == null ? 0 : refreshAhead.inFlight());
     }
 
     @Override

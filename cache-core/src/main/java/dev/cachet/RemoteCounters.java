@@ -12,6 +12,7 @@ final class RemoteCounters {
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder fallbackLoads = new LongAdder();
     private final LongAdder earlyRecomputes = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
 
     void hit() {
         hits.increment();
@@ -45,6 +46,10 @@ final class RemoteCounters {
         earlyRecomputes.increment();
     }
 
+    void refresh() {
+        refreshes.increment();
+    }
+
     /** Returns a snapshot of the counters, with the number of invalidations pending now. */
     RemoteStats snapshot(long pendingInvalidations) {
         return new RemoteStats(
@@ -56,6 +61,7 @@ final class RemoteCounters {
                 decodeFailures.sum(),
                 fallbackLoads.sum(),
                 earlyRecomputes.sum(),
-                pendingInvalidations);
+                pendingInvalidations,
+                refreshes.sum());
     }
 }

@@ -16,6 +16,9 @@ package dev.cachet;
  *     tier under fail-open, not applied yet (1 for a pending invalidation of every key, which replaces more than 10 000
  *     pending keys); while it is above 0 this process reads no value from the tier, and other processes may still read
  *     the values they invalidate
+ * @param refreshes refreshes this process ran (refresh-ahead, {@code refreshAfterWrite}): each under the tier's lock,
+ *     after a read found a value due; one whose loader fails keeps the old value and is counted as a load failure in
+ *     {@link CacheStats}
  */
 public record RemoteStats(
         long hits,
@@ -26,7 +29,32 @@ public record RemoteStats(
         long decodeFailures,
         long fallbackLoads,
         long earlyRecomputes,
-        long pendingInvalidations) {
+        long pendingInvalidations,
+        long refreshes) {
+
+    /** Creates a snapshot without refreshes, as before that figure existed. */
+    public RemoteStats(
+            long hits,
+            long misses,
+            long errors,
+            long lockWaits,
+            long lockTimeouts,
+            long decodeFailures,
+            long fallbackLoads,
+            long earlyRecomputes,
+            long pendingInvalidations) {
+        this(
+                hits,
+                misses,
+                errors,
+                lockWaits,
+                lockTimeouts,
+                decodeFailures,
+                fallbackLoads,
+                earlyRecomputes,
+                pendingInvalidations,
+                0);
+    }
 
     /** Creates a snapshot with no pending invalidations, as before that figure existed. */
     public RemoteStats(

@@ -194,11 +194,12 @@ class CacheBuilderTest {
     }
 
     @Test
-    void refreshNeedsALoader() {
+    void refreshWithoutALoaderNeedsExpireAfterWrite() {
         assertThatThrownBy(() ->
                         builder("c").refreshAfterWrite(Duration.ofSeconds(1)).build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("refreshAfterWrite needs a cache with its own loader");
+                .hasMessage("refreshAfterWrite (PT1S) on an in-memory cache without a loader of its own needs"
+                        + " expireAfterWrite: use build(loader), or set expireAfterWrite (cache 'c')");
     }
 
     @Test

@@ -242,7 +242,7 @@ class RemoteLeaseTest {
     @Test
     void aValueOfANewerEnvelopeVersionIsLeftAloneAndLoadedAround() {
         Cache<String, String> a = process(tier, Utf8Codec.INSTANCE);
-        byte[] newer = envelope(3, "written by the next release");
+        byte[] newer = envelope(4, "written by the next release");
         tier.corrupt("quotes", KEY, newer);
         AtomicInteger loads = new AtomicInteger();
 

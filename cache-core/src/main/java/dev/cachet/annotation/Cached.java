@@ -47,8 +47,9 @@ import java.lang.annotation.Target;
  * are encoded by the proxy into one string, from the encoder's string of each argument. The cache's value codec must
  * take what the method returns (an {@code Optional}'s content, a future's value). Durations are written {@code 250ms}, {@code 30s},
  * {@code 5m}, {@code 2h}, {@code 1d} (also {@code ns} and {@code us}; units in lower case) or in ISO-8601 ({@code
- * PT1M}, either case); the empty string means "not set". Refresh-after-write is not offered: it needs a loader per
- * cache, and a proxy has one per method and key.
+ * PT1M}, either case); the empty string means "not set". With {@link #refreshAfterWrite()} (or a registered cache built
+ * with it) the annotated method is the loader of each key's refresh: a call that finds a value due returns it at once
+ * and the method runs again for that key in the background, with the arguments of that call.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -106,6 +107,17 @@ public @interface Cached {
      * @return the grace of an expired value, or empty
      */
     String staleIfError() default "";
+
+    /**
+     * How long after a value was written a call refreshes it, such as {@code "1m"}; positive and shorter than {@link
+     * #expireAfterWrite()}. A call that finds a value this old returns it at once, and the method runs once more for
+     * that key in the background, whose result replaces it (on a remote tier, in one process, under the tier's lock;
+     * a failure keeps the old value until it expires). In memory it needs {@link #expireAfterWrite()} (not {@link
+     * #expiry()}). Empty (the default): no refresh. See {@code CacheBuilder.refreshAfterWrite}.
+     *
+     * @return the age at which a value is refreshed, or empty
+     */
+    String refreshAfterWrite() default "";
 
     /**
      * Decides each entry's lifetime, per entry: a public class implementing {@code dev.cachet.Expiry} with a public

@@ -153,6 +153,55 @@ public final class SingleFlight<K, V> {
     }
 
     /**
+     * Reloads {@code key}, whose stored value is still there (a refresh), as a flight of its own: unless a load or a
+     * write of the key is in flight, in which case it returns false at once. Callers that miss meanwhile (the value
+     * expired) join it; it stores its result only if no write of the key came since ({@link #write}), so a refresh
+     * never undoes a put or an invalidation. A {@code null} result stores nothing. Returns true if it ran.
+     *
+     * @throws RuntimeException what the loader threw (a checked exception wrapped), after the flight ended
+     */
+    public boolean refresh(K key, Function<? super K, ? extends @Nullable V> loader, Participant<K, V> participant) {
+        Flight<V> mine = new Flight<>(Thread.currentThread(), flights, key, false);
+        if (flights.putIfAbsent(key, mine) != null) {
+            return false;
+        }
+        List<Flight<?>> onThisThread = LOADS_ON_THIS_THREAD.get();
+        int depth = onThisThread.size();
+        onThisThread.add(mine);
+        Throwable failure = null;
+        try {
+            long start = participant.loadStarted();
+            V loaded;
+            try {
+                loaded = loader.apply(key);
+            } catch (Throwable t) {
+                participant.loadEnded(start, false);
+                throw t;
+            }
+            participant.loadEnded(start, true);
+            V prepared = loaded == null ? null : participant.prepare(loaded);
+            if (prepared != null) {
+                flights.computeIfPresent(key, (k, flight) -> {
+                    if (flight != mine) {
+                        return flight;
+                    }
+                    participant.store(k, prepared);
+                    return null;
+                });
+            } else {
+                flights.remove(key, mine);
+            }
+            mine.complete(prepared);
+            return true;
+        } catch (Throwable t) {
+            failure = t;
+            throw propagate(key, t);
+        } finally {
+            endFlightsFrom(onThisThread, depth, failure);
+        }
+    }
+
+    /**
      * Runs {@code write} (a put or an invalidation of {@code key}'s stored value) as one step with respect to the loads
      * of {@code key}: a load that registered before it will not store its result (its waiters still get it), and a
      * load that starts while it runs waits for it and then finds the written state. So once the write has returned,

@@ -240,6 +240,12 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                         RemoteStats::earlyRecomputes,
                         "Values recomputed before expiry")
                 .register(registry);
+        remoteCounter(
+                        cache,
+                        MetricNames.CACHE_REMOTE_REFRESHES,
+                        RemoteStats::refreshes,
+                        "Values refreshed ahead of expiry under the remote tier's lock")
+                .register(registry);
         // A gauge: it falls back to 0 once they are applied. Like the counters, it captures nothing but the state.
         Gauge.builder(
                         MetricNames.CACHE_REMOTE_PENDING_INVALIDATIONS,

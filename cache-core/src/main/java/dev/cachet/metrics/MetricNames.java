@@ -112,6 +112,9 @@ public final class MetricNames {
     /** Values recomputed before expiry by probabilistic early recompute. */
     public static final String CACHE_REMOTE_EARLY_RECOMPUTES = "cache.remote.early.recomputes";
 
+    /** Values this process refreshed ahead of their expiry ({@code refreshAfterWrite}), under the tier's lock. */
+    public static final String CACHE_REMOTE_REFRESHES = "cache.remote.refreshes";
+
     /**
      * A gauge: invalidations this process could not deliver to the remote tier under fail-open, not applied yet (1 for
      * a pending invalidation of every key).

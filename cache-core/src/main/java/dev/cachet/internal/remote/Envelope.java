@@ -10,26 +10,34 @@ import java.nio.charset.StandardCharsets;
  * the values a process must leave alone (a newer format version, a flag it does not know, another codec: see {@link
  * ForeignEnvelopeException}) from those it may replace (no frame, a version older than 1, truncated).
  *
- * <p>Layout of version 2, written since null markers (big-endian): {@code CA 5E} · version (1 byte) · flags (1 byte)
- * · codec id length (1 byte) · codec id (UTF-8) · compute time in ms (8 bytes) · expiry in epoch ms (8 bytes) ·
- * payload. Flag bit 0 marks a cached {@code null} (see {@link #isNullMarker()}), whose payload is empty; the other
- * bits are free for later features, and a reader that finds one it does not know leaves the value alone. Version 1,
- * which older processes write, has no flags byte and is still read, as flags 0, so that a rolling deploy keeps
- * sharing their values.
+ * <p>Layout of version 3, written since refresh-ahead (big-endian): {@code CA 5E} · version (1 byte) · flags (1 byte)
+ * · codec id length (1 byte) · codec id (UTF-8) · compute time in ms (8 bytes) · expiry in epoch ms (8 bytes) · write
+ * time in epoch ms (8 bytes) · payload. Flag bit 0 marks a cached {@code null} (see {@link #isNullMarker()}), whose
+ * payload is empty; the other bits are free for later features, and a reader that finds one it does not know leaves
+ * the value alone. Versions 1 and 2, which older processes write, are still read, so that a rolling deploy keeps
+ * sharing their values: version 1 has no flags byte (read as flags 0), and neither has a write time (read as {@link
+ * #UNKNOWN_WRITE_TIME}, which makes the value due for refresh at once).
  *
  * @param codecId the codec that made the payload
  * @param computeMillis how long the load took (XFetch's δ)
  * @param expiresAtMillis when the value expires, in epoch milliseconds
  * @param payload the codec's bytes; empty for a null marker
  * @param flags the flag bits, {@link #NULL_MARKER} or 0
+ * @param writtenAtMillis when the value was written, in epoch milliseconds (refresh-ahead's age); {@link
+ *     #UNKNOWN_WRITE_TIME} for an envelope of a version before 3
  */
 @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the payload is never mutated
-public record Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload, int flags) {
+public record Envelope(
+        String codecId, long computeMillis, long expiresAtMillis, byte[] payload, int flags, long writtenAtMillis) {
     static final byte MAGIC_0 = (byte) 0xCA;
     static final byte MAGIC_1 = (byte) 0x5E;
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
     /** The first version with a flags byte; earlier ones are read as flags 0. */
     static final byte FLAGS_SINCE = 2;
+    /** The first version with a write time; earlier ones are read as {@link #UNKNOWN_WRITE_TIME}. */
+    static final byte WRITE_TIME_SINCE = 3;
+    /** The write time of an envelope that has none: the epoch, so that its value is as old as can be. */
+    public static final long UNKNOWN_WRITE_TIME = 0;
     /** Flag bit 0: the envelope stands for a cached {@code null}, not a value. */
     public static final int NULL_MARKER = 0x01;
     /** The flag bits this version understands. */
@@ -46,14 +54,19 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
         }
     }
 
-    /** An envelope of a value, without flags. */
+    /** An envelope of a value, without a write time. */
+    public Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload, int flags) {
+        this(codecId, computeMillis, expiresAtMillis, payload, flags, UNKNOWN_WRITE_TIME);
+    }
+
+    /** An envelope of a value, without flags or a write time. */
     public Envelope(String codecId, long computeMillis, long expiresAtMillis, byte[] payload) {
         this(codecId, computeMillis, expiresAtMillis, payload, 0);
     }
 
     /** Returns the envelope of a cached {@code null}: no payload, the {@link #NULL_MARKER} flag. */
-    public static Envelope nullMarker(String codecId, long computeMillis, long expiresAtMillis) {
-        return new Envelope(codecId, computeMillis, expiresAtMillis, new byte[0], NULL_MARKER);
+    public static Envelope nullMarker(String codecId, long computeMillis, long expiresAtMillis, long writtenAtMillis) {
+        return new Envelope(codecId, computeMillis, expiresAtMillis, new byte[0], NULL_MARKER, writtenAtMillis);
     }
 
     /** Returns whether this envelope stands for a cached {@code null}: its payload is no value to decode. */
@@ -66,7 +79,7 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
         if (id.length > 255) {
             throw new IllegalArgumentException("codec id longer than 255 bytes: " + codecId);
         }
-        return ByteBuffer.allocate(2 + 1 + 1 + 1 + id.length + 8 + 8 + payload.length)
+        return ByteBuffer.allocate(2 + 1 + 1 + 1 + id.length + 8 + 8 + 8 + payload.length)
                 .put(MAGIC_0)
                 .put(MAGIC_1)
                 .put(VERSION)
@@ -75,12 +88,13 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
                 .put(id)
                 .putLong(computeMillis)
                 .putLong(expiresAtMillis)
+                .putLong(writtenAtMillis)
                 .put(payload)
                 .array();
     }
 
     /**
-     * Reads an envelope written for {@code expectedCodecId}, of this format version or version 1.
+     * Reads an envelope written for {@code expectedCodecId}, of this format version or an earlier one down to 1.
      *
      * @throws ForeignEnvelopeException if the bytes are an envelope of a newer format version, with a flag this version
      *     does not know, or of another codec
@@ -116,7 +130,8 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
             throw new IllegalArgumentException("truncated envelope of " + bytes.length + " bytes");
         }
         int idLength = Byte.toUnsignedInt(in.get());
-        if (in.remaining() < idLength + 16) {
+        int stamps = version >= WRITE_TIME_SINCE ? 24 : 16;
+        if (in.remaining() < idLength + stamps) {
             throw new IllegalArgumentException("truncated envelope of " + bytes.length + " bytes");
         }
         byte[] id = new byte[idLength];
@@ -128,9 +143,10 @@ public record Envelope(String codecId, long computeMillis, long expiresAtMillis,
         }
         long computeMillis = in.getLong();
         long expiresAtMillis = in.getLong();
+        long writtenAtMillis = version >= WRITE_TIME_SINCE ? in.getLong() : UNKNOWN_WRITE_TIME;
         byte[] payload = new byte[in.remaining()];
         in.get(payload);
-        return new Envelope(codecId, computeMillis, expiresAtMillis, payload, flags);
+        return new Envelope(codecId, computeMillis, expiresAtMillis, payload, flags, writtenAtMillis);
     }
 
     /**

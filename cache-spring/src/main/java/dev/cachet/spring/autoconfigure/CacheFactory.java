@@ -83,6 +83,9 @@ final class CacheFactory {
         if (definition.staleIfError() != null) {
             builder.staleIfError(definition.staleIfError());
         }
+        if (definition.refreshAfterWrite() != null) {
+            builder.refreshAfterWrite(definition.refreshAfterWrite());
+        }
         customize(customization);
         requireTtl(name, definition, customization);
         if (tier != CacheTier.LOCAL && customization.codec == null) {
@@ -112,7 +115,8 @@ final class CacheFactory {
             Optional<Duration> expireAfterAccess,
             Optional<Duration> cacheNulls,
             Optional<Expiry<Object, Object>> expiry,
-            Optional<Duration> staleIfError) {
+            Optional<Duration> staleIfError,
+            Optional<Duration> refreshAfterWrite) {
         CacheBuilder<Object, Object> builder = Cachet.builder(name).registry(registry);
         maximumSize.ifPresent(builder::maximumSize);
         expireAfterWrite.ifPresent(builder::expireAfterWrite);
@@ -120,6 +124,7 @@ final class CacheFactory {
         cacheNulls.ifPresent(builder::cacheNulls);
         expiry.ifPresent(builder::expireAfter);
         staleIfError.ifPresent(builder::staleIfError);
+        refreshAfterWrite.ifPresent(builder::refreshAfterWrite);
         Customization customization = new Customization(name, CacheTier.LOCAL);
         customize(customization);
         return build(builder, customization, 0, null);
@@ -177,6 +182,20 @@ final class CacheFactory {
                     property(name, "stale-if-error"),
                     staleIfError,
                     "must be positive: how long an expired value is kept for a failed reload");
+        }
+        Duration refresh = definition.refreshAfterWrite();
+        if (refresh != null && (refresh.isZero() || refresh.isNegative())) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "refresh-after-write"),
+                    refresh,
+                    "must be positive: how long after a value was written a read reloads it in the background");
+        }
+        Duration ttl = definition.expireAfterWrite();
+        if (refresh != null && ttl != null && refresh.compareTo(ttl) >= 0) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, "refresh-after-write"),
+                    refresh,
+                    "must be shorter than expire-after-write (" + ttl + "): a value would expire before its refresh");
         }
         if (staleIfError != null && tier != CacheTier.LOCAL) {
             throw new InvalidConfigurationPropertyValueException(

@@ -148,6 +148,7 @@ final class CachetOperationSource implements SmartInitializingSingleton {
                         || !cached.expireAfterAccess().isEmpty()
                         || !cached.cacheNulls().isEmpty()
                         || !cached.staleIfError().isEmpty()
+                        || !cached.refreshAfterWrite().isEmpty()
                         || cached.expiry() != void.class);
     }
 
@@ -238,8 +239,29 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             throw new IllegalArgumentException(where + ": @Cached(staleIfError = \"" + cached.staleIfError()
                     + "\") needs expireAfterWrite or expiry: a value must expire before it can be stale");
         }
-        Cache<Object, Object> cache =
-                cache(name, where, size, expireAfterWrite, expireAfterAccess, cacheNulls, expiry, staleIfError);
+        Optional<Duration> refreshAfterWrite = duration(cached.refreshAfterWrite(), "refreshAfterWrite", where);
+        if (refreshAfterWrite.isPresent()
+                && (refreshAfterWrite.get().isZero() || refreshAfterWrite.get().isNegative())) {
+            throw new IllegalArgumentException(
+                    where + ": @Cached(refreshAfterWrite = \"" + cached.refreshAfterWrite() + "\") must be positive");
+        }
+        if (refreshAfterWrite.isPresent()
+                && expireAfterWrite.isPresent()
+                && refreshAfterWrite.get().compareTo(expireAfterWrite.get()) >= 0) {
+            throw new IllegalArgumentException(where + ": @Cached(refreshAfterWrite = \"" + cached.refreshAfterWrite()
+                    + "\") must be shorter than expireAfterWrite = \"" + cached.expireAfterWrite()
+                    + "\": a value would expire before its refresh");
+        }
+        Cache<Object, Object> cache = cache(
+                name,
+                where,
+                size,
+                expireAfterWrite,
+                expireAfterAccess,
+                cacheNulls,
+                expiry,
+                staleIfError,
+                refreshAfterWrite);
         MethodOperation.ResultKind result =
                 returnType == Optional.class ? MethodOperation.ResultKind.OPTIONAL : MethodOperation.ResultKind.VALUE;
         return new MethodOperation.Cached(method, where, cache, key, result);
@@ -258,7 +280,8 @@ final class CachetOperationSource implements SmartInitializingSingleton {
             Optional<Duration> expireAfterAccess,
             Optional<Duration> cacheNulls,
             Optional<Expiry<Object, Object>> expiry,
-            Optional<Duration> staleIfError) {
+            Optional<Duration> staleIfError,
+            Optional<Duration> refreshAfterWrite) {
         CacheFactory caches = factory.getObject();
         DeclaredCaches declared = declaredCaches.getIfAvailable();
         boolean settings = maximumSize.isPresent()
@@ -266,7 +289,8 @@ final class CachetOperationSource implements SmartInitializingSingleton {
                 || expireAfterAccess.isPresent()
                 || cacheNulls.isPresent()
                 || expiry.isPresent()
-                || staleIfError.isPresent();
+                || staleIfError.isPresent()
+                || refreshAfterWrite.isPresent();
         if (!settings) {
             Optional<Cache<?, ?>> registered = caches.registry().find(name);
             if (registered.isPresent()) {
@@ -275,7 +299,14 @@ final class CachetOperationSource implements SmartInitializingSingleton {
         }
         try {
             return caches.annotated(
-                    name, maximumSize, expireAfterWrite, expireAfterAccess, cacheNulls, expiry, staleIfError);
+                    name,
+                    maximumSize,
+                    expireAfterWrite,
+                    expireAfterAccess,
+                    cacheNulls,
+                    expiry,
+                    staleIfError,
+                    refreshAfterWrite);
         } catch (IllegalStateException e) {
             String hint = declared != null && declared.names().contains(name)
                     ? "; the cache is declared in " + CacheFactory.property(name, "*")

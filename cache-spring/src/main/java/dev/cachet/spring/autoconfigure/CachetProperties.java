@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     rates:
  *       expire-after-write: 1m
  *       stale-if-error: 10m                # local: an expired value returned when its reload fails
+ *       refresh-after-write: 1m            # a value this old is returned and reloaded in the background
  * }</pre>
  *
  * <p>Wrong values fail the startup with a message naming the property. Immutable.
@@ -125,6 +126,10 @@ public record CachetProperties(
      *     cache allows null values as Spring's own caches do
      * @param staleIfError Local: how long an expired value is kept to be returned when its reload fails (positive);
      *     needs expire-after-write; not yet for remote and near caches
+     * @param refreshAfterWrite How long after a value was written a read through a loader (a {@code @Cached} method,
+     *     {@code @Cacheable(sync = true)}) returns it and reloads it in the background (positive, shorter than
+     *     expire-after-write, which a local cache needs); on remote and near caches one process refreshes, under the
+     *     Redis lock, and every process then reads the new value
      */
     public record CacheDefinition(
             @DefaultValue("local") CacheTier tier,
@@ -138,7 +143,8 @@ public record CachetProperties(
             @Nullable CopierType copier,
             @Nullable FailurePolicy failurePolicy,
             @Nullable Duration cacheNulls,
-            @Nullable Duration staleIfError) {}
+            @Nullable Duration staleIfError,
+            @Nullable Duration refreshAfterWrite) {}
 
     /**
      * The Spring {@code CacheManager} backed by Cachet's caches.
