@@ -175,7 +175,15 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         if (settings.executor() != null) {
             builder.executor(settings.executor());
         }
-        Caffeine<K, Stale<V>> typed = builder.expireAfter(new StaleExpiry<K, V>());
+        // A key whose stale copy is gone can be served stale again only after a load or put, which ends its outage
+        // anyway: forgetting it with the copy keeps servedStale within the copies' bound (evictions here are
+        // synchronous; invalidate and invalidateAll forget their keys themselves).
+        Caffeine<K, Stale<V>> typed = builder.<K, Stale<V>>evictionListener((key, stale, cause) -> {
+                    if (key != null) {
+                        servedStale.remove(key);
+                    }
+                })
+                .expireAfter(new StaleExpiry<K, V>());
         if (config.maximumWeight().isPresent()) {
             var weigher = requireNonNull(settings.weigher(), "weigher");
             typed.maximumWeight(config.maximumWeight().getAsLong())
@@ -637,6 +645,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             store.invalidate(key);
             if (staleValues != null) {
                 staleValues.invalidate(key);
+                servedStale.remove(key);
             }
         });
     }
@@ -650,6 +659,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         store.invalidateAll();
         if (staleValues != null) {
             staleValues.invalidateAll();
+            servedStale.clear();
         }
     }
 
@@ -661,6 +671,14 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     @Override
     public void cleanUp() {
         store.cleanUp();
+        if (staleValues != null) {
+            staleValues.cleanUp();
+        }
+    }
+
+    /** Returns how many keys are in an outage: served stale since their last successful load (for tests). */
+    int staleOutages() {
+        return servedStale.size();
     }
 
     @Override
