@@ -135,10 +135,10 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 config.staleIfError().map(LocalCache::saturatedNanos).orElse(0L);
         this.writeTtlNanos =
                 config.expireAfterWrite().map(LocalCache::saturatedNanos).orElse(0L);
-        this.staleValues = staleGraceNanos == 0 ? null : staleCache(settings);
         this.staleServing = config.staleIfError()
                 .map(grace -> new StaleServing<K>(config.name(), grace, log))
                 .orElse(null);
+        this.staleValues = staleGraceNanos == 0 ? null : staleCache(settings);
         Caffeine<K, V> caffeine = caffeine(settings, loader != null);
         this.store = loader == null
                 ? caffeine.build()
@@ -176,11 +176,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             builder.executor(settings.executor());
         }
         // A key whose stale copy is gone can be served stale again only after a load or put, which ends its outage
-        // anyway: forgetting it with the copy keeps servedStale within the copies' bound (evictions here are
+        // anyway: forgetting it with the copy keeps the outages within the copies' bound (evictions here are
         // synchronous; invalidate and invalidateAll forget their keys themselves).
         Caffeine<K, Stale<V>> typed = builder.<K, Stale<V>>evictionListener((key, stale, cause) -> {
-                    if (key != null) {
-                        servedStale.remove(key);
+                    StaleServing<K> serving = staleServing;
+                    if (key != null && serving != null) {
+                        serving.forget(key);
                     }
                 })
                 .expireAfter(new StaleExpiry<K, V>());
@@ -645,7 +646,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             store.invalidate(key);
             if (staleValues != null) {
                 staleValues.invalidate(key);
-                servedStale.remove(key);
+                requireNonNull(staleServing, "staleServing").forget(key);
             }
         });
     }
@@ -659,7 +660,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         store.invalidateAll();
         if (staleValues != null) {
             staleValues.invalidateAll();
-            servedStale.clear();
+            requireNonNull(staleServing, "staleServing").forgetAll();
         }
     }
 
@@ -678,7 +679,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     /** Returns how many keys are in an outage: served stale since their last successful load (for tests). */
     int staleOutages() {
-        return servedStale.size();
+        return staleServing == null ? 0 : staleServing.outages();
     }
 
     @Override

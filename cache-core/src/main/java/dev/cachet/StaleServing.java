@@ -66,6 +66,21 @@ final class StaleServing<K> {
         }
     }
 
+    /** Forgets the outage of {@code key}, if any: its stale copy is gone, so nothing more is served for it. */
+    void forget(K key) {
+        outages.remove(key);
+    }
+
+    /** Forgets every outage: every stale copy is gone. */
+    void forgetAll() {
+        outages.clear();
+    }
+
+    /** Returns how many keys are in an outage: served stale since their last successful load. */
+    int outages() {
+        return outages.size();
+    }
+
     /** Returns how many stale values were served. */
     long servedCount() {
         return served.sum();
