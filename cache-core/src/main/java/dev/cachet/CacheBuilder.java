@@ -364,7 +364,12 @@ public final class CacheBuilder<K, V> {
      * until a load succeeds, the grace ends, or the key is written or invalidated. {@code getIfPresent} does not return
      * it. Each such return is counted in {@link CacheStats#staleServedCount()} and logged (a warning the first time a
      * key is served stale, again only after a load of it succeeded since). Needs {@code expireAfterWrite} or {@link
-     * #expireAfter}; a remote tier does not support it yet. A cached {@code null} is never served stale.
+     * #expireAfter}. A cached {@code null} is never served stale.
+     *
+     * <p>On a {@link #remote} tier the tier keeps each value for its TTL plus {@code grace}, while the value's envelope
+     * keeps the TTL: every process, whatever its own settings, reads a value past its TTL as a miss and reloads it,
+     * and if that reload fails, the expired value is served. A {@link #nearCache near tier} keeps its copies for the
+     * grace too, so that while the remote tier is down they are served when the loader fails.
      *
      * @throws IllegalStateException if already set
      * @throws NullPointerException if {@code grace} is null
@@ -406,10 +411,6 @@ public final class CacheBuilder<K, V> {
         RemoteTier tier = requireNonNull(remoteTier, "remoteTier");
         RemoteConfig tierConfig = requireNonNull(remoteConfig, "remoteConfig");
         ValueCodec<V1> codec = (ValueCodec<V1>) requireNonNull(remoteCodec, "remoteCodec");
-        if (staleIfError != null) {
-            throw new IllegalStateException("staleIfError (" + staleIfError + ") is not supported on a remote tier"
-                    + " yet (cache '" + name + "')");
-        }
         requireRemoteCompatible();
         RemoteCache<K1, V1> remote = new RemoteCache<>(
                 settings.config(),
@@ -485,7 +486,9 @@ public final class CacheBuilder<K, V> {
                 Optional.empty(),
                 0, // the near cache watches the combined hit ratio itself
                 DEFAULT_HIT_RATIO_WINDOW,
-                Optional.ofNullable(cacheNulls));
+                Optional.ofNullable(cacheNulls),
+                // Near copies are kept for the grace too: with the remote tier down, they are what can be served.
+                Optional.ofNullable(staleIfError));
         LocalCache<String, V1> near = new LocalCache<>(new LocalCacheSettings<String, V1>(
                 nearConfig,
                 settings.ticker(),

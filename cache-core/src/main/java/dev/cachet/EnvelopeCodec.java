@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts a {@link RemoteCache}'s values in {@link Envelope}s and reads them back from the tier, within {@code
  * maxValueBytes}. A value that cannot be decoded is a counted miss, logged once: deleted if the tier still holds the
- * same bytes, unless it is another codec's or a newer format's, which is left alone. Thread-safe.
+ * same bytes, unless it is another codec's or a newer format's, which is left alone. An envelope past its expiry (the
+ * tier keeps it longer for {@code staleIfError}) is a miss in every process, whatever its own settings; its bytes come
+ * with the miss as the value to serve if the reload fails ({@link Expired}), decoded only then. Thread-safe.
  *
  * @param <V> the type of values
  */
@@ -41,6 +43,13 @@ final class EnvelopeCodec<V> {
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
     record Stored<V>(@Nullable V value, Envelope envelope, byte[] bytes) {}
 
+    /**
+     * A value whose envelope has expired, still in the tier for {@code staleIfError}: not decoded unless served. A
+     * cached null is never one.
+     */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
+    record Expired(Envelope envelope, byte[] bytes) {}
+
     /** What a read of the tier found, as far as loading is concerned. */
     enum Found {
         /** A value this process decoded. */
@@ -57,27 +66,39 @@ final class EnvelopeCodec<V> {
      * A read of the tier: a decoded value, or what a load needs to know: the lease a load may write with (none when
      * writing could undo something), and whether another loader held the key's lock. {@code seen} is the key's fence
      * as the read found it (empty when the tier did not answer): the read came after every write that fence counts.
+     * {@code expired} is the expired value a miss found, if any: the candidate to serve if the load fails.
      */
-    record Read<V>(Found found, @Nullable Stored<V> stored, OptionalLong lease, boolean locked, OptionalLong seen) {
+    record Read<V>(
+            Found found,
+            @Nullable Stored<V> stored,
+            OptionalLong lease,
+            boolean locked,
+            OptionalLong seen,
+            @Nullable Expired expired) {
         static <V> Read<V> hit(Stored<V> stored, long seen) {
-            return new Read<>(Found.HIT, stored, OptionalLong.empty(), false, OptionalLong.of(seen));
+            return new Read<>(Found.HIT, stored, OptionalLong.empty(), false, OptionalLong.of(seen), null);
         }
 
         static <V> Read<V> miss(OptionalLong lease, boolean locked) {
-            return new Read<>(Found.MISS, null, lease, locked, lease);
+            return new Read<>(Found.MISS, null, lease, locked, lease, null);
+        }
+
+        /** A miss that found {@code expired}: a load replaces it with the lease, as it would fill an empty key. */
+        static <V> Read<V> expired(Expired expired, long lease, boolean locked) {
+            return new Read<>(Found.MISS, null, OptionalLong.of(lease), locked, OptionalLong.of(lease), expired);
         }
 
         static <V> Read<V> foreign(boolean locked, long seen) {
-            return new Read<>(Found.FOREIGN, null, OptionalLong.empty(), locked, OptionalLong.of(seen));
+            return new Read<>(Found.FOREIGN, null, OptionalLong.empty(), locked, OptionalLong.of(seen), null);
         }
 
         static <V> Read<V> unavailable() {
-            return new Read<>(Found.UNAVAILABLE, null, OptionalLong.empty(), false, OptionalLong.empty());
+            return new Read<>(Found.UNAVAILABLE, null, OptionalLong.empty(), false, OptionalLong.empty(), null);
         }
 
         /** Returns this read without its lease: a load after it must not write, but the read still orders the load. */
         Read<V> withoutLease() {
-            return new Read<>(found, stored, OptionalLong.empty(), locked, seen);
+            return new Read<>(found, stored, OptionalLong.empty(), locked, seen, expired);
         }
     }
 
@@ -158,6 +179,15 @@ final class EnvelopeCodec<V> {
     }
 
     /**
+     * Decodes the value of an expired envelope, to serve it stale: a fresh copy for each caller.
+     *
+     * @throws RuntimeException if the codec fails
+     */
+    V decodeExpired(Expired expired) {
+        return requireNonNull(codec.decode(expired.envelope().payload()), "decoded value");
+    }
+
+    /**
      * Encodes a cached null in an envelope that expires after {@code writeTtl}, the TTL the write gives the tier. Every
      * process that reads it returns {@code null} without loading until it expires.
      */
@@ -184,6 +214,14 @@ final class EnvelopeCodec<V> {
                         "stored value of " + bytes.length + " bytes exceeds maxValueBytes " + maxValueBytes);
             }
             Envelope envelope = Envelope.parse(bytes, codec.id());
+            if (clock.epochMillis() >= envelope.expiresAtMillis()) {
+                // Still in the tier for a staleIfError grace (this process's or another's): a miss for everyone. Not
+                // decoded now: only a failed reload needs the value, and a cached null is never served stale.
+                counters.miss();
+                return envelope.isNullMarker()
+                        ? Read.miss(OptionalLong.of(seen), locked)
+                        : Read.expired(new Expired(envelope, bytes), seen, locked);
+            }
             // A null marker is honoured whatever this process's cacheNulls: the process that wrote it cached a null.
             V value = envelope.isNullMarker() ? null : requireNonNull(decodePayload(envelope), "decoded value");
             Stored<V> stored = new Stored<>(value, envelope, bytes);

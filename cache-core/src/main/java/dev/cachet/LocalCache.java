@@ -89,10 +89,8 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final long staleGraceNanos;
 
     private final long writeTtlNanos;
-    /** Keys served stale since their last successful load: each outage of a key is logged once. */
-    private final Set<K> servedStale = ConcurrentHashMap.newKeySet();
-
-    private final LongAdder staleServed = new LongAdder();
+    /** Counts and logs stale values served; null without staleIfError. */
+    private final @Nullable StaleServing<K> staleServing;
 
     /**
      * The write ages Caffeine keeps for expireAfterWrite, read to refresh a due entry in {@link #get(Object,
@@ -137,6 +135,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 config.staleIfError().map(LocalCache::saturatedNanos).orElse(0L);
         this.writeTtlNanos =
                 config.expireAfterWrite().map(LocalCache::saturatedNanos).orElse(0L);
+        this.staleServing = config.staleIfError()
+                .map(grace -> new StaleServing<K>(config.name(), grace, log))
+                .orElse(null);
         this.staleValues = staleGraceNanos == 0 ? null : staleCache(settings);
         Caffeine<K, V> caffeine = caffeine(settings, loader != null);
         this.store = loader == null
@@ -174,7 +175,16 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         if (settings.executor() != null) {
             builder.executor(settings.executor());
         }
-        Caffeine<K, Stale<V>> typed = builder.expireAfter(new StaleExpiry<K, V>());
+        // A key whose stale copy is gone can be served stale again only after a load or put, which ends its outage
+        // anyway: forgetting it with the copy keeps the outages within the copies' bound (evictions here are
+        // synchronous; invalidate and invalidateAll forget their keys themselves).
+        Caffeine<K, Stale<V>> typed = builder.<K, Stale<V>>evictionListener((key, stale, cause) -> {
+                    StaleServing<K> serving = staleServing;
+                    if (key != null && serving != null) {
+                        serving.forget(key);
+                    }
+                })
+                .expireAfter(new StaleExpiry<K, V>());
         if (config.maximumWeight().isPresent()) {
             var weigher = requireNonNull(settings.weigher(), "weigher");
             typed.maximumWeight(config.maximumWeight().getAsLong())
@@ -333,24 +343,27 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             if (stale == null) {
                 throw e;
             }
-            return servedStale(key, stale.value(), e);
+            requireNonNull(staleServing, "staleServing").served(key, e);
+            return copyOut(stale.value());
         }
         return loaded instanceof NullMarker ? null : loaded;
     }
 
-    /** Counts and logs a stale value served in place of {@code failure}, and returns a caller's copy of it. */
-    private V servedStale(K key, V value, RuntimeException failure) {
-        staleServed.increment();
-        if (servedStale.add(key)) {
-            log.warn(
-                    "cache '{}': loading key {} failed; serving its expired value (staleIfError {}) until a load"
-                            + " succeeds",
-                    config.name(),
-                    key,
-                    config.staleIfError().orElseThrow(),
-                    failure);
+    /**
+     * Keeps the stale copy of {@code key}, if any, until {@code expiry} from now plus the grace, instead of the local
+     * entry's own expiry plus the grace: a near tier's copy may expire before the remote value it was read from, and
+     * is to be served stale as long as that one could be. Does nothing without staleIfError, and brings back no copy
+     * an invalidation removed.
+     */
+    void keepStaleFor(K key, Duration expiry) {
+        var stales = staleValues;
+        if (stales == null) {
+            return;
         }
-        return copyOut(value);
+        long deadline = ticker.read()
+                + Math.min(saturatedNanos(expiry), Long.MAX_VALUE / 4)
+                + Math.min(staleGraceNanos, Long.MAX_VALUE / 4);
+        stales.asMap().computeIfPresent(key, (k, stale) -> new Stale<>(stale.value(), deadline));
     }
 
     /**
@@ -377,7 +390,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private V refreshed(K key, V loaded) {
         if (staleValues != null && (expiry == null || loaded instanceof NullMarker)) {
             keepStale(key, loaded, null);
-            servedStale.remove(key);
+            requireNonNull(staleServing, "staleServing").loaded(key);
         }
         return loaded;
     }
@@ -552,8 +565,8 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             prepared.forEach((key, value) -> durations.put(key, durationOfWrite(key, value)));
         }
         prepared.forEach((key, value) -> storePrepared(key, value, durations.get(key)));
-        if (staleValues != null) {
-            servedStale.removeAll(prepared.keySet());
+        if (staleServing != null) {
+            staleServing.loadedAll(prepared.keySet());
         }
         return loaded;
     }
@@ -633,6 +646,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             store.invalidate(key);
             if (staleValues != null) {
                 staleValues.invalidate(key);
+                requireNonNull(staleServing, "staleServing").forget(key);
             }
         });
     }
@@ -646,6 +660,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         store.invalidateAll();
         if (staleValues != null) {
             staleValues.invalidateAll();
+            requireNonNull(staleServing, "staleServing").forgetAll();
         }
     }
 
@@ -657,6 +672,14 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     @Override
     public void cleanUp() {
         store.cleanUp();
+        if (staleValues != null) {
+            staleValues.cleanUp();
+        }
+    }
+
+    /** Returns how many keys are in an outage: served stale since their last successful load (for tests). */
+    int staleOutages() {
+        return staleServing == null ? 0 : staleServing.outages();
     }
 
     @Override
@@ -674,7 +697,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 caffeine.evictionCount(),
                 caffeine.evictionWeight(),
                 own.putCount(),
-                staleServed.sum());
+                staleServing == null ? 0 : staleServing.servedCount());
     }
 
     @Override
@@ -733,9 +756,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             } else {
                 var unused = variableExpiry.put(key, prepared, duration);
             }
-            if (staleValues != null) {
+            if (staleServing != null) {
                 keepStale(key, prepared, duration);
-                servedStale.remove(key);
+                staleServing.loaded(key);
             }
             stats.recordPuts(1);
         }
@@ -776,9 +799,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             } else {
                 var unused = variableExpiry.put(key, prepared, duration);
             }
-            if (staleValues != null) {
+            if (staleServing != null) {
                 keepStale(key, prepared, duration);
-                servedStale.remove(key);
+                staleServing.loaded(key);
             }
             stats.recordPuts(1);
         }

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code cacheNulls} a cached null is held in the near tier too, no longer than the null TTL and the near TTL,
  * and invalidated like a value.
  *
+ * <p>With {@code staleIfError} the near tier keeps each copy, once expired, until the remote value's expiry plus the
+ * grace: while the remote tier is down and the loader fails, callers get that copy. When the remote tier answers with
+ * an expired value of its own instead, that one is served and never kept near as a fresh copy.
  * <p>With {@code refreshAfterWrite} a near copy lives no longer than its value's refresh point, so that the first read
  * after it reaches the remote tier, which returns the value and refreshes it ({@link RefreshAhead}); once a refresh
  * wrote its value, the key is published like a write, so every process drops its copy and reads the new value.
@@ -147,9 +150,16 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         // A null from the remote tier (cached there, or loaded) is cached near as well when nulls are cached.
         // Set by the loader below when this thread runs it: a copy must not outlive the remote value it came from.
         Duration[] remaining = {null};
-        V loaded = near.loadAfterMiss(encodedKey, k -> remote.get(key, loader, ttl -> remaining[0] = ttl));
+        V loaded;
+        try {
+            loaded = near.loadAfterMiss(encodedKey, k -> remote.get(key, loader, ttl -> remaining[0] = ttl, false));
+        } catch (RemoteCache.ExpiredFallback fallback) {
+            // The near tier had no expired copy to serve: the remote tier's, which must not be kept near as fresh.
+            return remote.serveExpired(key, fallback);
+        }
         if (remaining[0] != null) {
             near.capExpiry(encodedKey, remaining[0]);
+            near.keepStaleFor(encodedKey, remaining[0]);
         }
         return loaded;
     }
@@ -209,6 +219,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             near.capExpiry(encodedKey, remaining);
         } else {
             near.put(encodedKey, cast(found), shorter(nearTtl, remaining));
+            near.keepStaleFor(encodedKey, remaining);
         }
         if (evictions.get() != seen) {
             near.invalidate(encodedKey);
@@ -257,6 +268,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         publish(() -> channel.publish(encodedKey));
         evictions.incrementAndGet();
         near.put(encodedKey, value, shorter(nearTtl, written));
+        near.keepStaleFor(encodedKey, written);
     }
 
     private static Duration shorter(Duration a, Duration b) {
@@ -303,7 +315,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
 
     /**
      * Returns the combined figures: hits in either tier, the other requests as misses, the remote tier's loads and
-     * puts, the near tier's evictions.
+     * puts, the near tier's evictions, the stale values either tier served.
      */
     @Override
     public CacheStats stats() {
@@ -317,7 +329,8 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
                 remoteStats.totalLoadTimeNanos(),
                 nearStats.evictionCount(),
                 nearStats.evictionWeight(),
-                remoteStats.putCount());
+                remoteStats.putCount(),
+                nearStats.staleServedCount() + remoteStats.staleServedCount());
     }
 
     /**
@@ -336,8 +349,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public Optional<NearStats> nearStats() {
         CacheStats nearStats = near.stats();
-        return Optional.of(
-                new NearStats(nearStats.hitCount(), nearStats.missCount(), invalidationsReceived.sum(), clears.sum()));
+        return Optional.of(new NearStats(
+                nearStats.hitCount(),
+                nearStats.missCount(),
+                invalidationsReceived.sum(),
+                clears.sum(),
+                nearStats.staleServedCount()));
     }
 
     @Override

@@ -9,5 +9,13 @@ package dev.cachet;
  * @param invalidationsReceived invalidation messages from other processes that were applied
  * @param clears times the whole near tier was dropped because messages may have been lost (a reconnection of the
  *     invalidation channel, or the remote tier coming back after an outage) or another process invalidated all
+ * @param staleServed expired near copies returned in place of a failed reload ({@code staleIfError}); the expired
+ *     values the remote tier returned instead are counted in {@link RemoteStats#staleServed()}
  */
-public record NearStats(long hits, long misses, long invalidationsReceived, long clears) {}
+public record NearStats(long hits, long misses, long invalidationsReceived, long clears, long staleServed) {
+
+    /** Creates a snapshot with no stale value served, as before that figure existed. */
+    public NearStats(long hits, long misses, long invalidationsReceived, long clears) {
+        this(hits, misses, invalidationsReceived, clears, 0);
+    }
+}

@@ -2,6 +2,7 @@ package dev.cachet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.EnvelopeCodec.Expired;
 import dev.cachet.EnvelopeCodec.Found;
 import dev.cachet.EnvelopeCodec.Read;
 import dev.cachet.EnvelopeCodec.Stored;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * A cache whose values live in a remote tier shared by many processes. A miss is loaded once per key in this process
@@ -54,6 +56,10 @@ import org.jspecify.annotations.Nullable;
  * whose TTL is the null TTL (at most {@code expireAfterWrite}), under the same lock, lease and fence as a value; every
  * process reads it as a cached null.
  *
+ * <p>With {@code staleIfError}, the tier keeps each value for its TTL plus the grace, while its envelope keeps the
+ * logical expiry; every process reads an envelope past it as a miss. If the reload after such a miss fails, its callers
+ * get the expired value instead, until the grace ends ({@link StaleServing} counts and logs it). A cached null is
+ * never kept longer nor served stale.
  * <p>With {@code refreshAfterWrite}, a {@code get} that finds a value due for refresh (by the write time in its
  * envelope) returns it and has {@link RefreshAhead} reload it in the background with the caller's loader, under the
  * tier's lock, so that one process refreshes a key while every process keeps serving the old value.
@@ -90,6 +96,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final HitRatioMonitor monitor;
     /** The TTL of a cached null, or null when nulls are not cached. */
     private final @Nullable Duration nullTtl;
+    /** Serves expired values when a reload fails; null without staleIfError. */
+    private final @Nullable StaleServing<String> staleServing;
     /** Refresh-ahead; null without refreshAfterWrite. */
     private final @Nullable RefreshAhead<V> refresh;
 
@@ -159,6 +167,10 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.nullTtl = config.cacheNulls()
                 .map(nulls -> ttl == null || nulls.compareTo(ttl) < 0 ? nulls : ttl)
                 .orElse(null);
+        this.staleServing = config.staleIfError()
+                .map(grace ->
+                        new StaleServing<String>(config.name(), grace, LoggerFactory.getLogger(RemoteCache.class)))
+                .orElse(null);
         requireNonNull(refreshExecutor, "refreshExecutor");
         this.refresh = config.refreshAfterWrite()
                 .map(after ->
@@ -183,6 +195,20 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
      */
     @Nullable
     V get(K key, Function<? super K, ? extends @Nullable V> loader, Consumer<Duration> remainingTtl) {
+        return get(key, loader, remainingTtl, true);
+    }
+
+    /**
+     * Like {@link #get(Object, Function, Consumer)}; with {@code serveExpired} false, a failed reload that could be
+     * answered with an expired value throws {@link ExpiredFallback} instead, for a near tier that serves its own copy
+     * if it still has one, or else this one ({@link #serveExpired}), and must not keep it as a fresh value.
+     */
+    @Nullable
+    V get(
+            K key,
+            Function<? super K, ? extends @Nullable V> loader,
+            Consumer<Duration> remainingTtl,
+            boolean serveExpired) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
         String encodedKey = keyEncoder.apply(key);
@@ -191,6 +217,9 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         Stored<V> stored = read.stored();
         if (stored != null) {
             stats.recordHits(1);
+            if (staleServing != null) {
+                staleServing.loaded(encodedKey); // a value is back: a later failure is a new outage
+            }
             remainingTtl.accept(nearLifetime(stored.envelope()));
             RefreshAhead<V> refreshAhead = refresh;
             if (stored.value() != null && refreshAhead != null && refreshAhead.isDue(stored.envelope())) {
@@ -205,6 +234,54 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         }
         stats.recordMisses(1);
         monitor.onMiss();
+        try {
+            return loadMissing(key, encodedKey, loader, remainingTtl, read, began);
+        } catch (RuntimeException e) {
+            Expired expired = read.expired();
+            if (staleServing == null || expired == null || !withinGrace(expired)) {
+                throw e;
+            }
+            if (!serveExpired) {
+                throw new ExpiredFallback(e, expired);
+            }
+            return serveExpired(encodedKey, e, expired);
+        }
+    }
+
+    /** Returns whether {@code expired} may still be served: its envelope expired less than the grace ago. */
+    private boolean withinGrace(Expired expired) {
+        long graceMillis = requireNonNull(staleServing, "staleServing").grace().toMillis();
+        return clock.epochMillis() - expired.envelope().expiresAtMillis() < graceMillis;
+    }
+
+    /**
+     * Returns a fresh copy of the expired value a near tier's {@link ExpiredFallback} carries, counted and logged as
+     * served stale; rethrows the load's failure if the value cannot be decoded.
+     */
+    V serveExpired(K key, ExpiredFallback fallback) {
+        return serveExpired(keyEncoder.apply(key), fallback.failure(), fallback.expired);
+    }
+
+    private V serveExpired(String encodedKey, RuntimeException failure, Expired expired) {
+        V value;
+        try {
+            value = envelopes.decodeExpired(expired);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            throw failure;
+        }
+        requireNonNull(staleServing, "staleServing").served(encodedKey, failure);
+        return value;
+    }
+
+    /** Loads a key whose {@code read} missed: once in this process, once across processes. */
+    private @Nullable V loadMissing(
+            K key,
+            String encodedKey,
+            Function<? super K, ? extends @Nullable V> loader,
+            Consumer<Duration> remainingTtl,
+            Read<V> read,
+            long began) {
         for (int attempt = 1; ; attempt++) {
             Loaded<V> loaded = flights.load(
                     encodedKey,
@@ -356,7 +433,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     /**
      * Writes {@code value} with {@code ttl}, or with the TTL of the cache's Expiry or fixed expiry if null, and returns
-     * the TTL written (after jitter).
+     * how long the value written has left once written: the TTL (after jitter) less the time the write took, so that a
+     * near copy kept for it never outlives the value's expiry in the tier, nor its expiry plus a staleIfError grace.
      */
     Duration write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(key, "key");
@@ -365,9 +443,26 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         Duration writeTtl = ttl != null ? expiry.entryTtl(ttl) : writeTtl(key, value); // an Expiry may throw: first
         byte[] bytes = envelopes.encode(value, 0, writeTtl); // fails before anything is written
         // One step against this process's loads of the key, so a load in flight cannot store over it (violation 2).
-        flights.write(encodedKey, () -> guard.write("put", encodedKey, () -> store.put(encodedKey, bytes, writeTtl)));
+        Duration tierTtl = tierTtl(writeTtl);
+        flights.write(encodedKey, () -> guard.write("put", encodedKey, () -> store.put(encodedKey, bytes, tierTtl)));
         stats.recordPuts(1);
-        return writeTtl;
+        return remaining(envelopes.envelopeOf(bytes).expiresAtMillis());
+    }
+
+    /**
+     * Returns how long the tier keeps a value whose envelope expires after {@code writeTtl}: longer by the grace of
+     * {@code staleIfError}, so that a failed reload can still find it.
+     */
+    private Duration tierTtl(Duration writeTtl) {
+        StaleServing<String> stale = staleServing;
+        if (stale == null) {
+            return writeTtl;
+        }
+        try {
+            return writeTtl.plus(stale.grace());
+        } catch (ArithmeticException e) {
+            return writeTtl; // beyond any TTL a tier takes anyway
+        }
     }
 
     /**
@@ -406,12 +501,16 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     @Override
     public CacheStats stats() {
-        return stats.cacheStats();
+        return stats.cacheStats(staleServed());
     }
 
     @Override
     public Optional<RemoteStats> remoteStats() {
-        return Optional.of(counters.snapshot(guard.pendingInvalidations()));
+        return Optional.of(counters.snapshot(guard.pendingInvalidations(), staleServed()));
+    }
+
+    private long staleServed() {
+        return staleServing == null ? 0 : staleServing.servedCount();
     }
 
     @Override
@@ -494,15 +593,21 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         }
         long loadNanos = clock.nanoTime() - start;
         stats.recordLoadSuccess(loadNanos);
+        if (staleServing != null) {
+            staleServing.loaded(encodedKey);
+        }
         Duration writeTtl;
+        Duration tierTtl;
         byte[] bytes;
         if (value != null) {
             writeTtl = writeTtl(key, value);
+            tierTtl = tierTtl(writeTtl);
             bytes = envelopes.encode(value, TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
         } else if (nullTtl != null) {
             // Written like a value, with the lease of the read that missed: the same rules keep it from undoing a
-            // write.
+            // write. Never kept for a grace: a cached null is never served stale.
             writeTtl = nullTtl;
+            tierTtl = nullTtl;
             bytes = envelopes.encodeNull(TimeUnit.NANOSECONDS.toMillis(loadNanos), writeTtl);
         } else {
             return Loaded.after(null, null, basis);
@@ -515,13 +620,35 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return Loaded.after(value, bytes, basis); // writing could undo a value we may not touch
         }
         long lease = basis.lease().getAsLong();
-        TierResult<Boolean> written = guard.call("put", () -> store.putIfUnchanged(encodedKey, bytes, writeTtl, lease));
+        TierResult<Boolean> written = guard.call("put", () -> store.putIfUnchanged(encodedKey, bytes, tierTtl, lease));
         if (written instanceof TierResult.Unavailable) {
             counters.fallbackLoad();
         } else if (written.orElse(false)) {
             stats.recordPuts(1);
         }
         return Loaded.after(value, bytes, basis);
+    }
+
+    /**
+     * Thrown by {@link #get(Object, Function, Consumer, boolean)} in place of serving an expired value: carries the
+     * load's failure (its cause) and the expired value, which {@link #serveExpired(Object, ExpiredFallback)} decodes.
+     * Never reaches a caller of the cache. Without a stack trace: it only carries.
+     */
+    static final class ExpiredFallback extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @SuppressWarnings("serial") // never serialised: it never leaves the cache
+        private final transient Expired expired;
+
+        ExpiredFallback(RuntimeException failure, Expired expired) {
+            super(failure.toString(), failure, false, false);
+            this.expired = expired;
+        }
+
+        /** Returns the load's failure, which callers get if no stale value is served. */
+        RuntimeException failure() {
+            return (RuntimeException) requireNonNull(getCause(), "cause");
+        }
     }
 
     /** The cache's side of a single-flight load: nothing to store locally; waiters decode their own copy. */

@@ -50,8 +50,11 @@ final class RemoteCounters {
         refreshes.increment();
     }
 
-    /** Returns a snapshot of the counters, with the number of invalidations pending now. */
-    RemoteStats snapshot(long pendingInvalidations) {
+    /**
+     * Returns a snapshot of the counters, with the number of invalidations pending now and of expired values served
+     * (counted by the cache's {@link StaleServing}).
+     */
+    RemoteStats snapshot(long pendingInvalidations, long staleServed) {
         return new RemoteStats(
                 hits.sum(),
                 misses.sum(),
@@ -62,6 +65,7 @@ final class RemoteCounters {
                 fallbackLoads.sum(),
                 earlyRecomputes.sum(),
                 pendingInvalidations,
-                refreshes.sum());
+                refreshes.sum(),
+                staleServed);
     }
 }

@@ -19,6 +19,8 @@ package dev.cachet;
  * @param refreshes refreshes this process ran (refresh-ahead, {@code refreshAfterWrite}): each under the tier's lock,
  *     after a read found a value due; one whose loader fails keeps the old value and is counted as a load failure in
  *     {@link CacheStats}
+ * @param staleServed expired values this tier returned in place of a failed reload ({@code staleIfError}); a near
+ *     tier's own stale copies are counted in {@link NearStats#staleServed()}
  */
 public record RemoteStats(
         long hits,
@@ -30,7 +32,34 @@ public record RemoteStats(
         long fallbackLoads,
         long earlyRecomputes,
         long pendingInvalidations,
-        long refreshes) {
+        long refreshes,
+        long staleServed) {
+
+    /** Creates a snapshot with no stale value served, as before that figure existed. */
+    public RemoteStats(
+            long hits,
+            long misses,
+            long errors,
+            long lockWaits,
+            long lockTimeouts,
+            long decodeFailures,
+            long fallbackLoads,
+            long earlyRecomputes,
+            long pendingInvalidations,
+            long refreshes) {
+        this(
+                hits,
+                misses,
+                errors,
+                lockWaits,
+                lockTimeouts,
+                decodeFailures,
+                fallbackLoads,
+                earlyRecomputes,
+                pendingInvalidations,
+                refreshes,
+                0);
+    }
 
     /** Creates a snapshot without refreshes, as before that figure existed. */
     public RemoteStats(

@@ -64,6 +64,11 @@ final class StatsRecorder implements StatsCounter {
 
     /** Returns an immutable snapshot of every counter. */
     public CacheStats cacheStats() {
+        return cacheStats(0);
+    }
+
+    /** Returns an immutable snapshot of every counter, with the stale values served that the cache counted. */
+    public CacheStats cacheStats(long staleServedCount) {
         return new CacheStats(
                 hits.sum(),
                 misses.sum(),
@@ -72,7 +77,8 @@ final class StatsRecorder implements StatsCounter {
                 loadTime.sum(),
                 evictions.sum(),
                 evictionWeight.sum(),
-                puts.sum());
+                puts.sum(),
+                staleServedCount);
     }
 
     @Override

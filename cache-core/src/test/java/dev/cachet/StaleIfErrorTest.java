@@ -7,8 +7,6 @@ import dev.cachet.metrics.CachetMetrics;
 import dev.cachet.metrics.MetricNames;
 import dev.cachet.testing.CacheInvariants;
 import dev.cachet.testing.FakeTicker;
-import dev.cachet.testing.InMemoryRemoteTier;
-import dev.cachet.testing.Utf8Codec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -90,17 +88,6 @@ class StaleIfErrorTest {
                             .build())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("needs a positive expireAfterWrite");
-        }
-
-        @Test
-        void isNotSupportedOnARemoteTierYet() {
-            CacheBuilder<Object, String> builder = builder("prices")
-                    .expireAfterWrite(TTL)
-                    .staleIfError(GRACE)
-                    .remote(new InMemoryRemoteTier(clock), Utf8Codec.INSTANCE);
-            assertThatThrownBy(builder::build)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("staleIfError (PT10M) is not supported on a remote tier yet (cache 'prices')");
         }
 
         @Test

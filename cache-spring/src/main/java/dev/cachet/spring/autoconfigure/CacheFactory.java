@@ -199,12 +199,6 @@ final class CacheFactory {
                     refresh,
                     "must be shorter than expire-after-write (" + ttl + "): a value would expire before its refresh");
         }
-        if (staleIfError != null && tier != CacheTier.LOCAL) {
-            throw new InvalidConfigurationPropertyValueException(
-                    property(name, "stale-if-error"),
-                    staleIfError,
-                    "applies to local caches only for now: remote and near caches do not support it yet");
-        }
         if (tier == CacheTier.LOCAL) {
             onlyFor(name, "value-type", definition.valueType(), "remote and near");
             onlyFor(name, "codec", definition.codec(), "remote and near");

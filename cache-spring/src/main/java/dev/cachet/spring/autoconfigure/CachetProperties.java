@@ -31,7 +31,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       cache-nulls: 30s                   # cache null values for that long (Spring's allowNullValues)
  *     rates:
  *       expire-after-write: 1m
- *       stale-if-error: 10m                # local: an expired value returned when its reload fails
+ *       stale-if-error: 10m                # an expired value returned when its reload fails
  *       refresh-after-write: 1m            # a value this old is returned and reloaded in the background
  * }</pre>
  *
@@ -125,8 +125,9 @@ public record CachetProperties(
      *     loader's value) or fail-closed (an exception)
      * @param cacheNulls How long a null value is cached (positive); unset, nulls are not cached. With it the Spring
      *     cache allows null values as Spring's own caches do
-     * @param staleIfError Local: how long an expired value is kept to be returned when its reload fails (positive);
-     *     needs expire-after-write; not yet for remote and near caches
+     * @param staleIfError How long an expired value is kept to be returned when its reload fails (positive); needs
+     *     expire-after-write. On remote and near caches Redis keeps each value that much longer, and a near tier its
+     *     copies, served while Redis is down and the source fails
      * @param refreshAfterWrite How long after a value was written a read through a loader (a {@code @Cached} method,
      *     {@code @Cacheable(sync = true)}) returns it and reloads it in the background (positive, shorter than
      *     expire-after-write, which a local cache needs); on remote and near caches one process refreshes, under the
