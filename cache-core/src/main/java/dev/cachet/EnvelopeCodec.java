@@ -184,7 +184,7 @@ final class EnvelopeCodec<V> {
      * @throws RuntimeException if the codec fails
      */
     V decodeExpired(Expired expired) {
-        return requireNonNull(codec.decode(expired.envelope().payload()), "decoded value");
+        return requireNonNull(decodePayload(expired.envelope()), "decoded value");
     }
 
     /**
