@@ -602,6 +602,11 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         storePrepared(key, copyIn(value), checked);
     }
 
+    /** Returns {@code lifetime} measured now by this cache's ticker, to be asked for what is {@link Lifetime#left} later. */
+    Lifetime lifetime(Duration lifetime) {
+        return new Lifetime(ticker, ticker.read(), lifetime);
+    }
+
     /**
      * Shortens the expiry of {@code key}'s entry to {@code max} if it is later: a near tier's copy must not outlive
      * the remote value it was read from. Needs an {@link Expiry}. A put of the key between the check and the change

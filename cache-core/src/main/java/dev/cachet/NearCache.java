@@ -149,17 +149,17 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         monitor.onMiss();
         // A null from the remote tier (cached there, or loaded) is cached near as well when nulls are cached.
         // Set by the loader below when this thread runs it: a copy must not outlive the remote value it came from.
-        Duration[] remaining = {null};
+        Lifetime[] remaining = {null};
         V loaded;
         try {
-            loaded = near.loadAfterMiss(encodedKey, k -> remote.get(key, loader, ttl -> remaining[0] = ttl, false));
+            loaded = near.loadAfterMiss(
+                    encodedKey, k -> remote.get(key, loader, ttl -> remaining[0] = near.lifetime(ttl), false));
         } catch (RemoteCache.ExpiredFallback fallback) {
             // The near tier had no expired copy to serve: the remote tier's, which must not be kept near as fresh.
             return remote.serveExpired(key, fallback);
         }
         if (remaining[0] != null) {
-            near.capExpiry(encodedKey, remaining[0]);
-            near.keepStaleFor(encodedKey, remaining[0]);
+            keepNoLongerThan(encodedKey, remaining[0]);
         }
         return loaded;
     }
@@ -180,10 +180,14 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         monitor.onMiss();
         // Not through the near tier's single flight: a get of the same key would join it and return its null.
         long seen = evictions.get();
-        Duration[] remaining = {Duration.ZERO};
-        Object fromRemote = remote.lookupOrCachedNull(key, ttl -> remaining[0] = ttl);
-        if (fromRemote != null && !remaining[0].isZero() && (fromRemote != CACHED_NULL || near.cachesNulls())) {
-            fill(encodedKey, fromRemote, seen, remaining[0]);
+        Lifetime[] remaining = {null};
+        Object fromRemote = remote.lookupOrCachedNull(key, ttl -> remaining[0] = near.lifetime(ttl));
+        Lifetime lifetime = remaining[0];
+        if (fromRemote != null
+                && lifetime != null
+                && !lifetime.left().isZero()
+                && (fromRemote != CACHED_NULL || near.cachesNulls())) {
+            fill(encodedKey, fromRemote, seen, lifetime);
         }
         return fromRemote;
     }
@@ -213,14 +217,13 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      * is dropped again. Checking after the put closes the race with a drop between the check and the put (drops bump
      * first).
      */
-    private void fill(String encodedKey, Object found, long seen, Duration remaining) {
+    private void fill(String encodedKey, Object found, long seen, Lifetime remaining) {
         if (found == CACHED_NULL) {
             near.putNull(encodedKey);
-            near.capExpiry(encodedKey, remaining);
         } else {
-            near.put(encodedKey, cast(found), shorter(nearTtl, remaining));
-            near.keepStaleFor(encodedKey, remaining);
+            near.put(encodedKey, cast(found), shorter(nearTtl, remaining.left()));
         }
+        keepNoLongerThan(encodedKey, remaining);
         if (evictions.get() != seen) {
             near.invalidate(encodedKey);
         }
@@ -264,11 +267,22 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
-        Duration written = remote.write(key, value, ttl);
+        Lifetime remaining = near.lifetime(remote.write(key, value, ttl));
         publish(() -> channel.publish(encodedKey));
         evictions.incrementAndGet();
-        near.put(encodedKey, value, shorter(nearTtl, written));
-        near.keepStaleFor(encodedKey, written);
+        near.put(encodedKey, value, shorter(nearTtl, remaining.left()));
+        keepNoLongerThan(encodedKey, remaining);
+    }
+
+    /**
+     * Shortens the copy of {@code encodedKey} just kept to what is left of the remote value's {@code remaining}
+     * lifetime, read after the copy was stored, and keeps it as long to serve stale: time spent meanwhile (a copy, a
+     * cold JVM's class loading) must not let it outlive the value it came from.
+     */
+    private void keepNoLongerThan(String encodedKey, Lifetime remaining) {
+        Duration left = remaining.left();
+        near.capExpiry(encodedKey, left);
+        near.keepStaleFor(encodedKey, left);
     }
 
     private static Duration shorter(Duration a, Duration b) {

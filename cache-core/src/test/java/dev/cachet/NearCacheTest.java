@@ -158,6 +158,58 @@ class NearCacheTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * A copy kept after the time it took to keep it (here a slow copier, in production a cold JVM's first fill on a
+     * loaded machine) expires with the remote value it came from, not that much later: found by the two-process
+     * stale-if-error test, whose second process served its near copy as fresh after the value had expired.
+     */
+    @Test
+    void aNearCopyNeverOutlivesTheRemoteValueHoweverLongKeepingItTook() {
+        RemoteConfig sharedClock = RemoteConfig.custom().clock(clock.clock()).build();
+        Duration slowCopy = Duration.ofMinutes(2);
+        java.util.concurrent.atomic.AtomicBoolean copyingSlowly = new java.util.concurrent.atomic.AtomicBoolean();
+        Cache<String, String> a = Cachet.builder("quotes")
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .ticker(clock)
+                .executor(Runnable::run)
+                .remote(tier, Utf8Codec.INSTANCE, sharedClock)
+                .nearCache(100, Duration.ofMinutes(10))
+                .build();
+        Cache<String, String> b = Cachet.builder("quotes")
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .ticker(clock)
+                .executor(Runnable::run)
+                .copier((String value) -> {
+                    if (copyingSlowly.get()) {
+                        clock.advance(slowCopy);
+                    }
+                    return value;
+                })
+                .remote(tier, Utf8Codec.INSTANCE, sharedClock)
+                .nearCache(100, Duration.ofMinutes(10))
+                .build();
+        a.put("read", "v");
+        clock.advance(Duration.ofMinutes(4)); // one minute left
+
+        copyingSlowly.set(true);
+        assertThat(b.getIfPresent("read")).isEqualTo("v");
+        copyingSlowly.set(false);
+        assertThat(b.getIfPresent("read"))
+                .as("a getIfPresent's copy, kept two minutes after a minute was left, expired with the value")
+                .isNull();
+
+        a.put("loaded", "v");
+        clock.advance(Duration.ofMinutes(4));
+        copyingSlowly.set(true);
+        assertThat(b.get("loaded", k -> "unused")).isEqualTo("v");
+        copyingSlowly.set(false);
+        assertThat(b.get("loaded", k -> "reloaded"))
+                .as("a get's copy expired with the value too: the loader runs")
+                .isEqualTo("reloaded");
+    }
+
     record Point(int x, int y) {}
 
     @Test
