@@ -90,7 +90,18 @@ public interface Cache<K, V> {
     /**
      * Returns the values of all {@code keys}, loading the absent ones with one call of {@code bulkLoader}. Keys the
      * bulk loader does not return are absent from the result. Unlike {@link #get(Object, Function)}, a bulk load is
-     * not coordinated with concurrent loads of the same keys.
+     * not coordinated with concurrent loads of the same keys: it takes no cross-process lock and waits for none (a
+     * bulk loader loads a page at once; locking each of its keys would serialise pages). A remote tier still writes
+     * each loaded value only if nothing wrote, invalidated or locked its key since this call read it, so a bulk load
+     * never undoes a write or invalidation that returned meanwhile; a near tier keeps copies of what it read and
+     * loaded. On Redis the reads take one round trip (one per Cluster node) and the writes another ({@code README},
+     * "Bulk operations").
+     *
+     * <p>A cached null ({@link CacheBuilder#cacheNulls}) is present without a value: it is neither returned nor
+     * loaded; and with {@code cacheNulls}, a key the bulk loader does not return is cached as a null, as a {@code get}
+     * whose loader returns {@code null}. Bulk reads neither refresh ahead nor recompute early: {@code get} does. With {@link CacheBuilder#staleIfError}, when the bulk loader throws and every key it was asked for still
+     * has an expired value within its grace, those values are returned (counted as served stale); otherwise the
+     * bulk loader's exception is thrown.
      *
      * @return an unmodifiable map in the iteration order of {@code keys}
      * @throws NullPointerException if an argument, a key, or a key or value the bulk loader returned is null
@@ -123,11 +134,41 @@ public interface Cache<K, V> {
     void put(K key, V value, Duration ttl);
 
     /**
+     * Stores every entry of {@code entries}, as {@link #put(Object, Object)} does for each; a remote tier writes them
+     * in O(1) round trips, and a near tier tells the other processes in one message. Every key and value is checked
+     * before anything is stored; Cachet's caches also copy (or encode) every value first.
+     *
+     * @throws NullPointerException if {@code entries}, a key or a value is null; nothing is stored then
+     * @throws IllegalArgumentException if a value cannot be copied or encoded; in Cachet's caches nothing is stored
+     *     then
+     */
+    default void putAll(Map<? extends K, ? extends V> entries) {
+        Objects.requireNonNull(entries, "entries");
+        entries.forEach((key, value) -> {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, () -> "the value for key " + key);
+        });
+        entries.forEach(this::put);
+    }
+
+    /**
      * Removes {@code key}. A load of that key that is in flight will not store its result.
      *
      * @throws NullPointerException if {@code key} is null
      */
     void invalidate(K key);
+
+    /**
+     * Removes every key of {@code keys}, as {@link #invalidate(Object)} does for each; a remote tier removes them in
+     * O(1) round trips, and a near tier tells the other processes in one message.
+     *
+     * @throws NullPointerException if {@code keys} or a key is null; nothing is removed then
+     */
+    default void invalidateAll(Iterable<? extends K> keys) {
+        Objects.requireNonNull(keys, "keys");
+        keys.forEach(key -> Objects.requireNonNull(key, "key"));
+        keys.forEach(this::invalidate);
+    }
 
     /** Removes every entry. Loads in flight will not store their results. */
     void invalidateAll();

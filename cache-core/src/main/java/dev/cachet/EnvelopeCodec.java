@@ -8,6 +8,8 @@ import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.ValueCodec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -155,7 +157,36 @@ final class EnvelopeCodec<V> {
         if (!(guard.call("get", () -> store.lookup(key, maxBytes)) instanceof TierResult.Answered<Lookup> answered)) {
             return Read.unavailable(); // fail-open
         }
-        Lookup lookup = answered.value();
+        return interpret(key, answered.value());
+    }
+
+    /**
+     * Reads and decodes every key of {@code keys} in one bulk call of the store, as {@link #read} reads one; under
+     * fail-open an unavailable tier makes every read {@link Found#UNAVAILABLE}.
+     *
+     * @return one read per key, in the order of {@code keys}
+     */
+    List<Read<V>> readAll(List<String> keys) {
+        long maxBytes = (long) maxValueBytes + ENVELOPE_HEADER_BYTES;
+        List<Read<V>> reads = new ArrayList<>(keys.size());
+        if (!(guard.call("getAll", () -> store.lookupAll(keys, maxBytes))
+                instanceof TierResult.Answered<List<Lookup>> answered)) {
+            keys.forEach(key -> reads.add(Read.unavailable())); // fail-open
+            return reads;
+        }
+        List<Lookup> lookups = answered.value();
+        if (lookups.size() != keys.size()) {
+            throw new IllegalStateException("cache '" + cacheName + "': the store answered " + lookups.size()
+                    + " reads for " + keys.size() + " keys");
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            reads.add(interpret(keys.get(i), requireNonNull(lookups.get(i), "lookup")));
+        }
+        return reads;
+    }
+
+    /** Makes a read of what a lookup of {@code key} found; see {@link #read}. */
+    private Read<V> interpret(String key, Lookup lookup) {
         if (lookup.isOversized()) {
             decodeFailed(
                     "cache '{}': a stored value has {} bytes, more than maxValueBytes {} allows; treating it as a"

@@ -537,8 +537,41 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 present.put(key, cast(found)); // a cached null is present without a value: neither here nor loaded
             }
         }
-        Map<? extends K, ? extends V> loaded = missing.isEmpty() ? Map.of() : loadAll(missing, bulkLoader);
+        if (missing.isEmpty()) {
+            return BulkResults.inKeyOrder(order, present, Map.of());
+        }
+        Map<? extends K, ? extends V> loaded;
+        try {
+            loaded = loadAll(missing, bulkLoader);
+        } catch (RuntimeException e) {
+            loaded = serveStaleAll(missing, e);
+        }
         return BulkResults.inKeyOrder(order, present, loaded);
+    }
+
+    /**
+     * Answers a bulk load that failed with {@code failure}: the stale values of {@code keys} (staleIfError), each
+     * counted and logged as served stale, if every key has one; otherwise throws {@code failure}.
+     */
+    Map<K, V> serveStaleAll(Set<K> keys, RuntimeException failure) {
+        var stales = staleValues;
+        if (stales == null) {
+            throw failure;
+        }
+        Map<K, Stale<V>> found = new LinkedHashMap<>();
+        for (K key : keys) {
+            Stale<V> stale = stales.getIfPresent(key);
+            if (stale == null) {
+                throw failure;
+            }
+            found.put(key, stale);
+        }
+        Map<K, V> served = new LinkedHashMap<>();
+        found.forEach((key, stale) -> {
+            requireNonNull(staleServing, "staleServing").served(key, failure);
+            served.put(key, copyOut(stale.value()));
+        });
+        return served;
     }
 
     private Map<? extends K, ? extends V> loadAll(
@@ -565,6 +598,10 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             prepared.forEach((key, value) -> durations.put(key, durationOfWrite(key, value)));
         }
         prepared.forEach((key, value) -> storePrepared(key, value, durations.get(key)));
+        if (nullTtlNanos != 0) {
+            // A key the bulk loader found nothing for is remembered as absent, as a get whose loader returns null.
+            missing.stream().filter(key -> !prepared.containsKey(key)).forEach(this::putNull);
+        }
         if (staleServing != null) {
             staleServing.loadedAll(prepared.keySet());
         }
@@ -577,6 +614,23 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         requireNonNull(value, "value");
         V prepared = copyIn(value);
         storePrepared(key, prepared, expiry == null ? null : durationOfWrite(key, prepared));
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        requireNonNull(entries, "entries");
+        // Every copy and every duration first: a value that cannot be copied, or an Expiry that fails, stores none.
+        Map<K, V> prepared = new LinkedHashMap<>();
+        entries.forEach((key, value) -> {
+            requireNonNull(key, "key");
+            requireNonNull(value, () -> "the value for key " + key);
+        });
+        entries.forEach((key, value) -> prepared.put(key, copyIn(value)));
+        Map<K, Duration> durations = new HashMap<>();
+        if (expiry != null) {
+            prepared.forEach((key, value) -> durations.put(key, durationOfWrite(key, value)));
+        }
+        prepared.forEach((key, value) -> storePrepared(key, value, durations.get(key)));
     }
 
     /**

@@ -210,6 +210,16 @@ final class MemoTable implements Cache<Object, Object>, HitRatios, LoadTracking 
     }
 
     @Override
+    public void putAll(Map<? extends Object, ? extends Object> entries) {
+        throw byKey("putAll");
+    }
+
+    @Override
+    public void invalidateAll(Iterable<? extends Object> keys) {
+        throw byKey("invalidateAll(keys)");
+    }
+
+    @Override
     public void invalidate(Object key) {
         throw byKey("invalidate");
     }

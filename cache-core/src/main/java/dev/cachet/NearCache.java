@@ -229,12 +229,22 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keys held near are answered from there; the rest come from the remote tier in one bulk read, and the keys it
+     * misses from one call of the bulk loader ({@link RemoteCache#getAll(Iterable, Function, RemoteCache.BulkFill)}).
+     * What the remote tier answered, and what was loaded and written there, fills the near tier as {@link
+     * #getIfPresent} fills it: each copy lives no longer than its remote value, and a copy is dropped again when
+     * anything was dropped from the near tier since the remote read began (an invalidation that arrived meanwhile may
+     * be about a newer write). A loaded value whose remote write was refused is not kept near. If the bulk loader
+     * fails and the remote tier has no expired values to serve for every key, the near tier's stale copies are
+     * served when it holds one for every key (staleIfError).
+     */
     @Override
     public Map<K, V> getAll(
             Iterable<? extends K> keys,
             Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
-        // Keys already near are answered from there; the rest come from the remote tier without filling the near tier:
-        // a fill after the remote read could undo an invalidation that arrived meanwhile. Later gets fill it safely.
         requireNonNull(keys, "keys");
         requireNonNull(bulkLoader, "bulkLoader");
         List<K> requested = new ArrayList<>();
@@ -244,13 +254,69 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         for (K key : requested) {
             Object found = near.lookupOrCachedNull(remote.encodeKey(requireNonNull(key, "key")));
             if (found == null) {
+                monitor.onMiss();
                 missing.add(key);
             } else if (found != CACHED_NULL) {
                 result.put(key, cast(found)); // a cached null is present without a value: neither here nor loaded
             }
         }
-        Map<K, V> fromRemote = missing.isEmpty() ? Map.of() : remote.getAll(missing, bulkLoader);
+        if (missing.isEmpty()) {
+            return BulkResults.inKeyOrder(requested, result, Map.of());
+        }
+        long seen = evictions.get();
+        List<Fill> fills = new ArrayList<>();
+        Map<K, V> fromRemote;
+        try {
+            fromRemote = remote.getAll(
+                    missing,
+                    bulkLoader,
+                    (encodedKey, found, remaining) -> fills.add(new Fill(encodedKey, found, near.lifetime(remaining))));
+        } catch (RuntimeException e) {
+            fromRemote = serveNearStale(missing, e);
+        }
+        for (Fill fill : fills) {
+            if (!fill.lifetime().left().isZero() && (fill.found() != CACHED_NULL || near.cachesNulls())) {
+                fill(fill.encodedKey(), fill.found(), seen, fill.lifetime());
+            }
+        }
         return BulkResults.inKeyOrder(requested, result, fromRemote);
+    }
+
+    /** Serves the near tier's stale copies of {@code keys} after a failed bulk load, or throws {@code failure}. */
+    private Map<K, V> serveNearStale(List<K> keys, RuntimeException failure) {
+        Map<String, K> byEncoded = new LinkedHashMap<>();
+        keys.forEach(key -> byEncoded.put(remote.encodeKey(key), key));
+        Map<String, V> stale = near.serveStaleAll(byEncoded.keySet(), failure);
+        Map<K, V> served = new LinkedHashMap<>();
+        stale.forEach((encodedKey, value) -> served.put(byEncoded.get(encodedKey), value));
+        return served;
+    }
+
+    /** What a bulk read or load found for a key that the near tier may keep, and for how long. */
+    private record Fill(String encodedKey, Object found, Lifetime lifetime) {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One bulk write to the remote tier, then one invalidation message for the whole batch, then a near copy of
+     * each value that lives no longer than its remote value.
+     */
+    @Override
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        Map<String, Duration> remaining = remote.writeAll(entries);
+        if (remaining.isEmpty()) {
+            return;
+        }
+        Map<String, Lifetime> lifetimes = new LinkedHashMap<>();
+        remaining.forEach((encodedKey, left) -> lifetimes.put(encodedKey, near.lifetime(left)));
+        publish(() -> channel.publishEach(remaining.keySet()));
+        evictions.incrementAndGet();
+        entries.forEach((key, value) -> {
+            String encodedKey = remote.encodeKey(key);
+            Lifetime lifetime = requireNonNull(lifetimes.get(encodedKey), "lifetime");
+            near.put(encodedKey, value, shorter(nearTtl, lifetime.left()));
+            keepNoLongerThan(encodedKey, lifetime);
+        });
     }
 
     @Override
@@ -296,6 +362,22 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         publish(() -> channel.publish(encodedKey));
         evictions.incrementAndGet();
         near.invalidate(encodedKey);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One bulk delete in the remote tier, then one invalidation message for the whole batch, then the near copies.
+     */
+    @Override
+    public void invalidateAll(Iterable<? extends K> keys) {
+        Set<String> encodedKeys = remote.invalidateEach(keys);
+        if (encodedKeys.isEmpty()) {
+            return;
+        }
+        publish(() -> channel.publishEach(encodedKeys));
+        evictions.incrementAndGet();
+        encodedKeys.forEach(near::invalidate);
     }
 
     @Override

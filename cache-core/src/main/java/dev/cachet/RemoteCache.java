@@ -17,11 +17,15 @@ import dev.cachet.internal.remote.DefaultKeyEncoder;
 import dev.cachet.internal.remote.Envelope;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.RemoteWrite;
 import dev.cachet.spi.ValueCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -390,21 +394,184 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     public Map<K, V> getAll(
             Iterable<? extends K> keys,
             Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+        return getAll(keys, bulkLoader, (key, found, remaining) -> {});
+    }
+
+    /**
+     * Told of what a {@link #getAll(Iterable, Function, BulkFill)} read or loaded that a near tier may keep: a value,
+     * or {@link NullCaching#CACHED_NULL}, of the key {@code encodedKey}, which lives {@code remaining} longer in the
+     * tier (its refresh point, with refresh-ahead). A loaded value whose conditional write was refused is not told:
+     * something wrote, invalidated or locked the key since it was read, so the value may be older than what the tier
+     * holds.
+     */
+    @FunctionalInterface
+    interface BulkFill {
+        void found(String encodedKey, Object found, Duration remaining);
+    }
+
+    /**
+     * {@link #getAll(Iterable, Function)}: one bulk read of the tier for every key ({@link RemoteStore#lookupAll}), one
+     * call of the bulk loader for the keys it missed, then one bulk conditional write of what was loaded ({@link
+     * RemoteStore#putAllIfUnchanged}), each value with the lease of the read that missed it. No cross-process lock is
+     * taken or waited for (see {@link Cache#getAll}); the leases keep a bulk load from undoing a write or invalidation
+     * that came after its read. A tier that does not answer (fail-open) leaves the keys to the bulk loader, and its
+     * values unwritten, as for {@link #get}.
+     *
+     * @param fill told of each value or cached null a near tier may keep, with how long it has left
+     */
+    Map<K, V> getAll(
+            Iterable<? extends K> keys,
+            Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader,
+            BulkFill fill) {
         requireNonNull(keys, "keys");
         requireNonNull(bulkLoader, "bulkLoader");
-        Map<K, V> present = new LinkedHashMap<>();
-        Set<K> missing = new LinkedHashSet<>();
+        List<K> order = new ArrayList<>();
+        Map<String, K> byEncoded = new LinkedHashMap<>();
         for (K key : keys) {
-            Object found = lookupOrCachedNull(requireNonNull(key, "key"));
-            if (found == null) {
-                missing.add(key);
-            } else if (found != CACHED_NULL) {
-                present.put(key, cast(found)); // a cached null is present without a value: neither here nor loaded
+            order.add(requireNonNull(key, "key"));
+            byEncoded.putIfAbsent(keyEncoder.apply(key), key);
+        }
+        if (byEncoded.isEmpty()) {
+            return Map.of();
+        }
+        List<String> encodedKeys = new ArrayList<>(byEncoded.keySet());
+        List<Read<V>> reads = envelopes.readAll(encodedKeys);
+        Map<K, V> present = new HashMap<>();
+        Map<K, String> missingKeys = new LinkedHashMap<>();
+        Map<K, Read<V>> missingReads = new HashMap<>();
+        for (int i = 0; i < encodedKeys.size(); i++) {
+            String encodedKey = encodedKeys.get(i);
+            K key = byEncoded.get(encodedKey);
+            Read<V> read = reads.get(i);
+            Stored<V> stored = read.stored();
+            if (stored != null) {
+                stats.recordHits(1);
+                if (staleServing != null) {
+                    staleServing.loaded(encodedKey);
+                }
+                V value = stored.value();
+                fill.found(encodedKey, value == null ? CACHED_NULL : value, nearLifetime(stored.envelope()));
+                if (value != null) { // a cached null is present without a value: neither here nor loaded
+                    present.put(key, value);
+                }
+            } else {
+                stats.recordMisses(1);
+                monitor.onMiss();
+                missingKeys.put(key, encodedKey);
+                missingReads.put(key, read);
             }
         }
-        Map<? extends K, ? extends V> loaded = missing.isEmpty() ? Map.of() : timedBulkLoad(missing, bulkLoader);
-        loaded.forEach((key, value) -> put(requireNonNull(key, "a key returned by bulkLoader"), value));
-        return BulkResults.inKeyOrder(keys, present, loaded);
+        if (missingKeys.isEmpty()) {
+            return BulkResults.inKeyOrder(order, present, Map.of());
+        }
+        long start = clock.nanoTime();
+        Map<? extends K, ? extends V> loaded;
+        try {
+            loaded = timedBulkLoad(missingKeys.keySet(), bulkLoader);
+        } catch (RuntimeException e) {
+            return servedStale(order, present, missingKeys, missingReads, e);
+        }
+        writeLoaded(missingKeys, missingReads, loaded, TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start), fill);
+        return BulkResults.inKeyOrder(order, present, loaded);
+    }
+
+    /**
+     * Answers a getAll whose bulk loader threw: with {@code staleIfError}, the expired values of the keys it was asked
+     * for, if every one of them has one within its grace (each counted and logged as served stale); otherwise the
+     * bulk loader's exception.
+     */
+    private Map<K, V> servedStale(
+            List<K> order,
+            Map<K, V> present,
+            Map<K, String> missingKeys,
+            Map<K, Read<V>> missingReads,
+            RuntimeException failure) {
+        StaleServing<String> stale = staleServing;
+        if (stale == null) {
+            throw failure;
+        }
+        Map<K, Expired> expired = new LinkedHashMap<>();
+        for (K key : missingKeys.keySet()) {
+            Expired candidate = requireNonNull(missingReads.get(key), "read").expired();
+            if (candidate == null || !withinGrace(candidate)) {
+                throw failure;
+            }
+            expired.put(key, candidate);
+        }
+        Map<K, V> served = new HashMap<>();
+        expired.forEach((key, candidate) -> served.put(key, serveExpired(missingKeys.get(key), failure, candidate)));
+        return BulkResults.inKeyOrder(order, present, served);
+    }
+
+    /**
+     * Writes the values the bulk loader returned for the keys asked for, in one bulk call, each only while its key's
+     * fence still equals the lease of the read that missed it. Every value is checked, encoded and given its TTL before
+     * anything is written, so that a bad value or a failing Expiry writes none. Keys without a lease (a foreign value)
+     * or read while the tier was unavailable are not written, as in {@link #loadAndWrite}; entries for keys not asked
+     * for are not written either, having no lease.
+     */
+    private void writeLoaded(
+            Map<K, String> missingKeys,
+            Map<K, Read<V>> missingReads,
+            Map<? extends K, ? extends V> loaded,
+            long loadMillis,
+            BulkFill fill) {
+        List<RemoteWrite> writes = new ArrayList<>();
+        List<Long> leases = new ArrayList<>();
+        List<Object> written = new ArrayList<>();
+        for (Map.Entry<K, String> missing : missingKeys.entrySet()) {
+            K key = missing.getKey();
+            String encodedKey = missing.getValue();
+            V value = loaded.get(key);
+            byte[] bytes;
+            Duration tierTtl;
+            if (value != null) {
+                Duration writeTtl = writeTtl(key, value);
+                tierTtl = tierTtl(writeTtl);
+                bytes = envelopes.encode(value, loadMillis, writeTtl);
+            } else if (nullTtl != null && !loaded.containsKey(key)) {
+                // The bulk loader found nothing for the key: remembered as absent, as a get whose loader returns null.
+                tierTtl = nullTtl;
+                bytes = envelopes.encodeNull(loadMillis, nullTtl);
+            } else {
+                continue;
+            }
+            if (staleServing != null) {
+                staleServing.loaded(encodedKey);
+            }
+            Read<V> read = requireNonNull(missingReads.get(key), "read");
+            Object found = value == null ? CACHED_NULL : value;
+            if (read.found() == Found.UNAVAILABLE || read.lease().isEmpty()) {
+                if (read.found() == Found.UNAVAILABLE) {
+                    counters.fallbackLoad();
+                }
+                fill.found(encodedKey, found, nearLifetime(envelopes.envelopeOf(bytes)));
+                continue;
+            }
+            writes.add(new RemoteWrite(encodedKey, bytes, tierTtl));
+            leases.add(read.lease().getAsLong());
+            written.add(found);
+        }
+        if (writes.isEmpty()) {
+            return;
+        }
+        long[] leaseArray = leases.stream().mapToLong(Long::longValue).toArray();
+        TierResult<List<Boolean>> stored = guard.isOpenOutage()
+                ? new TierResult.Unavailable<>()
+                : guard.call("putAll", () -> store.putAllIfUnchanged(writes, leaseArray));
+        List<Boolean> outcome = stored.orElse(List.of());
+        for (int i = 0; i < writes.size(); i++) {
+            RemoteWrite write = writes.get(i);
+            boolean unavailable = stored instanceof TierResult.Unavailable;
+            if (unavailable) {
+                counters.fallbackLoad();
+            } else if (i < outcome.size() && outcome.get(i)) {
+                stats.recordPuts(1);
+            } else {
+                continue; // refused: the key changed since it was read, so this value may be older than the tier's
+            }
+            fill.found(write.key(), written.get(i), nearLifetime(envelopes.envelopeOf(write.value())));
+        }
     }
 
     private Map<? extends K, ? extends V> timedBulkLoad(
@@ -413,12 +580,76 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         try {
             Map<? extends K, ? extends V> loaded =
                     requireNonNull(bulkLoader.apply(Collections.unmodifiableSet(missing)), "bulkLoader result");
+            loaded.forEach((key, value) -> {
+                requireNonNull(key, "a key returned by bulkLoader");
+                requireNonNull(value, () -> "the value bulkLoader returned for key " + key);
+            });
             stats.recordLoadSuccess(clock.nanoTime() - start);
             return loaded;
         } catch (RuntimeException | Error e) {
             stats.recordLoadFailure(clock.nanoTime() - start);
             throw e;
         }
+    }
+
+    /**
+     * Writes every entry in one bulk call ({@link RemoteStore#putAll}), after encoding them all (a value that cannot
+     * be encoded, or an Expiry that fails, writes none), as one step against this process's loads of those keys, and
+     * returns how long each written value has left by its encoded key: a near tier keeps its copy no longer. Under
+     * fail-open a failed call makes each key a pending invalidation.
+     */
+    Map<String, Duration> writeAll(Map<? extends K, ? extends V> entries) {
+        requireNonNull(entries, "entries");
+        Map<String, RemoteWrite> writes = new LinkedHashMap<>();
+        Map<String, Long> expiresAt = new HashMap<>();
+        entries.forEach((key, value) -> {
+            requireNonNull(key, "key");
+            requireNonNull(value, () -> "the value for key " + key);
+        });
+        entries.forEach((key, value) -> {
+            String encodedKey = keyEncoder.apply(key);
+            Duration writeTtl = writeTtl(key, value);
+            byte[] bytes = envelopes.encode(value, 0, writeTtl);
+            writes.put(encodedKey, new RemoteWrite(encodedKey, bytes, tierTtl(writeTtl)));
+            expiresAt.put(encodedKey, envelopes.envelopeOf(bytes).expiresAtMillis());
+        });
+        if (writes.isEmpty()) {
+            return Map.of();
+        }
+        List<RemoteWrite> batch = List.copyOf(writes.values());
+        flights.writeAll(writes.keySet(), () -> guard.writeEach("putAll", writes.keySet(), () -> store.putAll(batch)));
+        stats.recordPuts(batch.size());
+        Map<String, Duration> remaining = new LinkedHashMap<>();
+        expiresAt.forEach((encodedKey, at) -> remaining.put(encodedKey, remaining(at)));
+        return remaining;
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        var unused = writeAll(entries);
+    }
+
+    /**
+     * Removes every key in one bulk call ({@link RemoteStore#deleteEach}), as one step against this process's loads of
+     * those keys, and returns their encoded keys. Under fail-open a failed call makes each key a pending invalidation.
+     */
+    Set<String> invalidateEach(Iterable<? extends K> keys) {
+        requireNonNull(keys, "keys");
+        Set<String> encodedKeys = new LinkedHashSet<>();
+        for (K key : keys) {
+            encodedKeys.add(keyEncoder.apply(requireNonNull(key, "key")));
+        }
+        if (!encodedKeys.isEmpty()) {
+            flights.writeAll(
+                    encodedKeys,
+                    () -> guard.writeEach("invalidateAll(keys)", encodedKeys, () -> store.deleteEach(encodedKeys)));
+        }
+        return encodedKeys;
+    }
+
+    @Override
+    public void invalidateAll(Iterable<? extends K> keys) {
+        var unused = invalidateEach(keys);
     }
 
     @Override

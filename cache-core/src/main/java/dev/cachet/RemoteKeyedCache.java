@@ -7,6 +7,7 @@ import dev.cachet.internal.remote.DefaultKeyEncoder;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -205,8 +206,25 @@ final class RemoteKeyedCache implements Cache<Object, Object> {
     }
 
     @Override
+    public void putAll(Map<? extends Object, ? extends Object> entries) {
+        Map<Object, Object> byRemoteKey = new LinkedHashMap<>();
+        requireNonNull(entries, "entries")
+                .forEach((key, value) -> byRemoteKey.put(remoteKey(requireNonNull(key, "key")), value));
+        cache.putAll(byRemoteKey);
+    }
+
+    @Override
     public void invalidate(Object key) {
         cache.invalidate(remoteKey(requireNonNull(key, "key")));
+    }
+
+    @Override
+    public void invalidateAll(Iterable<?> keys) {
+        List<Object> remoteKeys = new ArrayList<>();
+        for (Object key : requireNonNull(keys, "keys")) {
+            remoteKeys.add(remoteKey(requireNonNull(key, "key")));
+        }
+        cache.invalidateAll(remoteKeys);
     }
 
     @Override

@@ -84,8 +84,18 @@ final class RemoteLoadingCache<K, V> implements LoadingCache<K, V>, LoadTracking
     }
 
     @Override
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        cache.putAll(entries);
+    }
+
+    @Override
     public void invalidate(K key) {
         cache.invalidate(key);
+    }
+
+    @Override
+    public void invalidateAll(Iterable<? extends K> keys) {
+        cache.invalidateAll(keys);
     }
 
     @Override

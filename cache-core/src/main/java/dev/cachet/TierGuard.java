@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.internal.remote.CircuitBreaker;
 import dev.cachet.internal.remote.PendingInvalidations;
 import dev.cachet.spi.RemoteStore;
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -92,6 +93,18 @@ final class TierGuard {
             } else {
                 pending.add(key);
             }
+        }
+    }
+
+    /**
+     * Writes every key of {@code keys} in one call, as {@link #write} writes one: under fail-open, a call that failed,
+     * timed out or was refused makes each key a pending invalidation (past the capacity, every key), since any of
+     * them may not have reached the tier.
+     */
+    void writeEach(String operation, Collection<String> keys, Runnable call) {
+        boolean written = applyPending() != PendingInvalidations.Replay.PENDING && attemptRun(operation, call);
+        if (!written) { // fail-open: fail-closed threw
+            keys.forEach(pending::add);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cachet.internal;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -218,6 +219,27 @@ public final class SingleFlight<K, V> {
         } finally {
             marker.leaveGroup();
             marker.complete(null);
+        }
+    }
+
+    /**
+     * Runs {@code write}, a put or an invalidation of every key of {@code keys} (a bulk call to a remote tier), as one
+     * step with respect to the loads of each key, as {@link #write} does for one key.
+     */
+    public void writeAll(Collection<? extends K> keys, Runnable write) {
+        List<Flight<V>> markers = new ArrayList<>(keys.size());
+        for (K key : keys) {
+            Flight<V> marker = new Flight<>(Thread.currentThread(), flights, key, true);
+            flights.put(key, marker);
+            markers.add(marker);
+        }
+        try {
+            write.run();
+        } finally {
+            for (Flight<V> marker : markers) {
+                marker.leaveGroup();
+                marker.complete(null);
+            }
         }
     }
 

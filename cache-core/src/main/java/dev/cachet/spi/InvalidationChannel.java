@@ -1,5 +1,9 @@
 package dev.cachet.spi;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collection;
+
 /**
  * Carries one cache's invalidations between processes (Redis pub/sub, in the {@code cache-redis} module), so that a
  * write in one process evicts the key from every other process's near cache. Messages carry the key, never the value.
@@ -23,6 +27,21 @@ public interface InvalidationChannel extends AutoCloseable {
      * @throws dev.cachet.CacheUnavailableException if the message could not be sent
      */
     void publish(String key);
+
+    /**
+     * Tells the other processes that every key of {@code keys} changed: one message for the batch where the channel
+     * can (Redis sends one), so that a bulk write costs one message, not one per key. The default calls {@link
+     * #publish} once per key.
+     *
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws dev.cachet.CacheUnavailableException if the message could not be sent; some keys may have been sent
+     */
+    default void publishEach(Collection<String> keys) {
+        requireNonNull(keys, "keys");
+        for (String key : keys) {
+            publish(requireNonNull(key, "key"));
+        }
+    }
 
     /**
      * Tells the other processes that every key changed.

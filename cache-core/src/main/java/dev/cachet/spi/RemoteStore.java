@@ -1,6 +1,11 @@
 package dev.cachet.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -19,6 +24,14 @@ import java.util.OptionalLong;
  * The lock only elects which process loads; taking it changes the fence too, so a loader whose lock expired and was
  * taken again is refused as well. {@link #deleteAll()} changes every fence of the cache, so the guarantee holds for
  * it too.
+ *
+ * <h2>Bulk calls</h2>
+ *
+ * {@link #lookupAll}, {@link #putAll}, {@link #putAllIfUnchanged} and {@link #deleteEach} do what their single-key
+ * calls do, for many keys, each key with the same guarantee as alone (leases included); the keys of one call are not
+ * one atomic step. Their defaults loop over the single-key calls, so that every store works with them; a store that
+ * can batch (Redis: one script per hash slot group, pipelined) overrides them to take O(1) round trips. A bulk call
+ * that throws may have done part of its work.
  *
  * <p>Every operation may throw {@link dev.cachet.CacheUnavailableException} when the remote side cannot be reached or
  * answers too slowly; the cache's failure policy decides what its callers see. Implementations must be thread-safe.
@@ -107,4 +120,86 @@ public interface RemoteStore {
      * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
      */
     Optional<RemoteLock> tryLock(String key, Duration lease);
+
+    /**
+     * Reads every key of {@code keys} as {@link #lookup} does, and returns the reads in the same order. The default
+     * calls {@link #lookup} once per key.
+     *
+     * @param maxBytes the most bytes to read per value
+     * @return one read per key, in the order of {@code keys}
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
+     */
+    default List<Lookup> lookupAll(List<String> keys, long maxBytes) {
+        requireNonNull(keys, "keys");
+        List<Lookup> lookups = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            lookups.add(lookup(requireNonNull(key, "key"), maxBytes));
+        }
+        return lookups;
+    }
+
+    /**
+     * Stores every write of {@code writes} as {@link #put} does. The default calls {@link #put} once per write.
+     *
+     * @throws NullPointerException if {@code writes} or a write is null
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached; some writes may have landed
+     */
+    default void putAll(List<RemoteWrite> writes) {
+        requireNonNull(writes, "writes");
+        for (RemoteWrite write : writes) {
+            requireNonNull(write, "write");
+            put(write.key(), write.value(), write.ttl());
+        }
+    }
+
+    /**
+     * Stores each write of {@code writes} as {@link #putIfUnchanged} does, with the lease at the same index of {@code
+     * leases}, and returns which were stored. The default calls {@link #putIfUnchanged} once per write.
+     *
+     * @param leases one lease per write, each a {@link Lookup#lease()} of its key
+     * @return for each write, in order, true if stored and false if refused
+     * @throws NullPointerException if an argument or a write is null
+     * @throws IllegalArgumentException if {@code leases} does not have one lease per write
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached; some writes may have landed
+     */
+    default List<Boolean> putAllIfUnchanged(List<RemoteWrite> writes, long[] leases) {
+        requireNonNull(writes, "writes");
+        requireLeasePerWrite(writes, leases);
+        List<Boolean> stored = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            RemoteWrite write = requireNonNull(writes.get(i), "write");
+            stored.add(putIfUnchanged(write.key(), write.value(), write.ttl(), leases[i]));
+        }
+        return stored;
+    }
+
+    /**
+     * Removes every key of {@code keys} as {@link #delete} does, changing each key's fence. The default calls {@link
+     * #delete} once per key.
+     *
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached; some keys may be removed
+     */
+    default void deleteEach(Collection<String> keys) {
+        requireNonNull(keys, "keys");
+        for (String key : keys) {
+            delete(requireNonNull(key, "key"));
+        }
+    }
+
+    /**
+     * Checks the arguments of {@link #putAllIfUnchanged}: one lease per write.
+     *
+     * @throws NullPointerException if {@code leases} is null
+     * @throws IllegalArgumentException if the counts differ
+     */
+    static void requireLeasePerWrite(List<RemoteWrite> writes, long[] leases) {
+        requireNonNull(leases, "leases");
+        if (leases.length != writes.size()) {
+            throw new IllegalArgumentException(
+                    "one lease per write expected: " + writes.size() + " writes, " + leases.length + " leases");
+        }
+    }
 }

@@ -3,35 +3,47 @@ package dev.cachet.redis;
 import static java.util.Objects.requireNonNull;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * One message of a {@link RedisInvalidationChannel}, and its format on the wire: UTF-8 text,
  *
  * <pre>
- * 1:&lt;origin&gt;:k:&lt;escaped key&gt;    the key changed
- * 1:&lt;origin&gt;:a                  every key changed
+ * 1:&lt;origin&gt;:k:&lt;escaped key&gt;                                  the key changed
+ * 1:&lt;origin&gt;:b:&lt;count&gt;:{&lt;length&gt;:&lt;escaped key&gt;}           each of count keys changed (a batch)
+ * 1:&lt;origin&gt;:a                                                every key changed
  * </pre>
  *
  * <p>{@code 1} is the format's version; {@code <origin>} is the sender's id, 32 hex digits drawn at random once per
  * {@link RedisTier} ({@link #newOriginId()}); the key, never the value, is escaped as in {@link
  * KeyLayout#escape(String)} (so that a key with an unpaired surrogate survives UTF-8 exactly) and may contain colons,
- * as it runs to the end.
+ * as it runs to the end; in a batch each escaped key follows its length in chars, so keys may contain anything.
+ *
+ * <p>A batch ({@code b}, sent by {@code publishEach}) is the newest type. A process that predates it fails to parse it
+ * and, as for every unreadable message, drops every key of its near tier: more evictions, never a missed one.
  *
  * @param origin the sender's origin id
- * @param key the key that changed, or empty for every key
+ * @param keys the keys that changed, or empty for every key
  */
-record InvalidationMessage(String origin, Optional<String> key) {
+record InvalidationMessage(String origin, List<String> keys) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
     private static final String VERSION = "1";
     private static final char KEY_TYPE = 'k';
     private static final char ALL_TYPE = 'a';
+    private static final char BATCH_TYPE = 'b';
 
     InvalidationMessage {
         requireNonNull(origin, "origin");
-        requireNonNull(key, "key");
+        keys = List.copyOf(keys);
+    }
+
+    /** Returns true if the message says that every key changed. */
+    boolean isAll() {
+        return keys.isEmpty();
     }
 
     /** Returns a new random origin id: 32 hex digits. */
@@ -44,6 +56,31 @@ record InvalidationMessage(String origin, Optional<String> key) {
     /** Returns the message from {@code origin} that {@code key} changed, encoded. */
     static String encodeKey(String origin, String key) {
         return VERSION + ':' + origin + ':' + KEY_TYPE + ':' + KeyLayout.escape(key);
+    }
+
+    /**
+     * Returns the message from {@code origin} that each of {@code keys} changed, encoded as one batch.
+     *
+     * @throws IllegalArgumentException if {@code keys} is empty
+     */
+    static String encodeBatch(String origin, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one key");
+        }
+        StringBuilder message = new StringBuilder(VERSION.length() + origin.length() + 16 + keys.size() * 16);
+        message.append(VERSION)
+                .append(':')
+                .append(origin)
+                .append(':')
+                .append(BATCH_TYPE)
+                .append(':')
+                .append(keys.size())
+                .append(':');
+        for (String key : keys) {
+            String escaped = KeyLayout.escape(key);
+            message.append(escaped.length()).append(':').append(escaped);
+        }
+        return message.toString();
     }
 
     /** Returns the message from {@code origin} that every key changed, encoded. */
@@ -69,12 +106,53 @@ record InvalidationMessage(String origin, Optional<String> key) {
         char type = message.charAt(originEnd + 1);
         int rest = originEnd + 2;
         if (type == ALL_TYPE && rest == message.length()) {
-            return new InvalidationMessage(sender, Optional.empty());
+            return new InvalidationMessage(sender, List.of());
         }
         if (type == KEY_TYPE && rest < message.length() && message.charAt(rest) == ':') {
-            return new InvalidationMessage(sender, Optional.of(unescape(message.substring(rest + 1))));
+            return new InvalidationMessage(sender, List.of(unescape(message.substring(rest + 1))));
+        }
+        if (type == BATCH_TYPE && rest < message.length() && message.charAt(rest) == ':') {
+            return new InvalidationMessage(sender, decodeBatch(message, rest + 1));
         }
         throw new IllegalArgumentException("unknown type");
+    }
+
+    /** Parses {@code <count>:{<length>:<escaped key>}} from {@code from} to the end of {@code message}. */
+    private static List<String> decodeBatch(String message, int from) {
+        int at = from;
+        int countEnd = message.indexOf(':', at);
+        int count = parseCount(message, at, countEnd, "key count");
+        if (count == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        at = countEnd + 1;
+        List<String> keys = new ArrayList<>(Math.min(count, 10_000));
+        for (int i = 0; i < count; i++) {
+            int lengthEnd = message.indexOf(':', at);
+            int length = parseCount(message, at, lengthEnd, "key length");
+            at = lengthEnd + 1;
+            if (length > message.length() - at) {
+                throw new IllegalArgumentException("batch key " + i + " runs past the end");
+            }
+            keys.add(unescape(message.substring(at, at + length)));
+            at += length;
+        }
+        if (at != message.length()) {
+            throw new IllegalArgumentException("text after the batch's last key");
+        }
+        return keys;
+    }
+
+    private static int parseCount(String message, int from, int end, String what) {
+        if (end <= from || end - from > 9) {
+            throw new IllegalArgumentException("no " + what);
+        }
+        for (int i = from; i < end; i++) {
+            if (message.charAt(i) < '0' || message.charAt(i) > '9') {
+                throw new IllegalArgumentException("bad " + what);
+            }
+        }
+        return Integer.parseInt(message, from, end, 10);
     }
 
     /**

@@ -7,8 +7,10 @@ import java.util.HexFormat;
 import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.PipeliningBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -152,6 +154,97 @@ final class LuaScript {
             return removed
             """);
 
+    /**
+     * Reads many keys in one step, as {@link #LOOKUP} reads one: one {@code MGET} each for the values, the locks and
+     * the fences (a value too long is read into the script, never sent), a fence created for each key without one,
+     * and the fence of each miss extended. KEYS: n values, then their n locks, then their n fences (one hash slot on a
+     * Cluster). ARGV: the most bytes to send per value, fence time to live in ms. Returns 3n items, three per key as
+     * {@link #LOOKUP} returns them. Run with {@link #call}.
+     */
+    static final LuaScript LOOKUP_ALL = new LuaScript("LOOKUP_ALL", """
+            local n = #KEYS / 3
+            local max = tonumber(ARGV[1])
+            local ttl = tonumber(ARGV[2])
+            local values = redis.call('MGET', unpack(KEYS, 1, n))
+            local locks = redis.call('MGET', unpack(KEYS, n + 1, 2 * n))
+            local fences = redis.call('MGET', unpack(KEYS, 2 * n + 1, 3 * n))
+            local now = nil
+            local reply = {}
+            for i = 1, n do
+              local fenceKey = KEYS[2 * n + i]
+              local fence = fences[i]
+              local created = false
+              if not fence then
+                if not now then
+                  local time = redis.call('TIME')
+                  now = time[1] .. string.format('%06d', tonumber(time[2]))
+                end
+                fence = now
+                created = true
+                redis.call('SET', fenceKey, fence, 'PX', ttl)
+              end
+              local value = values[i]
+              if value and #value <= max then
+                reply[3 * i - 2] = value
+              else
+                reply[3 * i - 2] = value and #value or -1
+                if not created and redis.call('PTTL', fenceKey) < ttl then
+                  redis.call('PEXPIRE', fenceKey, ttl)
+                end
+              end
+              reply[3 * i - 1] = fence
+              reply[3 * i] = locks[i] and 1 or 0
+            end
+            return reply
+            """);
+
+    /**
+     * Writes many values, each only if its fence still equals its lease, as {@link #PUT_IF_UNCHANGED} writes one.
+     * KEYS: n values, then their n fences. ARGV: fence time to live in ms, then per key its lease, value and time to
+     * live in ms. Returns n integers: 1 if written, else 0.
+     */
+    static final LuaScript PUT_ALL_IF_UNCHANGED = new LuaScript("PUT_ALL_IF_UNCHANGED", BUMP + """
+            local n = #KEYS / 2
+            local reply = {}
+            for i = 1, n do
+              local at = 3 * i - 1
+              if (redis.call('GET', KEYS[n + i]) or '0') ~= ARGV[at] then
+                reply[i] = 0
+              else
+                redis.call('SET', KEYS[i], ARGV[at + 1], 'PX', ARGV[at + 2])
+                bump(KEYS[n + i], ARGV[1])
+                reply[i] = 1
+              end
+            end
+            return reply
+            """);
+
+    /**
+     * Writes many values and changes their fences, as {@link #PUT} writes one. KEYS: n values, then their n fences.
+     * ARGV: fence time to live in ms, then per key its value and time to live in ms. Returns n.
+     */
+    static final LuaScript PUT_EACH = new LuaScript("PUT_EACH", BUMP + """
+            local n = #KEYS / 2
+            for i = 1, n do
+              redis.call('SET', KEYS[i], ARGV[2 * i], 'PX', ARGV[2 * i + 1])
+              bump(KEYS[n + i], ARGV[1])
+            end
+            return n
+            """);
+
+    /**
+     * Deletes many values and changes their fences, as {@link #DELETE} deletes one. KEYS: n values, then their n
+     * fences. ARGV: fence time to live in ms. Returns n.
+     */
+    static final LuaScript DELETE_EACH = new LuaScript("DELETE_EACH", BUMP + """
+            local n = #KEYS / 2
+            for i = 1, n do
+              redis.call('UNLINK', KEYS[i])
+              bump(KEYS[n + i], ARGV[1])
+            end
+            return n
+            """);
+
     private final String name;
     private final byte[] text;
     private final byte[] sha1;
@@ -202,6 +295,22 @@ final class LuaScript {
     /** Queues a run of the script, {@link #load loaded} on the pipeline's node, and returns its future reply. */
     Response<Object> queue(Pipeline pipeline, List<byte[]> keys, List<byte[]> args) {
         return pipeline.evalsha(sha1, keys, args);
+    }
+
+    /**
+     * Queues a run of the script by its SHA-1 on any pipeline (a Cluster's routes it by the keys' slot), and returns
+     * its future reply; where the server does not know the script yet, the reply fails with {@code NOSCRIPT} (see
+     * {@link #isNoScript}) and the script did not run.
+     */
+    Response<Object> queueBySha(PipeliningBase pipeline, List<byte[]> keys, List<byte[]> args) {
+        return pipeline.evalsha(sha1, keys, args);
+    }
+
+    /** Returns whether {@code failure} says the server did not know the script, which then did not run. */
+    static boolean isNoScript(RuntimeException failure) {
+        return failure instanceof JedisNoScriptException
+                || (failure instanceof JedisDataException
+                        && String.valueOf(failure.getMessage()).startsWith("NOSCRIPT"));
     }
 
     @Override

@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.CacheUnavailableException;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
-import java.util.Optional;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +49,12 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class RedisInvalidationChannel implements InvalidationChannel {
     private static final Logger logger = LoggerFactory.getLogger(RedisInvalidationChannel.class);
+
+    /**
+     * The most keys of one batch message: a bigger batch goes as several, so that no message nears a subscriber's
+     * output buffer limit (Redis's default for pub/sub clients: 8 MB for a minute, 32 MB at once).
+     */
+    static final int MAX_BATCH = 1_000;
 
     private final RedisTier tier;
     private final String cacheName;
@@ -123,6 +130,30 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     public void publish(String key) {
         requireNonNull(key, "key");
         send("publish", InvalidationMessage.encodeKey(origin, key));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code PUBLISH} of one batch message per {@value #MAX_BATCH} keys (see {@link InvalidationMessage}); a
+     * single key goes as a plain key message. A process too old to read a batch drops every key instead.
+     *
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
+     */
+    @Override
+    public void publishEach(Collection<String> keys) {
+        requireNonNull(keys, "keys");
+        List<String> all = List.copyOf(keys); // rejects null keys before anything is sent
+        if (all.size() == 1) {
+            publish(all.get(0));
+            return;
+        }
+        for (int from = 0; from < all.size(); from += MAX_BATCH) {
+            send(
+                    "publishEach",
+                    InvalidationMessage.encodeBatch(origin, all.subList(from, Math.min(all.size(), from + MAX_BATCH))));
+        }
     }
 
     /**
@@ -210,12 +241,12 @@ final class RedisInvalidationChannel implements InvalidationChannel {
             if (decoded.origin().equals(origin)) {
                 return;
             }
-            Optional<String> key = decoded.key();
-            if (key.isPresent()) {
-                String changed = key.get();
-                notifyListener("onInvalidate", l -> l.onInvalidate(changed));
-            } else {
+            if (decoded.isAll()) {
                 notifyListener("onInvalidateAll", InvalidationListener::onInvalidateAll);
+                return;
+            }
+            for (String changed : decoded.keys()) {
+                notifyListener("onInvalidate", l -> l.onInvalidate(changed));
             }
         }
 

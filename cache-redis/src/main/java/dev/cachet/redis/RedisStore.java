@@ -6,11 +6,13 @@ import dev.cachet.CacheUnavailableException;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.RemoteWrite;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,8 +24,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
@@ -31,6 +36,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -60,6 +66,9 @@ final class RedisStore implements RemoteStore {
     private static final Logger logger = LoggerFactory.getLogger(RedisStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SCAN_COUNT = 1_000;
+    /** The most keys of one bulk call's script ({@link #lookupAll} and the others), so that it blocks Redis briefly. */
+    static final int BULK_BATCH = 1_000;
+
     /** The most keys one {@link LuaScript#DELETE_ALL} call touches, so that it blocks Redis only briefly. */
     private static final int SWEEP_BATCH = 500;
 
@@ -104,12 +113,20 @@ final class RedisStore implements RemoteStore {
         List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.lockKey(key)), utf8(layout.fenceKey(key)));
         List<byte[]> args = List.of(utf8(Long.toString(maxBytes)), FENCE_TTL);
         Object reply = call("get", client -> LuaScript.LOOKUP.call(client, keys, args));
-        if (reply instanceof List<?> parts
-                && parts.size() == 3
-                && parts.get(1) instanceof byte[] fence
-                && parts.get(2) instanceof Long locked) {
+        if (reply instanceof List<?> parts && parts.size() == 3) {
+            Lookup lookup = toLookup(parts, 0);
+            if (lookup != null) {
+                return lookup;
+            }
+        }
+        throw new IllegalStateException("script " + LuaScript.LOOKUP + " replied " + reply);
+    }
+
+    /** Returns the read in {@code parts} at {@code from}: value or length, fence, lock flag; null if malformed. */
+    private static @Nullable Lookup toLookup(List<?> parts, int from) {
+        if (parts.get(from + 1) instanceof byte[] fence && parts.get(from + 2) instanceof Long locked) {
             long lease = Long.parseLong(new String(fence, StandardCharsets.US_ASCII));
-            Object found = parts.get(0);
+            Object found = parts.get(from);
             if (found instanceof byte[] value) {
                 return Lookup.hit(value, lease, locked == 1);
             }
@@ -117,7 +134,220 @@ final class RedisStore implements RemoteStore {
                 return length < 0 ? Lookup.miss(lease, locked == 1) : Lookup.oversized(length, lease, locked == 1);
             }
         }
-        throw new IllegalStateException("script " + LuaScript.LOOKUP + " replied " + reply);
+        return null;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script ({@link LuaScript#LOOKUP_ALL}) per batch: on a standalone server one batch per {@value
+     * #BULK_BATCH} keys, on a Cluster one per hash slot (every key has its own hash tag), all batches in one pipeline,
+     * so the call takes one round trip (one per Cluster node). Each key is read as {@link #lookup} reads it: its
+     * value within {@code maxBytes} (a longer one is never sent), its lease (a fence created if missing, which {@link
+     * #deleteAll()} then finds), whether its lock is held.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     */
+    @Override
+    public List<Lookup> lookupAll(List<String> keys, long maxBytes) {
+        requireNonNull(keys, "keys");
+        keys.forEach(key -> requireNonNull(key, "key"));
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+        }
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<List<Integer>> batches = batches(keys);
+        List<byte[]> args = List.of(utf8(Long.toString(maxBytes)), FENCE_TTL);
+        List<List<byte[]>> batchKeys = new ArrayList<>(batches.size());
+        for (List<Integer> batch : batches) {
+            List<byte[]> scriptKeys = new ArrayList<>(batch.size() * 3);
+            batch.forEach(i -> scriptKeys.add(utf8(layout.valueKey(keys.get(i)))));
+            batch.forEach(i -> scriptKeys.add(utf8(layout.lockKey(keys.get(i)))));
+            batch.forEach(i -> scriptKeys.add(utf8(layout.fenceKey(keys.get(i)))));
+            batchKeys.add(scriptKeys);
+        }
+        List<Object> replies =
+                call("getAll", client -> runBatches(client, LuaScript.LOOKUP_ALL, batchKeys, batch -> args));
+        Lookup[] lookups = new Lookup[keys.size()];
+        for (int b = 0; b < batches.size(); b++) {
+            List<Integer> batch = batches.get(b);
+            Object reply = replies.get(b);
+            if (!(reply instanceof List<?> parts) || parts.size() != batch.size() * 3) {
+                throw new IllegalStateException("script " + LuaScript.LOOKUP_ALL + " replied " + reply);
+            }
+            for (int j = 0; j < batch.size(); j++) {
+                Lookup lookup = toLookup(parts, 3 * j);
+                if (lookup == null) {
+                    throw new IllegalStateException("script " + LuaScript.LOOKUP_ALL + " replied " + reply);
+                }
+                lookups[batch.get(j)] = lookup;
+            }
+        }
+        return Arrays.asList(lookups);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script ({@link LuaScript#PUT_EACH}) per batch, batched and pipelined as in {@link #lookupAll}.
+     *
+     * @throws IllegalArgumentException if a TTL exceeds 100 years
+     */
+    @Override
+    public void putAll(List<RemoteWrite> writes) {
+        requireNonNull(writes, "writes");
+        writes.forEach(write -> requireNonNull(write, "write"));
+        if (writes.isEmpty()) {
+            return;
+        }
+        List<String> keys = writes.stream().map(RemoteWrite::key).toList();
+        List<List<Integer>> batches = batches(keys);
+        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches);
+        List<List<byte[]>> batchArgs = new ArrayList<>(batches.size());
+        for (List<Integer> batch : batches) {
+            List<byte[]> args = new ArrayList<>(1 + 2 * batch.size());
+            args.add(FENCE_TTL);
+            for (int i : batch) {
+                RemoteWrite write = writes.get(i);
+                args.add(write.value());
+                args.add(utf8(Long.toString(millis("ttl", write.ttl()))));
+            }
+            batchArgs.add(args);
+        }
+        call("putAll", client -> runBatches(client, LuaScript.PUT_EACH, batchKeys, batchArgs::get));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script ({@link LuaScript#PUT_ALL_IF_UNCHANGED}) per batch, batched and pipelined as in {@link
+     * #lookupAll}: each key's compare-and-write is atomic, as {@link #putIfUnchanged}'s.
+     *
+     * @throws IllegalArgumentException if a TTL exceeds 100 years, or the leases do not match the writes
+     */
+    @Override
+    public List<Boolean> putAllIfUnchanged(List<RemoteWrite> writes, long[] leases) {
+        requireNonNull(writes, "writes");
+        writes.forEach(write -> requireNonNull(write, "write"));
+        RemoteStore.requireLeasePerWrite(writes, leases);
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        List<String> keys = writes.stream().map(RemoteWrite::key).toList();
+        List<List<Integer>> batches = batches(keys);
+        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches);
+        List<List<byte[]>> batchArgs = new ArrayList<>(batches.size());
+        for (List<Integer> batch : batches) {
+            List<byte[]> args = new ArrayList<>(1 + 3 * batch.size());
+            args.add(FENCE_TTL);
+            for (int i : batch) {
+                RemoteWrite write = writes.get(i);
+                args.add(utf8(Long.toString(leases[i])));
+                args.add(write.value());
+                args.add(utf8(Long.toString(millis("ttl", write.ttl()))));
+            }
+            batchArgs.add(args);
+        }
+        List<Object> replies =
+                call("putAll", client -> runBatches(client, LuaScript.PUT_ALL_IF_UNCHANGED, batchKeys, batchArgs::get));
+        Boolean[] stored = new Boolean[writes.size()];
+        for (int b = 0; b < batches.size(); b++) {
+            List<Integer> batch = batches.get(b);
+            Object reply = replies.get(b);
+            if (!(reply instanceof List<?> flags) || flags.size() != batch.size()) {
+                throw new IllegalStateException("script " + LuaScript.PUT_ALL_IF_UNCHANGED + " replied " + reply);
+            }
+            for (int j = 0; j < batch.size(); j++) {
+                stored[batch.get(j)] = Long.valueOf(1).equals(flags.get(j));
+            }
+        }
+        return Arrays.asList(stored);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script ({@link LuaScript#DELETE_EACH}) per batch, batched and pipelined as in {@link #lookupAll}.
+     */
+    @Override
+    public void deleteEach(Collection<String> keys) {
+        requireNonNull(keys, "keys");
+        keys.forEach(key -> requireNonNull(key, "key"));
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<String> ordered = List.copyOf(keys);
+        List<List<Integer>> batches = batches(ordered);
+        List<List<byte[]>> batchKeys = valueAndFenceKeys(ordered, batches);
+        List<byte[]> args = List.of(FENCE_TTL);
+        call("invalidateAll(keys)", client -> runBatches(client, LuaScript.DELETE_EACH, batchKeys, batch -> args));
+    }
+
+    /**
+     * Splits the indexes of {@code keys} into the batches of one script each: on a Cluster by the hash slot of each
+     * key (a script's keys must share one), everywhere at most {@value #BULK_BATCH} keys, so that one script blocks
+     * Redis only briefly.
+     */
+    private List<List<Integer>> batches(List<String> keys) {
+        Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
+        boolean cluster = tier.isCluster();
+        for (int i = 0; i < keys.size(); i++) {
+            int slot = cluster ? JedisClusterCRC16.getSlot(layout.valueKey(keys.get(i))) : 0;
+            bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> batches = new ArrayList<>();
+        for (List<Integer> slotKeys : bySlot.values()) {
+            for (int from = 0; from < slotKeys.size(); from += BULK_BATCH) {
+                batches.add(slotKeys.subList(from, Math.min(slotKeys.size(), from + BULK_BATCH)));
+            }
+        }
+        return batches;
+    }
+
+    /** Returns, per batch, the value keys of its keys followed by their fence keys. */
+    private List<List<byte[]>> valueAndFenceKeys(List<String> keys, List<List<Integer>> batches) {
+        List<List<byte[]>> batchKeys = new ArrayList<>(batches.size());
+        for (List<Integer> batch : batches) {
+            List<byte[]> scriptKeys = new ArrayList<>(batch.size() * 2);
+            batch.forEach(i -> scriptKeys.add(utf8(layout.valueKey(keys.get(i)))));
+            batch.forEach(i -> scriptKeys.add(utf8(layout.fenceKey(keys.get(i)))));
+            batchKeys.add(scriptKeys);
+        }
+        return batchKeys;
+    }
+
+    /**
+     * Runs {@code script} once per batch and returns the replies in order: a single batch as one call, several in one
+     * pipeline (on a Cluster, Jedis sends each node its part), so that the whole takes one round trip per node. A
+     * batch whose node did not know the script yet ({@code NOSCRIPT}: it did not run) runs again on its own, which
+     * loads it there.
+     */
+    private static List<Object> runBatches(
+            UnifiedJedis client, LuaScript script, List<List<byte[]>> batchKeys, IntFunction<List<byte[]>> batchArgs) {
+        if (batchKeys.size() == 1) {
+            return List.of(script.call(client, batchKeys.get(0), batchArgs.apply(0)));
+        }
+        List<Response<Object>> replies = new ArrayList<>(batchKeys.size());
+        try (AbstractPipeline pipeline = client.pipelined()) {
+            for (int b = 0; b < batchKeys.size(); b++) {
+                replies.add(script.queueBySha(pipeline, batchKeys.get(b), batchArgs.apply(b)));
+            }
+            pipeline.sync();
+        }
+        List<Object> results = new ArrayList<>(replies.size());
+        for (int b = 0; b < replies.size(); b++) {
+            try {
+                results.add(replies.get(b).get());
+            } catch (JedisDataException e) {
+                if (!LuaScript.isNoScript(e)) {
+                    throw e;
+                }
+                results.add(script.call(client, batchKeys.get(b), batchArgs.apply(b)));
+            }
+        }
+        return results;
     }
 
     /**

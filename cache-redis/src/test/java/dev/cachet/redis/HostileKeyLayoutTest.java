@@ -137,7 +137,7 @@ class HostileKeyLayoutTest {
         InvalidationMessage message = InvalidationMessage.decode(received);
 
         assertThat(message.origin()).isEqualTo(origin);
-        assertThat(message.key()).contains(key);
+        assertThat(message.keys()).containsExactly(key);
     }
 
     private static List<String> redisKeys(KeyLayout layout, String key) {

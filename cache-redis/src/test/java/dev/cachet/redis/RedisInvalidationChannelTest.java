@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -134,8 +133,8 @@ class RedisInvalidationChannelTest {
     @Test
     void messagesAreSmallAndCarryTheOriginTypeAndEscapedKey() {
         assertThat(InvalidationMessage.decode("1:abc:k:a:b%7B%25%uD800"))
-                .isEqualTo(new InvalidationMessage("abc", Optional.of("a:b{%\uD800")));
-        assertThat(InvalidationMessage.decode("1:abc:a")).isEqualTo(new InvalidationMessage("abc", Optional.empty()));
+                .isEqualTo(new InvalidationMessage("abc", List.of("a:b{%\uD800")));
+        assertThat(InvalidationMessage.decode("1:abc:a")).isEqualTo(new InvalidationMessage("abc", List.of()));
         for (String malformed : List.of("", "2:abc:a", "1::a", "1:abc", "1:abc:", "1:abc:ax", "1:abc:k", "1:abc:x:y")) {
             assertThatThrownBy(() -> InvalidationMessage.decode(malformed))
                     .as(malformed)

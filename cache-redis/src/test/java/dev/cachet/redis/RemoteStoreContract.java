@@ -489,6 +489,107 @@ abstract class RemoteStoreContract {
         assertThatNullPointerException().isThrownBy(() -> tier().store(null)).withMessage("cacheName");
     }
 
+    @Test
+    void lookupAllReadsEachKeyAsLookupDoes() {
+        RedisStore store = newStore("lookupAll");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            keys.add("k" + i);
+        }
+        store.put("k1", utf8("one"), TTL);
+        store.put("k2", utf8("a value longer than ten bytes"), TTL);
+        RemoteLock lock = store.tryLock("k3", LEASE).orElseThrow();
+
+        List<Lookup> lookups = store.lookupAll(keys, 10);
+
+        assertThat(lookups).hasSize(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            Lookup single = store.lookup(keys.get(i), 10);
+            Lookup bulk = lookups.get(i);
+            assertThat(bulk.lease()).as("lease of %s", keys.get(i)).isEqualTo(single.lease());
+            assertThat(bulk.isLocked()).as("lock of %s", keys.get(i)).isEqualTo(single.isLocked());
+            assertThat(bulk.length()).as("length of %s", keys.get(i)).isEqualTo(single.length());
+            assertThat(bulk.isOversized()).isEqualTo(single.isOversized());
+            assertThat(bulk.value().map(RemoteStoreContract::text))
+                    .isEqualTo(single.value().map(RemoteStoreContract::text));
+        }
+        assertThat(lookups.get(1).value().map(RemoteStoreContract::text)).contains("one");
+        assertThat(lookups.get(2).isOversized()).isTrue();
+        assertThat(lookups.get(3).isLocked()).isTrue();
+        assertThat(lookups.get(0).value()).isEmpty();
+        lock.close();
+    }
+
+    @Test
+    void aLeaseFromLookupAllIsRefusedOnceTheKeyChangedAndAcceptedOtherwise() {
+        RedisStore store = newStore("putAllIfUnchanged");
+        List<String> keys = List.of("untouched", "put", "deleted", "deletedEach", "locked");
+        List<Lookup> lookups = store.lookupAll(keys, Long.MAX_VALUE);
+        store.put("put", utf8("newer"), TTL);
+        store.delete("deleted");
+        store.deleteEach(List.of("deletedEach"));
+        RemoteLock lock = store.tryLock("locked", LEASE).orElseThrow();
+
+        List<dev.cachet.spi.RemoteWrite> writes = new ArrayList<>();
+        keys.forEach(key -> writes.add(new dev.cachet.spi.RemoteWrite(key, utf8("loaded"), TTL)));
+        long[] leases = lookups.stream().mapToLong(Lookup::lease).toArray();
+
+        assertThat(store.putAllIfUnchanged(writes, leases)).containsExactly(true, false, false, false, false);
+        assertThat(store.get("untouched").map(RemoteStoreContract::text)).contains("loaded");
+        assertThat(store.get("put").map(RemoteStoreContract::text)).contains("newer");
+        assertThat(store.get("deleted")).isEmpty();
+        assertThat(store.get("deletedEach")).isEmpty();
+        assertThat(store.putAllIfUnchanged(writes.subList(0, 1), new long[] {leases[0]}))
+                .as("a lease fills a key at most once")
+                .containsExactly(false);
+        assertThatIllegalArgumentException().isThrownBy(() -> store.putAllIfUnchanged(writes, new long[1]));
+        lock.close();
+    }
+
+    @Test
+    void aLeaseFromLookupAllIsRevokedByDeleteAll() {
+        RedisStore store = newStore("bulkDeleteAll");
+        List<Lookup> lookups = store.lookupAll(List.of("never-seen"), Long.MAX_VALUE);
+
+        store.deleteAll();
+
+        assertThat(store.putAllIfUnchanged(
+                        List.of(new dev.cachet.spi.RemoteWrite("never-seen", utf8("stale"), TTL)),
+                        new long[] {lookups.get(0).lease()}))
+                .containsExactly(false);
+        assertThat(store.get("never-seen")).isEmpty();
+    }
+
+    @Test
+    void putAllAndDeleteEachWriteAndRemoveEveryKeyWithATimeToLive() {
+        RedisStore store = newStore("putAll");
+        List<dev.cachet.spi.RemoteWrite> writes = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            writes.add(new dev.cachet.spi.RemoteWrite("k" + i, utf8("v" + i), TTL));
+        }
+        long leaseBefore = store.lookup("k7", Long.MAX_VALUE).lease();
+
+        store.putAll(writes);
+
+        for (int i = 0; i < 120; i++) {
+            assertThat(store.get("k" + i).map(RemoteStoreContract::text)).contains("v" + i);
+            assertThat(pttl(store.layout().valueKey("k" + i))).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+        }
+        assertThat(store.putIfUnchanged("k7", utf8("stale"), TTL, leaseBefore))
+                .as("putAll changes the fence")
+                .isFalse();
+        long leaseAfterPut = store.lookup("k8", Long.MAX_VALUE).lease();
+
+        store.deleteEach(writes.stream().map(dev.cachet.spi.RemoteWrite::key).toList());
+
+        for (int i = 0; i < 120; i++) {
+            assertThat(store.get("k" + i)).isEmpty();
+        }
+        assertThat(store.putIfUnchanged("k8", utf8("stale"), TTL, leaseAfterPut))
+                .as("deleteEach changes the fence")
+                .isFalse();
+    }
+
     RedisStore newStore(String name) {
         return (RedisStore) tier().store(name + "-" + CACHE_IDS.incrementAndGet());
     }

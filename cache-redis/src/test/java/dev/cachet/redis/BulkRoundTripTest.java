@@ -1,0 +1,251 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheRegistry;
+import dev.cachet.Cachet;
+import dev.cachet.testing.redis.Dedicated;
+import dev.cachet.testing.redis.RedisCluster;
+import dev.cachet.testing.redis.RedisServer;
+import dev.cachet.testing.redis.RedisTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * Round trips of the bulk operations on 100 keys, counted from {@code INFO commandstats} deltas, never timed.
+ *
+ * <p>Commands run inside a script ({@code GET}, {@code MGET}, {@code SET}...) are counted by Redis too, so a round trip
+ * is a top-level command: {@code EVALSHA}, {@code EVAL} or {@code PUBLISH} (the scripts Cachet runs, and the
+ * invalidation message). On a standalone server Cachet sends one such command per round trip (one script for up to
+ * 1,000 keys); on a Cluster it sends one script per hash-slot group (every key is its own hash tag), all groups of a
+ * node in one pipeline, so a phase takes one round trip per node. Every script is loaded on each server before the
+ * counting starts, so that no {@code NOSCRIPT} retry is counted.
+ */
+@RedisTest
+@Timeout(60)
+class BulkRoundTripTest {
+    private static final int KEYS = 100;
+    private static final Duration TTL = Duration.ofMinutes(5);
+    /** Commands scripts run inside, and background commands (heartbeat, INFO itself, Cluster topology). */
+    private static final Set<String> NOT_ROUND_TRIPS = Set.of(
+            "get",
+            "mget",
+            "set",
+            "incr",
+            "pexpire",
+            "pttl",
+            "exists",
+            "time",
+            "unlink",
+            "strlen",
+            "del",
+            "ping",
+            "info",
+            "cluster",
+            "command",
+            "client",
+            "hello",
+            "subscribe",
+            "unsubscribe",
+            "script");
+
+    private final List<RedisTier> tiers = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        tiers.forEach(RedisTier::close);
+    }
+
+    @Test
+    void standalone(@Dedicated RedisServer redis) {
+        RedisTier tier = track(RedisTier.connect(redis.uri()));
+        RedisTier other = track(RedisTier.connect(redis.uri()));
+        List<Jedis> nodes = List.of(new Jedis(redis.host(), redis.port()));
+        try {
+            Map<String, Long> remote =
+                    measure("remote", cache(tier, "remote", false), cache(other, "remote", false), nodes);
+            Map<String, Long> near = measure("near", cache(tier, "near", true), cache(other, "near", true), nodes);
+            System.out.println("[bulk] standalone round trips per operation on " + KEYS + " keys: remote " + remote
+                    + ", near " + near);
+            assertThat(remote)
+                    .containsEntry("getAll none present", 2L)
+                    .containsEntry("getAll half present", 2L)
+                    .containsEntry("getAll all present", 1L)
+                    .containsEntry("putAll", 1L)
+                    .containsEntry("invalidateAll(keys)", 1L);
+            assertThat(near)
+                    .containsEntry("getAll none present", 2L)
+                    .containsEntry("getAll half present", 2L)
+                    .containsEntry("getAll all present", 1L)
+                    .containsEntry("getAll all present, near warm", 0L)
+                    .containsEntry("putAll", 2L) // the script and one invalidation message
+                    .containsEntry("invalidateAll(keys)", 2L);
+        } finally {
+            nodes.forEach(Jedis::close);
+        }
+    }
+
+    @Test
+    void cluster(RedisCluster cluster) {
+        RedisTier tier = track(RedisTier.cluster(cluster.nodes(), RedisTierConfig.defaults()));
+        RedisTier other = track(RedisTier.cluster(cluster.nodes(), RedisTierConfig.defaults()));
+        List<Jedis> nodes = new ArrayList<>();
+        cluster.masters().forEach(master -> nodes.add(new Jedis(master.host(), master.port())));
+        try {
+            String name = "remote-" + System.nanoTime();
+            KeyLayout layout = ((RedisStore) tier.store(name)).layout();
+            Set<Integer> slots = new HashSet<>();
+            keys(0, KEYS).forEach(key -> slots.add(JedisClusterCRC16.getSlot(layout.valueKey("s:" + key))));
+            Map<String, List<Long>> perNode = new LinkedHashMap<>();
+            Map<String, Long> remote =
+                    measure("remote", cache(tier, name, false), cache(other, name, false), nodes, perNode);
+            System.out.println("[bulk] Cluster (" + nodes.size() + " masters), " + KEYS + " keys in " + slots.size()
+                    + " hash-slot groups: scripts per operation " + remote + "; per master " + perNode);
+            // One script per slot group and phase; each node gets its groups in one pipeline.
+            assertThat(remote)
+                    .containsEntry("getAll none present", 2L * slots.size())
+                    .containsEntry("getAll all present", (long) slots.size())
+                    .containsEntry("putAll", (long) slots.size())
+                    .containsEntry("invalidateAll(keys)", (long) slots.size());
+            assertThat(perNode.get("getAll all present"))
+                    .hasSize(nodes.size())
+                    .allSatisfy(n -> assertThat(n).isPositive());
+        } finally {
+            nodes.forEach(Jedis::close);
+        }
+    }
+
+    private RedisTier track(RedisTier tier) {
+        tiers.add(tier);
+        return tier;
+    }
+
+    private static Cache<String, String> cache(RedisTier tier, String name, boolean near) {
+        var builder = Cachet.builder(name)
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(TTL)
+                .remote(tier, Codec.string());
+        return near ? builder.nearCache(10_000, TTL).build() : builder.build();
+    }
+
+    private static Map<String, Long> measure(
+            String kind, Cache<String, String> cache, Cache<String, String> other, List<Jedis> nodes) {
+        return measure(kind, cache, other, nodes, new LinkedHashMap<>());
+    }
+
+    /**
+     * Counts the round trips of each bulk operation of {@code cache} on 100 keys; {@code other}, another process on
+     * the same cache, writes the keys that must be present without filling {@code cache}'s near tier.
+     */
+    private static Map<String, Long> measure(
+            String kind,
+            Cache<String, String> cache,
+            Cache<String, String> other,
+            List<Jedis> nodes,
+            Map<String, List<Long>> perNode) {
+        // Load every script on every server, through the operations themselves.
+        cache.getAll(keys(1_000, 1_010), BulkRoundTripTest::load);
+        cache.putAll(values(keys(1_000, 1_010), "w"));
+        cache.invalidateAll(keys(1_000, 1_010));
+        other.putAll(values(keys(1_000, 1_010), "w"));
+        other.invalidateAll(keys(1_000, 1_010));
+
+        Map<String, Long> trips = new LinkedHashMap<>();
+        List<String> fresh = keys(0, KEYS);
+        trips.put("getAll none present", count(nodes, perNode, "getAll none present", () -> {
+            Map<String, String> all = cache.getAll(fresh, BulkRoundTripTest::load);
+            assertThat(all).hasSize(KEYS);
+        }));
+        other.putAll(values(keys(KEYS, KEYS + KEYS / 2), "v"));
+        List<String> half = keys(KEYS, KEYS * 2);
+        trips.put("getAll half present", count(nodes, perNode, "getAll half present", () -> {
+            assertThat(cache.getAll(half, BulkRoundTripTest::load)).hasSize(KEYS);
+        }));
+        List<String> present = keys(KEYS * 2, KEYS * 3);
+        other.putAll(values(present, "v"));
+        trips.put("getAll all present", count(nodes, perNode, "getAll all present", () -> {
+            assertThat(cache.getAll(present, keys -> Map.of())).hasSize(KEYS);
+        }));
+        if (cache.nearStats().isPresent()) {
+            trips.put("getAll all present, near warm", count(nodes, perNode, "near warm", () -> {
+                assertThat(cache.getAll(present, keys -> Map.of())).hasSize(KEYS);
+            }));
+        }
+        List<String> written = keys(KEYS * 3, KEYS * 4);
+        trips.put("putAll", count(nodes, perNode, "putAll", () -> cache.putAll(values(written, "p"))));
+        trips.put(
+                "invalidateAll(keys)",
+                count(nodes, perNode, "invalidateAll(keys)", () -> cache.invalidateAll(written)));
+        assertThat(other.getAll(written, keys -> Map.of()))
+                .as("invalidated everywhere")
+                .isEmpty();
+        return trips;
+    }
+
+    /** Returns the round trips {@code operation} took on all nodes, recording each node's share. */
+    private static long count(List<Jedis> nodes, Map<String, List<Long>> perNode, String name, Runnable operation) {
+        List<Map<String, Long>> before = new ArrayList<>();
+        nodes.forEach(node -> before.add(commandCalls(node)));
+        operation.run();
+        long total = 0;
+        List<Long> shares = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Map<String, Long> after = commandCalls(nodes.get(i));
+            long share = 0;
+            for (Map.Entry<String, Long> command : after.entrySet()) {
+                if (!NOT_ROUND_TRIPS.contains(command.getKey())) {
+                    share += command.getValue() - before.get(i).getOrDefault(command.getKey(), 0L);
+                }
+            }
+            shares.add(share);
+            total += share;
+        }
+        perNode.put(name, shares);
+        return total;
+    }
+
+    /** Returns the calls of each command from {@code INFO commandstats}, by lower-case name. */
+    static Map<String, Long> commandCalls(Jedis node) {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : node.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int from = line.indexOf("calls=") + "calls=".length();
+                calls.put(name, Long.parseLong(line.substring(from, line.indexOf(',', from))));
+            }
+        }
+        return calls;
+    }
+
+    private static Map<String, String> load(Set<? extends String> keys) {
+        Map<String, String> loaded = new LinkedHashMap<>();
+        keys.forEach(key -> loaded.put(key, "loaded-" + key));
+        return loaded;
+    }
+
+    private static List<String> keys(int from, int to) {
+        List<String> keys = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            keys.add("k" + i);
+        }
+        return keys;
+    }
+
+    private static Map<String, String> values(List<String> keys, String prefix) {
+        Map<String, String> values = new LinkedHashMap<>();
+        keys.forEach(key -> values.put(key, prefix + key));
+        return values;
+    }
+}
