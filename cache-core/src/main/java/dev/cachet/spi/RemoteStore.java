@@ -122,8 +122,9 @@ public interface RemoteStore {
     Optional<RemoteLock> tryLock(String key, Duration lease);
 
     /**
-     * Reads every key of {@code keys} as {@link #lookup} does, and returns the reads in the same order. The default
-     * calls {@link #lookup} once per key.
+     * Reads every key of {@code keys} as {@link #lookup} does, and returns the reads in the same order. Bulk loads
+     * neither take nor wait for the lock, so a store may skip reading it: {@link Lookup#isLocked()} may then be false
+     * for a locked key. The default calls {@link #lookup} once per key.
      *
      * @param maxBytes the most bytes to read per value
      * @return one read per key, in the order of {@code keys}

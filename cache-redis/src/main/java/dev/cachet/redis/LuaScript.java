@@ -155,47 +155,40 @@ final class LuaScript {
             """);
 
     /**
-     * Reads many keys in one step, as {@link #LOOKUP} reads one: one {@code MGET} each for the values, the locks and
-     * the fences (a value too long is read into the script, never sent), a fence created for each key without one,
-     * and the fence of each miss extended. KEYS: n values, then their n locks, then their n fences (one hash slot on a
-     * Cluster). ARGV: the most bytes to send per value, fence time to live in ms. Returns 3n items, three per key as
-     * {@link #LOOKUP} returns them. Run with {@link #call}.
+     * Reads many keys in one step, as {@link #LOOKUP} reads one but without the locks (bulk loads neither take nor
+     * wait for them): one {@code MGET} for the values and one for the fences (a value too long is read into the
+     * script, never sent), a fence created for each key without one, and the fence of each miss extended. KEYS: n
+     * values, then their n fences (one hash slot on a Cluster). ARGV: the most bytes to send per value, fence time to
+     * live in ms. Returns two arrays of n: the values (or a value's length when over the limit, or -1 when absent),
+     * and the fences. Run with {@link #call}.
      */
     static final LuaScript LOOKUP_ALL = new LuaScript("LOOKUP_ALL", """
-            local n = #KEYS / 3
+            local n = #KEYS / 2
             local max = tonumber(ARGV[1])
             local ttl = tonumber(ARGV[2])
             local values = redis.call('MGET', unpack(KEYS, 1, n))
-            local locks = redis.call('MGET', unpack(KEYS, n + 1, 2 * n))
-            local fences = redis.call('MGET', unpack(KEYS, 2 * n + 1, 3 * n))
+            local fences = redis.call('MGET', unpack(KEYS, n + 1, 2 * n))
             local now = nil
-            local reply = {}
             for i = 1, n do
-              local fenceKey = KEYS[2 * n + i]
-              local fence = fences[i]
+              local value = values[i]
               local created = false
-              if not fence then
+              if not fences[i] then
                 if not now then
                   local time = redis.call('TIME')
                   now = time[1] .. string.format('%06d', tonumber(time[2]))
                 end
-                fence = now
+                fences[i] = now
                 created = true
-                redis.call('SET', fenceKey, fence, 'PX', ttl)
+                redis.call('SET', KEYS[n + i], now, 'PX', ttl)
               end
-              local value = values[i]
-              if value and #value <= max then
-                reply[3 * i - 2] = value
-              else
-                reply[3 * i - 2] = value and #value or -1
-                if not created and redis.call('PTTL', fenceKey) < ttl then
-                  redis.call('PEXPIRE', fenceKey, ttl)
+              if not value or #value > max then
+                values[i] = value and #value or -1
+                if not created and redis.call('PTTL', KEYS[n + i]) < ttl then
+                  redis.call('PEXPIRE', KEYS[n + i], ttl)
                 end
               end
-              reply[3 * i - 1] = fence
-              reply[3 * i] = locks[i] and 1 or 0
             end
-            return reply
+            return {values, fences}
             """);
 
     /**

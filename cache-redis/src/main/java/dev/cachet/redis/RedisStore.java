@@ -124,9 +124,13 @@ final class RedisStore implements RemoteStore {
 
     /** Returns the read in {@code parts} at {@code from}: value or length, fence, lock flag; null if malformed. */
     private static @Nullable Lookup toLookup(List<?> parts, int from) {
-        if (parts.get(from + 1) instanceof byte[] fence && parts.get(from + 2) instanceof Long locked) {
+        return toLookup(parts.get(from), parts.get(from + 1), parts.get(from + 2));
+    }
+
+    /** Returns the read of a value (or its length, or -1), a fence and a lock flag; null if malformed. */
+    private static @Nullable Lookup toLookup(Object found, Object fenceReply, Object lockedReply) {
+        if (fenceReply instanceof byte[] fence && lockedReply instanceof Long locked) {
             long lease = Long.parseLong(new String(fence, StandardCharsets.US_ASCII));
-            Object found = parts.get(from);
             if (found instanceof byte[] value) {
                 return Lookup.hit(value, lease, locked == 1);
             }
@@ -142,9 +146,10 @@ final class RedisStore implements RemoteStore {
      *
      * <p>One script ({@link LuaScript#LOOKUP_ALL}) per batch: on a standalone server one batch per {@value
      * #BULK_BATCH} keys, on a Cluster one per hash slot (every key has its own hash tag), all batches in one pipeline,
-     * so the call takes one round trip (one per Cluster node). Each key is read as {@link #lookup} reads it: its
-     * value within {@code maxBytes} (a longer one is never sent), its lease (a fence created if missing, which {@link
-     * #deleteAll()} then finds), whether its lock is held.
+     * so the call takes one round trip (one per Cluster node). Each key is read as {@link #lookup} reads it, its value
+     * within {@code maxBytes} (a longer one is never sent) and its lease (a fence created if missing, which {@link
+     * #deleteAll()} then finds), except its lock: every read reports it free, since bulk loads neither take nor wait
+     * for locks.
      *
      * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
@@ -160,25 +165,23 @@ final class RedisStore implements RemoteStore {
         }
         List<List<Integer>> batches = batches(keys);
         List<byte[]> args = List.of(utf8(Long.toString(maxBytes)), FENCE_TTL);
-        List<List<byte[]>> batchKeys = new ArrayList<>(batches.size());
-        for (List<Integer> batch : batches) {
-            List<byte[]> scriptKeys = new ArrayList<>(batch.size() * 3);
-            batch.forEach(i -> scriptKeys.add(utf8(layout.valueKey(keys.get(i)))));
-            batch.forEach(i -> scriptKeys.add(utf8(layout.lockKey(keys.get(i)))));
-            batch.forEach(i -> scriptKeys.add(utf8(layout.fenceKey(keys.get(i)))));
-            batchKeys.add(scriptKeys);
-        }
+        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches);
         List<Object> replies =
                 call("getAll", client -> runBatches(client, LuaScript.LOOKUP_ALL, batchKeys, batch -> args));
         Lookup[] lookups = new Lookup[keys.size()];
         for (int b = 0; b < batches.size(); b++) {
             List<Integer> batch = batches.get(b);
             Object reply = replies.get(b);
-            if (!(reply instanceof List<?> parts) || parts.size() != batch.size() * 3) {
+            if (!(reply instanceof List<?> parts
+                    && parts.size() == 2
+                    && parts.get(0) instanceof List<?> values
+                    && parts.get(1) instanceof List<?> fences
+                    && values.size() == batch.size()
+                    && fences.size() == batch.size())) {
                 throw new IllegalStateException("script " + LuaScript.LOOKUP_ALL + " replied " + reply);
             }
             for (int j = 0; j < batch.size(); j++) {
-                Lookup lookup = toLookup(parts, 3 * j);
+                Lookup lookup = toLookup(values.get(j), fences.get(j), 0L);
                 if (lookup == null) {
                     throw new IllegalStateException("script " + LuaScript.LOOKUP_ALL + " replied " + reply);
                 }
@@ -310,10 +313,13 @@ final class RedisStore implements RemoteStore {
     private List<List<byte[]>> valueAndFenceKeys(List<String> keys, List<List<Integer>> batches) {
         List<List<byte[]>> batchKeys = new ArrayList<>(batches.size());
         for (List<Integer> batch : batches) {
-            List<byte[]> scriptKeys = new ArrayList<>(batch.size() * 2);
-            batch.forEach(i -> scriptKeys.add(utf8(layout.valueKey(keys.get(i)))));
-            batch.forEach(i -> scriptKeys.add(utf8(layout.fenceKey(keys.get(i)))));
-            batchKeys.add(scriptKeys);
+            byte[][] scriptKeys = new byte[batch.size() * 2][];
+            for (int j = 0; j < batch.size(); j++) {
+                String valueKey = layout.valueKey(keys.get(batch.get(j)));
+                scriptKeys[j] = utf8(valueKey);
+                scriptKeys[batch.size() + j] = utf8(valueKey + KeyLayout.FENCE_SUFFIX); // as layout.fenceKey
+            }
+            batchKeys.add(Arrays.asList(scriptKeys));
         }
         return batchKeys;
     }
