@@ -32,6 +32,11 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * 1,000 keys); on a Cluster it sends one script per hash-slot group (every key is its own hash tag), all groups of a
  * node in one pipeline, so a phase takes one round trip per node. Every script is loaded on each server before the
  * counting starts, so that no {@code NOSCRIPT} retry is counted.
+ *
+ * <p>Commands alone cannot tell a pipeline from one command after the other, so the server's socket reads are counted
+ * as well: {@code total_reads_processed} of {@code INFO stats}, less the two {@code INFO} calls of the count itself.
+ * Each round trip takes at least one read, and a request over 16 KB more than one, so reads bound round trips from
+ * above. On the Cluster, with remote-only caches (no subscriber pings meanwhile), they are asserted per node.
  */
 @RedisTest
 @Timeout(60)
@@ -74,11 +79,24 @@ class BulkRoundTripTest {
         RedisTier other = track(RedisTier.connect(redis.uri()));
         List<Jedis> nodes = List.of(new Jedis(redis.host(), redis.port()));
         try {
-            Map<String, Long> remote =
-                    measure("remote", cache(tier, "remote", false), cache(other, "remote", false), nodes);
-            Map<String, Long> near = measure("near", cache(tier, "near", true), cache(other, "near", true), nodes);
+            Map<String, List<Long>> remoteReads = new LinkedHashMap<>();
+            Map<String, List<Long>> nearReads = new LinkedHashMap<>();
+            Map<String, Long> remote = measure(
+                    "remote",
+                    cache(tier, "remote", false),
+                    cache(other, "remote", false),
+                    nodes,
+                    new LinkedHashMap<>(),
+                    remoteReads);
+            Map<String, Long> near = measure(
+                    "near",
+                    cache(tier, "near", true),
+                    cache(other, "near", true),
+                    nodes,
+                    new LinkedHashMap<>(),
+                    nearReads);
             System.out.println("[bulk] standalone round trips per operation on " + KEYS + " keys: remote " + remote
-                    + ", near " + near);
+                    + ", near " + near + "; socket reads: remote " + remoteReads + ", near " + nearReads);
             assertThat(remote)
                     .containsEntry("getAll none present", 2L)
                     .containsEntry("getAll half present", 2L)
@@ -109,10 +127,18 @@ class BulkRoundTripTest {
             Set<Integer> slots = new HashSet<>();
             keys(0, KEYS).forEach(key -> slots.add(JedisClusterCRC16.getSlot(layout.valueKey("s:" + key))));
             Map<String, List<Long>> perNode = new LinkedHashMap<>();
-            Map<String, Long> remote =
-                    measure("remote", cache(tier, name, false), cache(other, name, false), nodes, perNode);
+            Map<String, List<Long>> readsPerNode = new LinkedHashMap<>();
+            Map<String, Long> remote = measure(
+                    "remote", cache(tier, name, false), cache(other, name, false), nodes, perNode, readsPerNode);
             System.out.println("[bulk] Cluster (" + nodes.size() + " masters), " + KEYS + " keys in " + slots.size()
-                    + " hash-slot groups: scripts per operation " + remote + "; per master " + perNode);
+                    + " hash-slot groups: scripts per operation " + remote + "; per master " + perNode
+                    + "; round trips (socket reads) per master " + readsPerNode);
+            // A request over 16 KB (a node's share of the writes) is read in more than one read, so reads bound round
+            // trips from above: a few per node and phase, against one per slot group (30 and more) without pipelines.
+            readsPerNode.forEach((phase, reads) ->
+                    assertThat(reads).as(phase).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3)));
+            assertThat(readsPerNode.get("getAll all present"))
+                    .allSatisfy(n -> assertThat(n).isEqualTo(1));
             // One script per slot group and phase; each node gets its groups in one pipeline.
             assertThat(remote)
                     .containsEntry("getAll none present", 2L * slots.size())
@@ -142,7 +168,7 @@ class BulkRoundTripTest {
 
     private static Map<String, Long> measure(
             String kind, Cache<String, String> cache, Cache<String, String> other, List<Jedis> nodes) {
-        return measure(kind, cache, other, nodes, new LinkedHashMap<>());
+        return measure(kind, cache, other, nodes, new LinkedHashMap<>(), new LinkedHashMap<>());
     }
 
     /**
@@ -154,7 +180,8 @@ class BulkRoundTripTest {
             Cache<String, String> cache,
             Cache<String, String> other,
             List<Jedis> nodes,
-            Map<String, List<Long>> perNode) {
+            Map<String, List<Long>> perNode,
+            Map<String, List<Long>> readsPerNode) {
         // Load every script on every server, through the operations themselves.
         cache.getAll(keys(1_000, 1_010), BulkRoundTripTest::load);
         cache.putAll(values(keys(1_000, 1_010), "w"));
@@ -164,30 +191,30 @@ class BulkRoundTripTest {
 
         Map<String, Long> trips = new LinkedHashMap<>();
         List<String> fresh = keys(0, KEYS);
-        trips.put("getAll none present", count(nodes, perNode, "getAll none present", () -> {
+        trips.put("getAll none present", count(nodes, perNode, readsPerNode, "getAll none present", () -> {
             Map<String, String> all = cache.getAll(fresh, BulkRoundTripTest::load);
             assertThat(all).hasSize(KEYS);
         }));
         other.putAll(values(keys(KEYS, KEYS + KEYS / 2), "v"));
         List<String> half = keys(KEYS, KEYS * 2);
-        trips.put("getAll half present", count(nodes, perNode, "getAll half present", () -> {
+        trips.put("getAll half present", count(nodes, perNode, readsPerNode, "getAll half present", () -> {
             assertThat(cache.getAll(half, BulkRoundTripTest::load)).hasSize(KEYS);
         }));
         List<String> present = keys(KEYS * 2, KEYS * 3);
         other.putAll(values(present, "v"));
-        trips.put("getAll all present", count(nodes, perNode, "getAll all present", () -> {
+        trips.put("getAll all present", count(nodes, perNode, readsPerNode, "getAll all present", () -> {
             assertThat(cache.getAll(present, keys -> Map.of())).hasSize(KEYS);
         }));
         if (cache.nearStats().isPresent()) {
-            trips.put("getAll all present, near warm", count(nodes, perNode, "near warm", () -> {
+            trips.put("getAll all present, near warm", count(nodes, perNode, readsPerNode, "near warm", () -> {
                 assertThat(cache.getAll(present, keys -> Map.of())).hasSize(KEYS);
             }));
         }
         List<String> written = keys(KEYS * 3, KEYS * 4);
-        trips.put("putAll", count(nodes, perNode, "putAll", () -> cache.putAll(values(written, "p"))));
+        trips.put("putAll", count(nodes, perNode, readsPerNode, "putAll", () -> cache.putAll(values(written, "p"))));
         trips.put(
                 "invalidateAll(keys)",
-                count(nodes, perNode, "invalidateAll(keys)", () -> cache.invalidateAll(written)));
+                count(nodes, perNode, readsPerNode, "invalidateAll(keys)", () -> cache.invalidateAll(written)));
         assertThat(other.getAll(written, keys -> Map.of()))
                 .as("invalidated everywhere")
                 .isEmpty();
@@ -195,10 +222,23 @@ class BulkRoundTripTest {
     }
 
     /** Returns the round trips {@code operation} took on all nodes, recording each node's share. */
-    private static long count(List<Jedis> nodes, Map<String, List<Long>> perNode, String name, Runnable operation) {
+    private static long count(
+            List<Jedis> nodes,
+            Map<String, List<Long>> perNode,
+            Map<String, List<Long>> readsPerNode,
+            String name,
+            Runnable operation) {
         List<Map<String, Long>> before = new ArrayList<>();
+        List<Long> readsBefore = new ArrayList<>();
+        nodes.forEach(node -> readsBefore.add(readsProcessed(node)));
         nodes.forEach(node -> before.add(commandCalls(node)));
         operation.run();
+        List<Long> reads = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            // Less the INFO commandstats call before the operation and this INFO stats call.
+            reads.add(readsProcessed(nodes.get(i)) - readsBefore.get(i) - 2);
+        }
+        readsPerNode.put(name, reads);
         long total = 0;
         List<Long> shares = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -214,6 +254,17 @@ class BulkRoundTripTest {
         }
         perNode.put(name, shares);
         return total;
+    }
+
+    /** Returns {@code total_reads_processed} from {@code INFO stats}: the reads of client sockets. */
+    static long readsProcessed(Jedis node) {
+        for (String line : node.info("stats").split("\r?\n")) {
+            if (line.startsWith("total_reads_processed:")) {
+                return Long.parseLong(
+                        line.substring("total_reads_processed:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no total_reads_processed in INFO stats");
     }
 
     /** Returns the calls of each command from {@code INFO commandstats}, by lower-case name. */
