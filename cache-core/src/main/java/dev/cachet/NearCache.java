@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * Reads go near → remote → loader; a value loaded or read from the remote tier fills the near tier. Writes and
  * invalidations go to the remote tier, then to every other process through the {@link InvalidationChannel} (the key
  * only), then to the own near tier; a process never receives its own messages, so it never evicts what it just wrote.
+ * Bulk operations do the same with one remote call and one message per batch ({@link
+ * InvalidationChannel#publishEach}); a {@code getAll} fills the near tier as {@code getIfPresent} does.
  *
  * <p>Staleness is bounded: the near tier's TTL caps how long a copy can outlive a lost message, and the whole near
  * tier is dropped when messages may have been lost: the channel reports it, or the remote tier comes back after an

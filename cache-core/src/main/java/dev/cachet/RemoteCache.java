@@ -68,6 +68,11 @@ import org.slf4j.LoggerFactory;
  * envelope) returns it and has {@link RefreshAhead} reload it in the background with the caller's loader, under the
  * tier's lock, so that one process refreshes a key while every process keeps serving the old value.
  *
+ * <p>The bulk operations use the store's bulk calls: {@code getAll} reads every key in one call and writes what its
+ * bulk loader returned in one more, each value with the lease of its own read, taking no lock (see {@link
+ * #getAll(Iterable, Function, BulkFill)}); {@code putAll} and {@code invalidateAll(keys)} are one call each, whose
+ * failure under fail-open leaves every key a pending invalidation.
+ *
  * <p>Every value a caller receives is freshly decoded or freshly loaded, so callers never share a mutable object.
  * Thread-safe.
  *

@@ -190,13 +190,8 @@ public interface RemoteStore {
         }
     }
 
-    /**
-     * Checks the arguments of {@link #putAllIfUnchanged}: one lease per write.
-     *
-     * @throws NullPointerException if {@code leases} is null
-     * @throws IllegalArgumentException if the counts differ
-     */
-    static void requireLeasePerWrite(List<RemoteWrite> writes, long[] leases) {
+    /** Checks the arguments of {@link #putAllIfUnchanged}: one lease per write. */
+    private static void requireLeasePerWrite(List<RemoteWrite> writes, long[] leases) {
         requireNonNull(leases, "leases");
         if (leases.length != writes.size()) {
             throw new IllegalArgumentException(

@@ -234,7 +234,11 @@ final class RedisStore implements RemoteStore {
     public List<Boolean> putAllIfUnchanged(List<RemoteWrite> writes, long[] leases) {
         requireNonNull(writes, "writes");
         writes.forEach(write -> requireNonNull(write, "write"));
-        RemoteStore.requireLeasePerWrite(writes, leases);
+        requireNonNull(leases, "leases");
+        if (leases.length != writes.size()) {
+            throw new IllegalArgumentException(
+                    "one lease per write expected: " + writes.size() + " writes, " + leases.length + " leases");
+        }
         if (writes.isEmpty()) {
             return List.of();
         }

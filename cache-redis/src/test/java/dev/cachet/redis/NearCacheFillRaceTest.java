@@ -43,7 +43,7 @@ import redis.clients.jedis.params.ClientKillParams;
  * copy would stay for a minute.
  *
  * <p>{@code get} fills through the near tier's single flight, which an invalidation discards; {@code getIfPresent}
- * fills after its remote read only if nothing was dropped from the near tier meanwhile; {@code getAll} does not fill.
+ * fills after its remote read only if nothing was dropped from the near tier meanwhile, and so does {@code getAll}.
  * The last test checks that a {@code get} never joins a {@code getIfPresent} and returns its null.
  */
 @RedisTest
