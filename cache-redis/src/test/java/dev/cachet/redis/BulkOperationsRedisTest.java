@@ -143,6 +143,8 @@ class BulkOperationsRedisTest {
             values.put("k" + i, "v" + i);
         }
         writer.putAll(values);
+        // The writer's message must not reach the reader during its first getAll: it would drop that fill (rightly).
+        await().atMost(WAIT).until(() -> reader.nearStats().orElseThrow().invalidationsReceived() == 100);
         List<String> keys = List.copyOf(values.keySet());
 
         for (int call = 0; call < 5; call++) {
