@@ -276,12 +276,51 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         } catch (RuntimeException e) {
             fromRemote = serveNearStale(missing, e);
         }
+        fillAll(fills, seen);
+        return BulkResults.inKeyOrder(requested, result, fromRemote);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keys held near are answered from there, the rest from the remote tier in one bulk read, which fills the near
+     * tier as {@link #getAll} does. Nothing is loaded or written.
+     */
+    @Override
+    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
+        requireNonNull(keys, "keys");
+        List<K> requested = new ArrayList<>();
+        keys.forEach(requested::add);
+        Map<K, V> result = new LinkedHashMap<>();
+        List<K> missing = new ArrayList<>();
+        for (K key : requested) {
+            Object found = near.lookupOrCachedNull(remote.encodeKey(requireNonNull(key, "key")));
+            if (found == null) {
+                monitor.onMiss();
+                missing.add(key);
+            } else if (found != CACHED_NULL) {
+                result.put(key, cast(found));
+            }
+        }
+        if (missing.isEmpty()) {
+            return BulkResults.inKeyOrder(requested, result, Map.of());
+        }
+        long seen = evictions.get();
+        List<Fill> fills = new ArrayList<>();
+        Map<K, V> fromRemote = remote.getAllPresent(
+                missing,
+                (encodedKey, found, remaining) -> fills.add(new Fill(encodedKey, found, near.lifetime(remaining))));
+        fillAll(fills, seen);
+        return BulkResults.inKeyOrder(requested, result, fromRemote);
+    }
+
+    /** Keeps near copies of what a bulk read or load found, as {@link #fill} keeps one. */
+    private void fillAll(List<Fill> fills, long seen) {
         for (Fill fill : fills) {
             if (!fill.lifetime().left().isZero() && (fill.found() != CACHED_NULL || near.cachesNulls())) {
                 fill(fill.encodedKey(), fill.found(), seen, fill.lifetime());
             }
         }
-        return BulkResults.inKeyOrder(requested, result, fromRemote);
     }
 
     /** Serves the near tier's stale copies of {@code keys} after a failed bulk load, or throws {@code failure}. */

@@ -430,20 +430,65 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             BulkFill fill) {
         requireNonNull(keys, "keys");
         requireNonNull(bulkLoader, "bulkLoader");
+        BulkRead<K, V> read = readAll(keys, fill);
+        List<K> order = read.order();
+        Map<K, V> present = read.present();
+        Map<K, String> missingKeys = read.missingKeys();
+        Map<K, Read<V>> missingReads = read.missingReads();
+        if (missingKeys.isEmpty()) {
+            return BulkResults.inKeyOrder(order, present, Map.of());
+        }
+        long start = clock.nanoTime();
+        Map<? extends K, ? extends V> loaded;
+        try {
+            loaded = timedBulkLoad(missingKeys.keySet(), bulkLoader);
+        } catch (RuntimeException e) {
+            return servedStale(order, present, missingKeys, missingReads, e);
+        }
+        writeLoaded(missingKeys, missingReads, loaded, TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start), fill);
+        return BulkResults.inKeyOrder(order, present, loaded);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One bulk read of the tier ({@link RemoteStore#lookupAll}); nothing is written.
+     */
+    @Override
+    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
+        return getAllPresent(keys, (key, found, remaining) -> {});
+    }
+
+    /** Like {@link #getAllPresent(Iterable)}, telling {@code fill} of what it found, as {@link #getAll} does. */
+    Map<K, V> getAllPresent(Iterable<? extends K> keys, BulkFill fill) {
+        requireNonNull(keys, "keys");
+        BulkRead<K, V> read = readAll(keys, fill);
+        return BulkResults.inKeyOrder(read.order(), read.present(), Map.of());
+    }
+
+    /**
+     * What one bulk read found: every key asked for in order ({@code order}), the values found, and the keys missed
+     * with their encoded form and their reads. A cached null is neither present nor missed.
+     */
+    private record BulkRead<K, V>(
+            List<K> order, Map<K, V> present, Map<K, String> missingKeys, Map<K, Read<V>> missingReads) {}
+
+    /** Reads every key of {@code keys} in one bulk call, counting hits and misses, telling {@code fill} of the hits. */
+    private BulkRead<K, V> readAll(Iterable<? extends K> keys, BulkFill fill) {
         List<K> order = new ArrayList<>();
         Map<String, K> byEncoded = new LinkedHashMap<>();
         for (K key : keys) {
             order.add(requireNonNull(key, "key"));
             byEncoded.putIfAbsent(keyEncoder.apply(key), key);
         }
-        if (byEncoded.isEmpty()) {
-            return Map.of();
-        }
-        List<String> encodedKeys = new ArrayList<>(byEncoded.keySet());
-        List<Read<V>> reads = envelopes.readAll(encodedKeys);
         Map<K, V> present = new HashMap<>();
         Map<K, String> missingKeys = new LinkedHashMap<>();
         Map<K, Read<V>> missingReads = new HashMap<>();
+        if (byEncoded.isEmpty()) {
+            return new BulkRead<>(order, present, missingKeys, missingReads);
+        }
+        List<String> encodedKeys = new ArrayList<>(byEncoded.keySet());
+        List<Read<V>> reads = envelopes.readAll(encodedKeys);
         for (int i = 0; i < encodedKeys.size(); i++) {
             String encodedKey = encodedKeys.get(i);
             K key = byEncoded.get(encodedKey);
@@ -466,18 +511,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 missingReads.put(key, read);
             }
         }
-        if (missingKeys.isEmpty()) {
-            return BulkResults.inKeyOrder(order, present, Map.of());
-        }
-        long start = clock.nanoTime();
-        Map<? extends K, ? extends V> loaded;
-        try {
-            loaded = timedBulkLoad(missingKeys.keySet(), bulkLoader);
-        } catch (RuntimeException e) {
-            return servedStale(order, present, missingKeys, missingReads, e);
-        }
-        writeLoaded(missingKeys, missingReads, loaded, TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start), fill);
-        return BulkResults.inKeyOrder(order, present, loaded);
+        return new BulkRead<>(order, present, missingKeys, missingReads);
     }
 
     /**

@@ -170,6 +170,18 @@ final class RemoteKeyedCache implements Cache<Object, Object> {
     }
 
     @Override
+    public Map<Object, Object> getAllPresent(Iterable<?> keys) {
+        Map<Object, Object> byRemoteKey = new LinkedHashMap<>();
+        for (Object key : requireNonNull(keys, "keys")) {
+            byRemoteKey.put(remoteKey(requireNonNull(key, "key")), key);
+        }
+        Map<Object, Object> result = new LinkedHashMap<>();
+        cache.getAllPresent(byRemoteKey.keySet())
+                .forEach((remote, value) -> result.put(byRemoteKey.get(remote), value));
+        return Collections.unmodifiableMap(result);
+    }
+
+    @Override
     public Map<Object, Object> getAll(
             Iterable<?> keys,
             Function<? super Set<? extends Object>, ? extends Map<? extends Object, ? extends Object>> bulkLoader) {

@@ -107,6 +107,19 @@ class BulkOperationsTest {
         }
 
         @Test
+        void getAllPresentIsOneReadAndANearCacheKeepsWhatItRead() {
+            remote(builder()).putAll(values("v", 30));
+            Cache<String, String> near = near(builder());
+            tier.reset();
+
+            assertThat(near.getAllPresent(values("v", 40).keySet())).isEqualTo(values("v", 30));
+            assertThat(near.getAllPresent(values("v", 30).keySet())).isEqualTo(values("v", 30));
+
+            assertThat(tier.calls()).containsExactly("lookupAll[40]");
+            assertThat(near.nearStats().orElseThrow().hits()).isEqualTo(30);
+        }
+
+        @Test
         void putAllAndInvalidateAllOfKeysAreOneCallEach() {
             Cache<String, String> cache = remote(builder());
             tier.reset();
