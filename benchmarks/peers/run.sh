@@ -9,10 +9,11 @@ cd "$(dirname "$0")"
 start=$SECONDS
 flags=(-B -q -Dstyle.color=never -Dspotless.check.skip=true -Djacoco.skip=true)
 
-# This checkout's cache-core and cache-redis (main code only), installed to ~/.m2 for the Cachet peer; then every peer
-# module, each of which writes its own class path to target/classpath.txt for the driver.
-mvn "${flags[@]}" -f ../../pom.xml install -pl cache-core,cache-redis -Dmaven.test.skip=true
-mvn "${flags[@]}" package -DskipTests
+# Every peer module, with this checkout's cache-core and cache-redis in the same reactor: each module writes its class
+# path to target/classpath.txt for the driver, and the Cachet peer's points at this checkout's jars, not at ~/.m2.
+modules=benchmarks/peers,benchmarks/peers/harness,benchmarks/peers/cachet,benchmarks/peers/spring-data-redis
+modules+=,benchmarks/peers/redisson,benchmarks/peers/jetcache
+mvn "${flags[@]}" -f ../../pom.xml package -pl "$modules" -am -DskipTests
 
 java -cp "harness/target/classes:$(cat harness/target/classpath.txt)" "$@" \
     dev.cachet.benchmarks.peers.PeersDriver . ../RESULTS.md
