@@ -111,6 +111,10 @@ class RedisStaleIfErrorTest {
             Cache<String, String> b = process(tierB, ttl, grace, Duration.ofSeconds(10));
             long written = System.nanoTime();
             a.put("k", "v1");
+            // A's message about its write must not reach B after B's read: it would drop B's copy.
+            POLLING.atMost(AWAIT)
+                    .alias("B receives A's invalidation")
+                    .until(() -> b.nearStats().orElseThrow().invalidationsReceived() == 1);
             assertThat(b.get("k", this::failing))
                     .as("B's near copy, from Redis")
                     .isEqualTo("v1");
