@@ -100,22 +100,7 @@ final class MemoTable implements Cache<Object, Object>, HitRatios, LoadTracking 
         return new LocalCacheSettings<>(config, ticker, null, valueCopier, null, null, new LowHitRatioLogger(ticker));
     }
 
-    /** Returns the remembered result for {@code key} (null stands for "not remembered"), counting a hit or miss. */
-    @Nullable
-    Object lookup(Object key) {
-        return cache.lookup(key);
-    }
-
-    /**
-     * Computes and remembers the result for {@code key} after a lookup missed; {@code compute} must return {@link
-     * #wrap wrapped} results.
-     */
-    @Nullable
-    Object load(Object key, Function<Object, Object> compute) {
-        return cache.loadAfterMiss(key, compute);
-    }
-
-    /** Returns the cache, so the memoised functions' miss path can skip a frame (see {@link MemoizedFunction}). */
+    /** Returns the cache, which the memoised functions call directly (see {@link MemoizedFunction}). */
     LocalCache<Object, Object> cache() {
         return cache;
     }

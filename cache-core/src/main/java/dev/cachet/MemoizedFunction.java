@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 final class MemoizedFunction<T extends @Nullable Object, R extends @Nullable Object> implements Memoized<T, R> {
     private final Function<? super T, ? extends R> function;
     private final MemoTable table;
-    private final LocalCache<Object, Object> cache; // the table's, held directly: one call less on the hit path
+    private final LocalCache<Object, Object> cache; // the table's, held directly: one call less on the miss path
+    private final com.github.benmanes.caffeine.cache.Cache<Object, Object> store; // the hit path: Caffeine itself
     private @Nullable Class<?> immutableArgumentType; // see keyOf
 
     /**
@@ -24,16 +25,19 @@ final class MemoizedFunction<T extends @Nullable Object, R extends @Nullable Obj
         this.function = function;
         this.table = table;
         this.cache = table.cache();
+        this.store = cache.storeForLookups();
     }
 
     @Override
     public R apply(T argument) {
         Object key = argument != null && argument.getClass() == immutableArgumentType ? argument : keyOf(argument);
-        Object stored = cache.lookup(key);
+        Object stored = store.getIfPresent(key);
         if (stored == null) {
             // Straight to the cache with a named loader: a recursive memoised function spends a few stack frames per
             // level here, and fewer frames mean deeper recursion on a default-size thread stack.
             stored = cache.loadAfterMiss(key, new Call<>(function, argument));
+        } else {
+            stored = cache.copyOut(stored);
         }
         @SuppressWarnings("unchecked") // the table holds only this function's results
         R result = (R) MemoTable.unwrap(stored);

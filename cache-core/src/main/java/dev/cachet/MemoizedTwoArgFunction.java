@@ -15,6 +15,8 @@ final class MemoizedTwoArgFunction<T extends @Nullable Object, U extends @Nullab
         implements MemoizedBiFunction<T, U, R> {
     private final BiFunction<? super T, ? super U, ? extends R> function;
     private final MemoTable table;
+    private final LocalCache<Object, Object> cache; // the table's: its store is the hit path, as in MemoizedFunction
+    private final com.github.benmanes.caffeine.cache.Cache<Object, Object> store;
 
     /**
      * Memoises {@code function} in {@code table}, which holds its results only.
@@ -22,14 +24,18 @@ final class MemoizedTwoArgFunction<T extends @Nullable Object, U extends @Nullab
     MemoizedTwoArgFunction(BiFunction<? super T, ? super U, ? extends R> function, MemoTable table) {
         this.function = function;
         this.table = table;
+        this.cache = table.cache();
+        this.store = cache.storeForLookups();
     }
 
     @Override
     public R apply(T first, U second) {
         Object key = MemoKey.of(first, second);
-        Object stored = table.lookup(key);
+        Object stored = store.getIfPresent(key);
         if (stored == null) {
-            stored = table.load(key, k -> MemoTable.wrap(function.apply(first, second)));
+            stored = cache.loadAfterMiss(key, k -> MemoTable.wrap(function.apply(first, second)));
+        } else {
+            stored = cache.copyOut(stored);
         }
         @SuppressWarnings("unchecked") // the table holds only this function's results
         R result = (R) MemoTable.unwrap(stored);

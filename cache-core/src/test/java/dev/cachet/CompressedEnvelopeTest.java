@@ -191,4 +191,34 @@ class CompressedEnvelopeTest {
 
         assertThat(tier.raw("docs", rawKey)).isNull();
     }
+
+    @Test
+    void aCompressedValueServedStaleIsDecompressedBeforeItIsDecoded() {
+        RunLengthCodec codec = new RunLengthCodec();
+        Cache<String, String> cache = Cachet.builder("docs")
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .staleIfError(Duration.ofMinutes(10))
+                .ticker(clock)
+                .executor(Runnable::run)
+                .remote(
+                        tier,
+                        codec,
+                        RemoteConfig.custom()
+                                .maxValueBytes(MAX_VALUE_BYTES)
+                                .clock(clock.clock())
+                                .build())
+                .build();
+        String value = "f".repeat(500);
+        cache.put("k", value);
+        assertThat(stored().isCompressed()).isTrue();
+        clock.advance(Duration.ofMinutes(6)); // expired, within the grace
+
+        String served = cache.get("k", key -> {
+            throw new IllegalStateException("source down");
+        });
+
+        assertThat(served).as("the expired value, decompressed").isEqualTo(value);
+        assertThat(cache.remoteStats().orElseThrow().staleServed()).isEqualTo(1);
+    }
 }

@@ -282,7 +282,15 @@ class MemoizedTest {
                     return list;
                 },
                 8);
-        range.apply(3).clear();
+        range.apply(3).clear(); // the miss's result
+        range.apply(3).add(99); // a hit's result
         assertThat(range.apply(3)).containsExactly(0, 1, 2);
+
+        MemoizedBiFunction<Integer, Integer, List<Integer>> pair =
+                Cachet.memoize((Integer a, Integer b) -> new ArrayList<>(List.of(a, b)), 8);
+        pair.apply(1, 2).clear();
+        pair.apply(1, 2).add(99);
+        assertThat(pair.apply(1, 2)).containsExactly(1, 2);
+        assertThat(pair.stats().hits()).isEqualTo(2);
     }
 }

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 enum StringCodec implements Codec<String> {
     INSTANCE;
 
+    /** What the JDK's lenient decoding puts in place of malformed input. */
+    private static final char REPLACEMENT = '\uFFFD';
+
     @Override
     public String id() {
         return "str";
@@ -20,6 +23,17 @@ enum StringCodec implements Codec<String> {
     @Override
     public byte[] encode(String value) {
         requireNonNull(value, "value");
+        // String.getBytes is the JDK's intrinsic path, but writes '?' for an unpaired surrogate, the one thing UTF-8
+        // cannot encode: such strings go to the strict encoder, which reports it.
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isSurrogate(value.charAt(i))) {
+                return encodeStrictly(value);
+            }
+        }
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] encodeStrictly(String value) {
         try {
             ByteBuffer buffer = StandardCharsets.UTF_8
                     .newEncoder()
@@ -37,6 +51,14 @@ enum StringCodec implements Codec<String> {
     @Override
     public String decode(byte[] bytes) {
         requireNonNull(bytes, "bytes");
+        // The JDK's String constructor is the fast path (an ASCII check, one copy), but replaces malformed input with
+        // U+FFFD instead of failing: a result without U+FFFD came from well-formed input; one with it is decoded again
+        // strictly, which tells a malformed value from a value holding U+FFFD itself.
+        String decoded = new String(bytes, StandardCharsets.UTF_8);
+        return decoded.indexOf(REPLACEMENT) < 0 ? decoded : decodeStrictly(bytes);
+    }
+
+    private static String decodeStrictly(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
