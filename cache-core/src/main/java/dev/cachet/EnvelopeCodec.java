@@ -79,6 +79,11 @@ final class EnvelopeCodec<V> {
             return new Read<>(Found.HIT, stored, OptionalLong.empty(), false, OptionalLong.of(seen), null);
         }
 
+        /** A hit found by a peek: no lease and no fence, which a hit never needs (see {@link #readForGet}). */
+        static <V> Read<V> peeked(Stored<V> stored) {
+            return new Read<>(Found.HIT, stored, OptionalLong.empty(), false, OptionalLong.empty(), null);
+        }
+
         static <V> Read<V> miss(OptionalLong lease, boolean locked) {
             return new Read<>(Found.MISS, null, lease, locked, lease, null);
         }
@@ -142,6 +147,61 @@ final class EnvelopeCodec<V> {
         }
         long now = clock.epochMillis();
         return new Envelope(codec.id(), computeMillis, now + writeTtl.toMillis(), payload, flags, now).toBytes();
+    }
+
+    /**
+     * Reads {@code key} for a {@code get}: a fresh value with one plain read ({@link RemoteStore#peek}, no script on
+     * Redis), since a hit needs no lease (early recompute and refresh-ahead take theirs from the lock); anything else
+     * (no value, an expired, undecodable or oversized one) is read again by {@link #read}, whose lease a load needs.
+     */
+    Read<V> readForGet(String key) {
+        Read<V> peeked = peek(key, false);
+        return peeked != null ? peeked : read(key);
+    }
+
+    /**
+     * Reads {@code key} for a {@code getIfPresent}, which never writes: like {@link #readForGet}, and a key holding no
+     * value is a miss at once, without the lease {@link #read} would hand out, so that misses of keys never written
+     * leave no fence behind. (An oversized value reads as such a miss too.)
+     */
+    Read<V> readForLookup(String key) {
+        Read<V> peeked = peek(key, true);
+        return peeked != null ? peeked : read(key);
+    }
+
+    /**
+     * Returns what a peek of {@code key} can answer alone: a fresh value, the tier's unavailability, and with {@code
+     * emptyIsMiss} an empty key; or null when only {@link #read} can (it decodes again, and counts and handles what it
+     * finds).
+     */
+    private @Nullable Read<V> peek(String key, boolean emptyIsMiss) {
+        long maxBytes = (long) maxValueBytes + ENVELOPE_HEADER_BYTES;
+        if (!(guard.call("get", () -> store.peek(key, maxBytes))
+                instanceof TierResult.Answered<Optional<byte[]>> peeked)) {
+            return Read.unavailable(); // fail-open
+        }
+        Optional<byte[]> raw = peeked.value();
+        if (raw.isEmpty()) {
+            if (!emptyIsMiss) {
+                return null;
+            }
+            counters.miss();
+            return Read.miss(OptionalLong.empty(), false);
+        }
+        byte[] bytes = raw.get();
+        V value;
+        Envelope envelope;
+        try {
+            envelope = Envelope.parse(bytes, codec.id());
+            if (clock.epochMillis() >= envelope.expiresAtMillis()) {
+                return null;
+            }
+            value = envelope.isNullMarker() ? null : requireNonNull(decodePayload(envelope), "decoded value");
+        } catch (RuntimeException e) {
+            return null; // read() finds it again, and counts, logs and deletes it as its rules say
+        }
+        counters.hit();
+        return Read.peeked(new Stored<>(value, envelope, bytes));
     }
 
     /**

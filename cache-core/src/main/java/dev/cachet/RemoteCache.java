@@ -213,7 +213,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         requireNonNull(loader, "loader");
         String encodedKey = keyEncoder.apply(key);
         long began = clock.nanoTime();
-        Read<V> read = envelopes.read(encodedKey);
+        Read<V> read = envelopes.readForGet(encodedKey);
         Stored<V> stored = read.stored();
         if (stored != null) {
             stats.recordHits(1);
@@ -352,7 +352,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     @Nullable
     Object lookupOrCachedNull(K key, Consumer<Duration> remainingTtl) {
         requireNonNull(key, "key");
-        Stored<V> stored = envelopes.read(keyEncoder.apply(key)).stored();
+        Stored<V> stored = envelopes.readForLookup(keyEncoder.apply(key)).stored();
         if (stored == null) {
             stats.recordMisses(1);
             monitor.onMiss();

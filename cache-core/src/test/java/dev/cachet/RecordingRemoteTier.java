@@ -28,7 +28,7 @@ final class RecordingRemoteTier extends ForwardingRemoteTier {
         super(shared, "recording");
     }
 
-    /** Returns how many reads (lookups) this process sent. */
+    /** Returns how many reads (lookups, and peeks, which a forwarding store sends as lookups) this process sent. */
     int gets() {
         return gets.get();
     }

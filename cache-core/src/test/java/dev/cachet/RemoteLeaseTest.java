@@ -212,15 +212,23 @@ class RemoteLeaseTest {
     @Test
     void aDecodeFailureDeletesOnlyTheBytesItRead() {
         Cache<String, String> b = process(tier, new PoisonedCodec(unused -> {}));
-        // A's codec cannot read "poison"; while it tries, B writes a fresh value: between A's GET and its DEL.
-        PoisonedCodec poisoned = new PoisonedCodec(unused -> b.put("k", "fresh"));
+        // A's codec cannot read "poison". A reads it twice: its peek, then the read that cleans up (and would hand out
+        // the lease); while the second decode fails, B writes a fresh value: between that GET and A's DEL.
+        AtomicInteger failedDecodes = new AtomicInteger();
+        PoisonedCodec poisoned = new PoisonedCodec(unused -> {
+            if (failedDecodes.incrementAndGet() == 2) {
+                b.put("k", "fresh");
+            }
+        });
         Cache<String, String> a = process(tier, poisoned);
         b.put("k", PoisonedCodec.POISON);
 
         assertThat(a.getIfPresent("k")).isNull();
 
-        assertThat(poisoned.failures).hasValue(1);
-        assertThat(a.remoteStats().orElseThrow().decodeFailures()).isEqualTo(1);
+        assertThat(poisoned.failures).hasValue(2);
+        assertThat(a.remoteStats().orElseThrow().decodeFailures())
+                .as("counted once, by the read that cleans up")
+                .isEqualTo(1);
         assertThat(b.getIfPresent("k"))
                 .as("the fresh value survives A's clean-up")
                 .isEqualTo("fresh");

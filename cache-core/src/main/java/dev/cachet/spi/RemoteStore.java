@@ -41,6 +41,21 @@ public interface RemoteStore {
     Lookup lookup(String key, long maxBytes);
 
     /**
+     * Returns the bytes stored under {@code key} if there are at most {@code maxBytes} of them, in one plain read that
+     * hands out no lease and creates nothing: the cheap read of a hit, which needs no lease. Empty when the key holds
+     * no value (or an empty one) or a longer one: a caller that must tell those apart, or needs a lease to write after
+     * a miss, calls {@link #lookup}. The default calls {@link #lookup}; a store with a cheaper plain read (Redis: one
+     * {@code GETRANGE} instead of a script) overrides it.
+     *
+     * @param maxBytes the most bytes to read
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
+     */
+    default Optional<byte[]> peek(String key, long maxBytes) {
+        return lookup(key, maxBytes).value();
+    }
+
+    /**
      * Returns the stored bytes for {@code key}, or empty when absent or expired: {@link #lookup} without a limit.
      *
      * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached

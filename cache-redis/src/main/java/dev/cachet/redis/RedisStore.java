@@ -123,6 +123,26 @@ final class RedisStore implements RemoteStore {
     /**
      * {@inheritDoc}
      *
+     * <p>One {@code GETRANGE key 0 maxBytes}: a plain command (no script, so the hit of a {@code get} costs Redis what a
+     * {@code GET} does), which reads at most one byte more than the limit, so that a longer value is never sent whole.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    @Override
+    public Optional<byte[]> peek(String key, long maxBytes) {
+        requireNonNull(key, "key");
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+        }
+        byte[] valueKey = utf8(layout.valueKey(key));
+        long end = maxBytes == Long.MAX_VALUE ? -1 : maxBytes; // -1: to the end
+        byte[] found = call("get", client -> client.getrange(valueKey, 0, end));
+        return found == null || found.length == 0 || found.length > maxBytes ? Optional.empty() : Optional.of(found);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code ttl} is not positive or exceeds 100 years
      */

@@ -111,9 +111,9 @@ class RedisStaleIfErrorTest {
             Cache<String, String> b = process(tierB, ttl, grace, Duration.ofSeconds(10));
             long written = System.nanoTime();
             a.put("k", "v1");
-            // Else the message about v1, if late (a loaded machine), drops the copy B is about to make.
+            // A's message about its write must not reach B after B's read: it would drop B's copy.
             POLLING.atMost(AWAIT)
-                    .alias("B applies the message about v1")
+                    .alias("B receives A's invalidation")
                     .until(() -> b.nearStats().orElseThrow().invalidationsReceived() == 1);
             assertThat(b.get("k", this::failing))
                     .as("B's near copy, from Redis")

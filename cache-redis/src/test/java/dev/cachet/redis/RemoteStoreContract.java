@@ -68,6 +68,28 @@ abstract class RemoteStoreContract {
     }
 
     @Test
+    void aPeekReadsAValueWithinTheLimitAndLeavesNothingBehind() {
+        RedisStore store = newStore("peek");
+
+        assertThat(store.peek("k", 1_000)).as("absent").isEmpty();
+        assertThat(pttl(store.layout().fenceKey("k")))
+                .as("no fence: a peek hands out no lease")
+                .isEqualTo(-2);
+
+        byte[] value = allByteValues(); // 256 bytes
+        store.put("k", value, TTL);
+        assertThat(store.peek("k", 256))
+                .hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(value));
+        assertThat(store.peek("k", Long.MAX_VALUE))
+                .hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(value));
+        assertThat(store.peek("k", 255)).as("one byte over the limit").isEmpty();
+        assertThat(store.peek("k", 0)).isEmpty();
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> store.peek("k", -1))
+                .withMessageContaining("-1");
+    }
+
+    @Test
     void putReplacesTheValueAndItsTimeToLive() {
         RedisStore store = newStore("replace");
 

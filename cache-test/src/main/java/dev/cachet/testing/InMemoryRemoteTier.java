@@ -44,6 +44,7 @@ public final class InMemoryRemoteTier implements RemoteTier {
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicInteger calls = new AtomicInteger();
+    private final Map<String, AtomicInteger> callsByOperation = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
     /** Creates an empty tier whose TTLs follow {@code ticker}. */
@@ -59,6 +60,19 @@ public final class InMemoryRemoteTier implements RemoteTier {
     /** Returns how many calls reached the tier, failed or not. */
     public int calls() {
         return calls.get();
+    }
+
+    /** Returns how many calls of one store operation ({@code "lookup"}, {@code "peek"}, {@code "put"}, …) were made. */
+    public int calls(String operation) {
+        AtomicInteger count = callsByOperation.get(operation);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Returns how many keys have a fence: keys a lease was handed out for or that were written. */
+    public int fences() {
+        synchronized (monitor) {
+            return fences.size();
+        }
     }
 
     /** Overwrites a stored value's bytes, as a foreign writer or corruption would. */
@@ -107,6 +121,9 @@ public final class InMemoryRemoteTier implements RemoteTier {
 
     private void call(String cacheName, String operation) {
         calls.incrementAndGet();
+        callsByOperation
+                .computeIfAbsent(operation, unused -> new AtomicInteger())
+                .incrementAndGet();
         if (down.get()) {
             throw new CacheUnavailableException("cache '" + cacheName + "': " + operation + " failed: tier down", null);
         }
@@ -148,6 +165,21 @@ public final class InMemoryRemoteTier implements RemoteTier {
                     return Lookup.oversized(entry.value().length, lease, locked);
                 }
                 return Lookup.hit(entry.value().clone(), lease, locked);
+            }
+        }
+
+        @Override
+        public Optional<byte[]> peek(String key, long maxBytes) {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+            }
+            call(cacheName, "peek");
+            String full = key(key);
+            synchronized (monitor) {
+                Entry entry = live(full); // no fence made: a peek hands out no lease
+                return entry == null || entry.value().length > maxBytes || entry.value().length == 0
+                        ? Optional.empty()
+                        : Optional.of(entry.value().clone());
             }
         }
 
