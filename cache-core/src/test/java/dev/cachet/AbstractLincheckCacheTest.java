@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * Checks a cache's in-process operations for linearizability with Lincheck: every concurrent history that stress
  * runs and the model checker's chosen interleavings produce must be explained by some sequential order of the same
  * operations on {@link Spec}, a plain map. Keys are 1..3 and values 1..5 so that operations collide often; loaders
- * return {@code 10 * key}, outside the range of put values, so a load that overwrites a put shows in the history.
+ * return {@code 10 * key}, outside the range of put values, so a load that overwrites a put shows in the history,
+ * except for key {@value #ABSENT_KEY}, whose loader returns {@code null}: the source has no value, which a cache that
+ * caches nulls remembers (a cached null reads as absent, as in the spec) and must not let overwrite a put either.
  * Caches use {@link Copier#identity()}: under the model checker's instrumentation the default copier judged {@code
  * Integer} mutable and refused it. Every subclass builds its cache kind in its constructor; Lincheck makes a fresh instance per scenario, reflectively,
  * which is why these test classes and their constructors are public.
@@ -44,8 +46,11 @@ public abstract class AbstractLincheckCacheTest {
         this.cache = cache;
     }
 
-    static Integer loaded(Integer key) {
-        return 10 * key;
+    /** The key the source has no value for. */
+    static final int ABSENT_KEY = 2;
+
+    static @Nullable Integer loaded(Integer key) {
+        return key == ABSENT_KEY ? null : 10 * key;
     }
 
     @Operation

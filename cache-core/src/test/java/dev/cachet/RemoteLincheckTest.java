@@ -19,6 +19,11 @@ public class RemoteLincheckTest extends AbstractLincheckCacheTest {
 
     /** Builds a remote cache, with a near tier if asked; TTLs far longer than a run, so nothing expires. */
     static Cache<Integer, Integer> remote(boolean near) {
+        return remote(near, false);
+    }
+
+    /** Like {@link #remote(boolean)}, caching nulls (for an hour) if asked. */
+    static Cache<Integer, Integer> remote(boolean near, boolean cacheNulls) {
         CacheBuilder<Object, Integer> builder = Cachet.builder(near ? "lincheck-near" : "lincheck-remote")
                 .registry(CacheRegistry.create())
                 .expireAfterWrite(Duration.ofHours(1))
@@ -26,6 +31,9 @@ public class RemoteLincheckTest extends AbstractLincheckCacheTest {
                 .remote(new InMemoryRemoteTier(Ticker.systemTicker()), IntegerCodec.INSTANCE, ONE_PROCESS);
         if (near) {
             builder.nearCache(100, Duration.ofHours(1)).copier(Copier.identity());
+        }
+        if (cacheNulls) {
+            builder.cacheNulls(Duration.ofHours(1));
         }
         return builder.<Integer, Integer>build();
     }
