@@ -1,0 +1,158 @@
+package dev.cachet.benchmarks.peers.jetcache;
+
+import com.alicp.jetcache.Cache;
+import com.alicp.jetcache.MultiLevelCacheBuilder;
+import com.alicp.jetcache.SimpleCacheManager;
+import com.alicp.jetcache.embedded.CaffeineCacheBuilder;
+import com.alicp.jetcache.redis.RedisCacheBuilder;
+import com.alicp.jetcache.support.BroadcastManager;
+import com.alicp.jetcache.support.CacheNotifyMonitor;
+import com.alicp.jetcache.support.Fastjson2KeyConvertor;
+import com.alicp.jetcache.support.JavaValueDecoder;
+import com.alicp.jetcache.support.JavaValueEncoder;
+import dev.cachet.benchmarks.peers.Peer;
+import dev.cachet.benchmarks.peers.PeerCache;
+import dev.cachet.benchmarks.peers.Variant;
+import dev.cachet.benchmarks.peers.Workload;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+
+/**
+ * JetCache 2.7.8 through its builder API (no Spring), set up as its documentation's "Builder" and "local cache sync"
+ * examples do: a Redis cache on a Jedis pool ({@code jetcache-remote}), and a two-level cache, Caffeine over that Redis
+ * cache, whose local copies other JVMs drop through a broadcast channel ({@code jetcache-both}, {@code syncLocal}).
+ */
+public final class JetCachePeer implements Peer {
+    private static final String CACHE_NAME = "peers";
+
+    private static final List<String> REMOTE = List.of(
+            "`JedisPool` (Jedis 5.0.2, JetCache's own version) with the documentation's pool: `minIdle 2`, `maxIdle"
+                    + " 10`, `maxTotal 10`",
+            "`RedisCacheBuilder.createRedisCacheBuilder().jedisPool(pool).keyPrefix(\"peers:\")"
+                    + ".keyConvertor(Fastjson2KeyConvertor.INSTANCE).valueEncoder(JavaValueEncoder.INSTANCE)"
+                    + ".valueDecoder(JavaValueDecoder.INSTANCE).expireAfterWrite(10 min)`, as the documentation's"
+                    + " builder example (JetCache's default codec, Java serialization inside its own envelope)",
+            "read: `cache.computeIfAbsent(key, loader)`; write: `cache.put(key, value)`; bulk: `cache.getAll(keys)`"
+                    + " (one `MGET`)");
+
+    /** Creates the peer; the service loader calls this. */
+    public JetCachePeer() {}
+
+    @Override
+    public String library() {
+        String version = Cache.class.getPackage().getImplementationVersion();
+        return "JetCache " + (version == null ? "2.7.8" : version);
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(
+                new Variant("jetcache-remote", "JetCache remote (Redis)", Variant.Tier.REDIS, true, REMOTE),
+                new Variant(
+                        "jetcache-both",
+                        "JetCache two-level, `syncLocal`",
+                        Variant.Tier.NEAR,
+                        true,
+                        java.util.stream.Stream.concat(
+                                        REMOTE.stream(),
+                                        java.util.stream.Stream.of(
+                                                "local: `CaffeineCacheBuilder.createCaffeineCacheBuilder().limit(10_000)"
+                                                        + ".expireAfterWrite(5 min).keyConvertor(Fastjson2KeyConvertor"
+                                                        + ".INSTANCE)` (Caffeine 2.9.3, JetCache's own version)",
+                                                "`MultiLevelCacheBuilder.createMultiLevelCacheBuilder().addCache(local,"
+                                                        + " remote).useExpireOfSubCache(true)`",
+                                                "`syncLocal`: a `SimpleCacheManager` with the remote builder's"
+                                                        + " `createBroadcastManager` on channel `peers` (subscribed), and"
+                                                        + " a `CacheNotifyMonitor` on the two-level cache, as"
+                                                        + " JetCache's `LocalCacheSyncExample` does"))
+                                .toList()));
+    }
+
+    @Override
+    public PeerCache open(String variantId, String host, int port) {
+        Variant variant = variant(variantId);
+        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMinIdle(2);
+        poolConfig.setMaxIdle(10);
+        poolConfig.setMaxTotal(10);
+        JedisPool pool = new JedisPool(poolConfig, host, port);
+        Cache<String, String> remote = RedisCacheBuilder.createRedisCacheBuilder()
+                .jedisPool(pool)
+                .keyPrefix(CACHE_NAME + ":")
+                .keyConvertor(Fastjson2KeyConvertor.INSTANCE)
+                .valueEncoder(JavaValueEncoder.INSTANCE)
+                .valueDecoder(JavaValueDecoder.INSTANCE)
+                .expireAfterWrite(Workload.TTL.toMillis(), TimeUnit.MILLISECONDS)
+                .buildCache();
+        if (variant.tier() == Variant.Tier.REDIS) {
+            return new JetCache(remote, () -> {
+                remote.close();
+                pool.close();
+            });
+        }
+        Cache<String, String> local = CaffeineCacheBuilder.createCaffeineCacheBuilder()
+                .limit(Workload.NEAR_SIZE)
+                .expireAfterWrite(Workload.NEAR_TTL.toMillis(), TimeUnit.MILLISECONDS)
+                .keyConvertor(Fastjson2KeyConvertor.INSTANCE)
+                .buildCache();
+        SimpleCacheManager cacheManager = new SimpleCacheManager();
+        BroadcastManager broadcast = RedisCacheBuilder.createRedisCacheBuilder()
+                .jedisPool(pool)
+                .broadcastChannel(CACHE_NAME)
+                .createBroadcastManager(cacheManager);
+        broadcast.startSubscribe();
+        cacheManager.putBroadcastManager(broadcast);
+        @SuppressWarnings("unchecked")
+        Cache<String, String> both = MultiLevelCacheBuilder.createMultiLevelCacheBuilder()
+                .addCache(local, remote)
+                .useExpireOfSubCache(true)
+                .buildCache();
+        cacheManager.putCache(CACHE_NAME, both);
+        both.config().getMonitors().add(new CacheNotifyMonitor(cacheManager, CACHE_NAME));
+        return new JetCache(both, () -> {
+            both.close();
+            try {
+                broadcast.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close JetCache's broadcast manager", e);
+            }
+            pool.close();
+        });
+    }
+
+    private static final class JetCache implements PeerCache {
+        private final Cache<String, String> cache;
+        private final Runnable close;
+
+        JetCache(Cache<String, String> cache, Runnable close) {
+            this.cache = cache;
+            this.close = close;
+        }
+
+        @Override
+        public String get(String key, Function<String, String> loader) {
+            return cache.computeIfAbsent(key, loader);
+        }
+
+        @Override
+        public void put(String key, String value) {
+            cache.put(key, value);
+        }
+
+        @Override
+        public Map<String, String> getAll(List<String> keys) {
+            return cache.getAll(new LinkedHashSet<>(keys));
+        }
+
+        @Override
+        public void close() {
+            close.run();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.cachet.benchmarks.peers.jetcache;
+
+import dev.cachet.benchmarks.peers.PeerSmokeAssertions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The smoke run of this peer for CI (see {@link PeerSmokeAssertions}); no timings are asserted. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class JetCachePeerTest {
+
+    @Test
+    void everyVariantAnswersHitsAndGetAllAndItsRedisCommandsAreCounted() throws Exception {
+        PeerSmokeAssertions.runAndCheck(new JetCachePeer(), "jetcache-remote", "jetcache-both");
+    }
+}

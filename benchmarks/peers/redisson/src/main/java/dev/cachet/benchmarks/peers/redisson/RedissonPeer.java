@@ -1,0 +1,254 @@
+package dev.cachet.benchmarks.peers.redisson;
+
+import dev.cachet.benchmarks.peers.Peer;
+import dev.cachet.benchmarks.peers.PeerCache;
+import dev.cachet.benchmarks.peers.Variant;
+import dev.cachet.benchmarks.peers.Workload;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.redisson.Redisson;
+import org.redisson.api.RBucket;
+import org.redisson.api.RLocalCachedMap;
+import org.redisson.api.RMap;
+import org.redisson.api.RMapCache;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.LocalCachedMapOptions;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import org.redisson.spring.cache.CacheConfig;
+import org.redisson.spring.cache.RedissonSpringCacheManager;
+import org.springframework.cache.Cache;
+
+/**
+ * Redisson 3.52.0 with its default client settings, and {@link StringCodec} for the String values (its default codec,
+ * Kryo 5, would write class information around each one): one key per value ({@code RBucket}), a hash with per-entry
+ * TTL ({@code RMapCache}), the same through its Spring {@code CacheManager}, and a hash with a near tier ({@code
+ * RLocalCachedMap}).
+ */
+public final class RedissonPeer implements Peer {
+    private static final String CLIENT =
+            "`Redisson.create(config)`, `config.useSingleServer().setAddress(\"redis://host:port\")`,"
+                    + " every other setting Redisson's default (Netty, 32 event-loop threads, a pool of 64 connections with 24"
+                    + " idle); `StringCodec.INSTANCE` for every object";
+
+    /** Creates the peer; the service loader calls this. */
+    public RedissonPeer() {}
+
+    @Override
+    public String library() {
+        return "Redisson " + Redisson.class.getPackage().getImplementationVersion();
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(
+                new Variant(
+                        "redisson-bucket",
+                        "Redisson `RBucket`",
+                        Variant.Tier.REDIS,
+                        true,
+                        List.of(
+                                CLIENT,
+                                "one `RBucket` per key: `redisson.getBucket(key, codec)`; read: `get()`, and on a miss"
+                                        + " `set(value, 10 min)`; write: `set(value, Duration.ofMinutes(10))`",
+                                "bulk: `redisson.getBuckets(codec).get(keys...)` (`RBuckets`, one `MGET`)")),
+                new Variant(
+                        "redisson-mapcache",
+                        "Redisson `RMapCache`",
+                        Variant.Tier.REDIS,
+                        true,
+                        List.of(
+                                CLIENT,
+                                "one `RMapCache` (`redisson.getMapCache(\"peers\", codec)`, a hash with per-entry TTL"
+                                        + " kept by scripts); read: `get(key)`, and on a miss `fastPut`; write:"
+                                        + " `fastPut(key, value, 10, MINUTES)`",
+                                "bulk: `getAll(keys)` (one script)")),
+                new Variant(
+                        "redisson-spring",
+                        "Redisson `RedissonSpringCacheManager`",
+                        Variant.Tier.REDIS,
+                        false,
+                        List.of(
+                                CLIENT,
+                                "`new RedissonSpringCacheManager(redisson, Map.of(\"peers\", new CacheConfig(10 min"
+                                        + " TTL, 0)), codec)`: a Spring `Cache` on an `RMapCache`",
+                                "read: `cache.get(key, valueLoader)`; write: `cache.put(key, value)`; no bulk read in"
+                                        + " Spring's `Cache`: `getAll` is a loop over `cache.get(key, String.class)`")),
+                new Variant(
+                        "redisson-local",
+                        "Redisson `RLocalCachedMap`",
+                        Variant.Tier.NEAR,
+                        true,
+                        List.of(
+                                CLIENT,
+                                "`redisson.getLocalCachedMap(LocalCachedMapOptions.name(\"peers-local\").codec(codec)"
+                                        + ".cacheSize(10_000).evictionPolicy(LRU).timeToLive(5 min)"
+                                        + ".reconnectionStrategy(CLEAR).syncStrategy(INVALIDATE))`, as Redisson's"
+                                        + " documentation shows it; entries in Redis have no TTL (a plain hash)",
+                                "read: `get(key)`, and on a miss `fastPut`; write: `fastPut(key, value)`; bulk:"
+                                        + " `getAll(keys)`")));
+    }
+
+    @Override
+    public PeerCache open(String variantId, String host, int port) {
+        Variant variant = variant(variantId);
+        Config config = new Config();
+        config.useSingleServer().setAddress("redis://" + host + ":" + port);
+        RedissonClient redisson = Redisson.create(config);
+        return switch (variant.id()) {
+            case "redisson-bucket" -> new Buckets(redisson);
+            case "redisson-mapcache" -> new MapCache(redisson, redisson.getMapCache("peers", StringCodec.INSTANCE));
+            case "redisson-spring" -> new SpringCache(redisson);
+            case "redisson-local" ->
+                new LocalMap(
+                        redisson,
+                        redisson.getLocalCachedMap(LocalCachedMapOptions.<String, String>name("peers-local")
+                                .codec(StringCodec.INSTANCE)
+                                .cacheSize(Workload.NEAR_SIZE)
+                                .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
+                                .timeToLive(Workload.NEAR_TTL)
+                                .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR)
+                                .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)));
+            default -> throw new IllegalArgumentException("no variant " + variantId);
+        };
+    }
+
+    /** Closes the client. */
+    private abstract static class Client implements PeerCache {
+        final RedissonClient redisson;
+
+        Client(RedissonClient redisson) {
+            this.redisson = redisson;
+        }
+
+        @Override
+        public void close() {
+            redisson.shutdown();
+        }
+    }
+
+    private static final class Buckets extends Client {
+        Buckets(RedissonClient redisson) {
+            super(redisson);
+        }
+
+        @Override
+        public String get(String key, Function<String, String> loader) {
+            RBucket<String> bucket = redisson.getBucket(key, StringCodec.INSTANCE);
+            String value = bucket.get();
+            if (value == null) {
+                value = loader.apply(key);
+                bucket.set(value, Workload.TTL);
+            }
+            return value;
+        }
+
+        @Override
+        public void put(String key, String value) {
+            redisson.<String>getBucket(key, StringCodec.INSTANCE).set(value, Workload.TTL);
+        }
+
+        @Override
+        public Map<String, String> getAll(List<String> keys) {
+            return redisson.getBuckets(StringCodec.INSTANCE).get(keys.toArray(String[]::new));
+        }
+    }
+
+    private static final class MapCache extends Client {
+        private final RMapCache<String, String> map;
+
+        MapCache(RedissonClient redisson, RMapCache<String, String> map) {
+            super(redisson);
+            this.map = map;
+        }
+
+        @Override
+        public String get(String key, Function<String, String> loader) {
+            String value = map.get(key);
+            if (value == null) {
+                value = loader.apply(key);
+                map.fastPut(key, value, Workload.TTL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return value;
+        }
+
+        @Override
+        public void put(String key, String value) {
+            map.fastPut(key, value, Workload.TTL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public Map<String, String> getAll(List<String> keys) {
+            return map.getAll(new LinkedHashSet<>(keys));
+        }
+    }
+
+    private static final class LocalMap extends Client {
+        private final RMap<String, String> map;
+
+        LocalMap(RedissonClient redisson, RLocalCachedMap<String, String> map) {
+            super(redisson);
+            this.map = map;
+        }
+
+        @Override
+        public String get(String key, Function<String, String> loader) {
+            String value = map.get(key);
+            if (value == null) {
+                value = loader.apply(key);
+                map.fastPut(key, value);
+            }
+            return value;
+        }
+
+        @Override
+        public void put(String key, String value) {
+            map.fastPut(key, value);
+        }
+
+        @Override
+        public Map<String, String> getAll(List<String> keys) {
+            return map.getAll(new LinkedHashSet<>(keys));
+        }
+    }
+
+    private static final class SpringCache extends Client {
+        private final Cache cache;
+
+        SpringCache(RedissonClient redisson) {
+            super(redisson);
+            RedissonSpringCacheManager manager = new RedissonSpringCacheManager(
+                    redisson,
+                    Map.of("peers-spring", new CacheConfig(Workload.TTL.toMillis(), 0)),
+                    StringCodec.INSTANCE);
+            cache = Objects.requireNonNull(manager.getCache("peers-spring"), "no cache peers-spring");
+        }
+
+        @Override
+        public String get(String key, Function<String, String> loader) {
+            return cache.get(key, () -> loader.apply(key));
+        }
+
+        @Override
+        public void put(String key, String value) {
+            cache.put(key, value);
+        }
+
+        @Override
+        public Map<String, String> getAll(List<String> keys) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String key : keys) {
+                String value = cache.get(key, String.class);
+                if (value != null) {
+                    values.put(key, value);
+                }
+            }
+            return values;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.cachet.benchmarks.peers.redisson;
+
+import dev.cachet.benchmarks.peers.PeerSmokeAssertions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The smoke run of this peer for CI (see {@link PeerSmokeAssertions}); no timings are asserted. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RedissonPeerTest {
+
+    @Test
+    void everyVariantAnswersHitsAndGetAllAndItsRedisCommandsAreCounted() throws Exception {
+        PeerSmokeAssertions.runAndCheck(
+                new RedissonPeer(), "redisson-bucket", "redisson-mapcache", "redisson-spring", "redisson-local");
+    }
+}
