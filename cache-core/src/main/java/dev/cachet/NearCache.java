@@ -106,8 +106,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         remote.onOutage(() -> clearedSinceOutage = false);
         remote.onRecovery(() -> {
             // If the channel already reconnected (and cleared) during this outage, nothing could have changed since:
-            // clearing again would only throw away what was read after that.
-            if (!clearedSinceOutage) {
+            // clearing again would only throw away what was read after that. If it is still reconnecting (the server
+            // it listened on died, as in a failover), it clears when it is back, which this clear could not spare.
+            if (!clearedSinceOutage && channel.isConnected()) {
                 clear("the remote tier is reachable again");
             }
         });

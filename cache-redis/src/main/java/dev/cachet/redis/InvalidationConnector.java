@@ -32,6 +32,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *   <li>{@link RedisTier#cluster}: the same, to a reachable node of the Cluster (a master or a replica, tried in random
  *       order among the nodes the client knows and the seeds, {@link #clusterNodes}), since every node relays every
  *       {@code PUBLISH};
+ *   <li>{@link RedisTier#sentinel}: the same, to the primary Sentinel names at the time (a failover cuts the
+ *       subscription, and the next attempt reaches the promoted replica);
  *   <li>{@link RedisTier#using}: a connection borrowed from the caller's client, for as long as the subscription lasts,
  *       from the pool of a {@link RedisClient} or {@link JedisPooled}, or of a reachable node of a {@link
  *       RedisClusterClient} or {@code JedisCluster} ({@link #borrowing}). The client's settings are not visible, so a

@@ -21,18 +21,30 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 final class LuaScript {
     /**
-     * Changes a key's fence, the counter behind its leases (see {@code RemoteStore}): the prelude of every script that
-     * writes a value, deletes one or takes a lock, so that the change and its effect are one atomic step. A missing
-     * fence starts at the server's clock in microseconds, so fences keep growing even after an idle fence key expired
-     * and a lease from before can never match again. The fence's time to live is only ever extended.
+     * Returns the server's clock in microseconds, the floor of every new fence value (see {@link #BUMP}). A Lua number
+     * is a double, exact up to 2^53: microseconds since 1970 stay below that until the year 2255.
      */
-    private static final String BUMP = """
+    private static final String CLOCK = """
+            local function clock()
+              local now = redis.call('TIME')
+              return tonumber(now[1]) * 1000000 + tonumber(now[2])
+            end
+            """;
+
+    /**
+     * Changes a key's fence, the counter behind its leases (see {@code RemoteStore}): the prelude of every script that
+     * writes a value, deletes one or takes a lock, so that the change and its effect are one atomic step. The new
+     * fence is {@code max(fence, the server's clock in microseconds) + 1}, a missing fence counting as 0: so fences
+     * keep growing even after an idle fence key expired, and after a failover to a replica that missed the latest
+     * changes (asynchronous replication), the first change on the new primary jumps past every token the old primary
+     * issued, provided the two servers' clocks differ by less than the failover took. A lease from before either can
+     * never match again. The fence's time to live is only ever extended. Values are written with {@code %d}, never in
+     * a double's exponent notation.
+     */
+    private static final String BUMP = CLOCK + """
             local function bump(fence, ttl)
-              if redis.call('EXISTS', fence) == 0 then
-                local now = redis.call('TIME')
-                redis.call('SET', fence, now[1] .. string.format('%06d', tonumber(now[2])))
-              end
-              local token = redis.call('INCR', fence)
+              local token = math.max(tonumber(redis.call('GET', fence) or '0'), clock()) + 1
+              redis.call('SET', fence, string.format('%d', token), 'KEEPTTL')
               if redis.call('PTTL', fence) < tonumber(ttl) then
                 redis.call('PEXPIRE', fence, ttl)
               end
@@ -133,16 +145,20 @@ final class LuaScript {
             """);
 
     /**
-     * One batch of {@code RemoteStore.deleteAll}: changes every fence that still exists and unlinks every value.
-     * KEYS: fence keys, then value keys (among them the value key of every fence). ARGV: the number of fence keys.
-     * Returns how many values it unlinked. A fence that expired since it was scanned is not created again: its leases
-     * are refused anyway (a missing fence reads as 0, and a new one starts at the server's clock).
+     * One batch of {@code RemoteStore.deleteAll}: changes every fence that still exists, as {@link #BUMP} does (to
+     * {@code max(fence, clock) + 1}, keeping its time to live), and unlinks every value. KEYS: fence keys, then value
+     * keys (among them the value key of every fence). ARGV: the number of fence keys. Returns how many values it
+     * unlinked. A fence that expired since it was scanned is not created again: its leases are refused anyway (a
+     * missing fence reads as 0, and a new one starts at the server's clock).
      */
-    static final LuaScript DELETE_ALL = new LuaScript("DELETE_ALL", """
+    static final LuaScript DELETE_ALL = new LuaScript("DELETE_ALL", CLOCK + """
             local fences = tonumber(ARGV[1])
+            local now = clock()
             for i = 1, fences do
-              if redis.call('EXISTS', KEYS[i]) == 1 then
-                redis.call('INCR', KEYS[i])
+              local fence = redis.call('GET', KEYS[i])
+              if fence then
+                local token = math.max(tonumber(fence), now) + 1
+                redis.call('SET', KEYS[i], string.format('%d', token), 'KEEPTTL')
               end
             end
             local removed = 0

@@ -27,12 +27,13 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A {@link RemoteTier} on Redis, standalone or Cluster, through Jedis. Each cache gets a {@link RemoteStore} whose
+ * A {@link RemoteTier} on Redis, standalone, under Sentinel or Cluster, through Jedis. Each cache gets a {@link RemoteStore} whose
  * keys live in their own namespace:
  *
  * <pre>{@code
@@ -54,9 +55,12 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Every write, delete and lock of a key changes its fence counter in the same Lua script; a read returns the
  * fence as its lease, and {@link RemoteStore#putIfUnchanged} writes only if the fence still holds the lease (see
  * {@link RemoteStore}). Locks are {@code SET NX PX} with a random token; releasing deletes the lock only if it still
- * holds the token. Fences start at the server's clock in microseconds when a fence key is created, so they keep
- * growing after an idle fence key expires. Like any Redis lock, a failover that loses recent writes can hand out a
- * lease twice.
+ * holds the token. Every change sets a fence to {@code max(fence, the server's clock in microseconds) + 1}, so fences
+ * keep growing after an idle fence key expires, and after a failover that lost recent writes (Redis replicates
+ * asynchronously) the new primary's first change jumps past every token the old one issued, as long as the two
+ * servers' clocks differ by less than the failover took: a writer holding a lease from before can then write nothing.
+ * Like any Redis lock, such a failover can still hand out a lock twice, and lose a write or a delete the old primary had
+ * acknowledged.
  *
  * <p>Every Jedis failure (connection, timeout, Cluster redirection, error reply) reaches callers as a {@link
  * CacheUnavailableException} naming the cache, the operation and {@link #describe()}, never a password; when no pooled
@@ -169,16 +173,8 @@ public final class RedisTier implements RemoteTier {
         }
         String description = "redis-cluster://"
                 + nodes.stream().map(HostAndPort::toString).sorted().collect(Collectors.joining(","));
-        DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
-                .socketTimeoutMillis((int) config.socketTimeout().toMillis());
-        config.user().ifPresent(clientConfig::user);
-        config.password().ifPresent(clientConfig::password);
-        if (config.tls()) {
-            clientConfig.sslOptions(ConnectionSettings.sslOptions(config));
-        }
         Duration retries = config.connectTimeout().plus(config.socketTimeout()).multipliedBy(CLUSTER_MAX_ATTEMPTS);
-        JedisClientConfig builtConfig = clientConfig.build();
+        JedisClientConfig builtConfig = clientConfig(config, config.user(), config.password());
         Set<HostAndPort> seeds = Set.copyOf(nodes);
         try {
             RedisClusterClient client = RedisClusterClient.builder()
@@ -195,6 +191,84 @@ public final class RedisTier implements RemoteTier {
             throw new CacheUnavailableException(
                     "Cannot read the slot map of " + description + ": " + redact(e.toString(), config.password()), e);
         }
+    }
+
+    /**
+     * Connects to the primary that Redis Sentinel names {@code masterName}, asking any of {@code sentinels} where it
+     * is, and follows it across failovers: the tier listens on every Sentinel for {@code +switch-master} and moves its
+     * connection pool to the promoted replica at once. Data nodes are reached with the user and password of {@code
+     * config}, the Sentinels with its {@linkplain RedisTierConfig#sentinelUser() Sentinel user and password}, both
+     * with TLS when {@link RedisTierConfig#tls()} says so. Invalidation channels subscribe on the current primary, so a
+     * failover cuts them and they subscribe again on the new one, clearing their near tiers once.
+     *
+     * <p>While a failover runs, operations fail ({@link CacheUnavailableException}), so caches serve from their loader
+     * (fail-open) until Sentinel has promoted a replica: typically {@code down-after-milliseconds} plus a second or
+     * two. Writes the old primary acknowledged but had not yet replicated are lost, as with any Sentinel client; see
+     * the class comment for what fences guarantee then.
+     *
+     * @throws NullPointerException if an argument or Sentinel is null
+     * @throws IllegalArgumentException if {@code masterName} is blank, {@code sentinels} is empty, or {@code config}
+     *     names a user (for the data nodes or the Sentinels) without a password
+     * @throws CacheUnavailableException if no Sentinel answers, or none knows {@code masterName}
+     */
+    public static RedisTier sentinel(String masterName, Set<HostAndPort> sentinels, RedisTierConfig config) {
+        requireNonNull(masterName, "masterName");
+        requireNonNull(sentinels, "sentinels");
+        requireNonNull(config, "config");
+        if (masterName.isBlank()) {
+            throw new IllegalArgumentException("masterName must not be blank, was '" + masterName + "'");
+        }
+        if (sentinels.isEmpty()) {
+            throw new IllegalArgumentException("sentinels must name at least one Sentinel, was empty");
+        }
+        for (HostAndPort sentinel : sentinels) {
+            requireNonNull(sentinel, "sentinels element");
+        }
+        if (config.user().isPresent() && config.password().isEmpty()) {
+            throw new IllegalArgumentException("user '" + config.user().get() + "' needs a password in the config");
+        }
+        if (config.sentinelUser().isPresent() && config.sentinelPassword().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "sentinelUser '" + config.sentinelUser().get() + "' needs a sentinelPassword in the config");
+        }
+        String description = "redis-sentinel://"
+                + sentinels.stream().map(HostAndPort::toString).sorted().collect(Collectors.joining(","))
+                + "/" + masterName;
+        JedisClientConfig nodeConfig = clientConfig(config, config.user(), config.password());
+        JedisClientConfig sentinelConfig = clientConfig(config, config.sentinelUser(), config.sentinelPassword());
+        Optional<String> password = config.password().isPresent() ? config.password() : config.sentinelPassword();
+        try {
+            RedisSentinelClient client = RedisSentinelClient.builder()
+                    .masterName(masterName)
+                    .sentinels(Set.copyOf(sentinels))
+                    .clientConfig(nodeConfig)
+                    .sentinelClientConfig(sentinelConfig)
+                    .poolConfig(ConnectionSettings.poolConfig(config))
+                    .build();
+            // The primary of the moment: a subscription there is cut by a failover, and renewed on the new primary.
+            InvalidationConnector subscriber =
+                    InvalidationConnector.dedicated(nodeConfig, () -> List.of(client.getCurrentMaster()));
+            return new RedisTier(client, true, config, description, password, Optional.of(subscriber));
+        } catch (JedisException e) {
+            throw new CacheUnavailableException(
+                    "Cannot find the primary '" + masterName + "' through " + description + ": "
+                            + redact(redact(e.toString(), config.password()), config.sentinelPassword()),
+                    e);
+        }
+    }
+
+    /** Returns the configuration of a connection: the timeouts and TLS of {@code config}, and the credentials given. */
+    private static JedisClientConfig clientConfig(
+            RedisTierConfig config, Optional<String> user, Optional<String> password) {
+        DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
+                .socketTimeoutMillis((int) config.socketTimeout().toMillis());
+        user.ifPresent(clientConfig::user);
+        password.ifPresent(clientConfig::password);
+        if (config.tls()) {
+            clientConfig.sslOptions(ConnectionSettings.sslOptions(config));
+        }
+        return clientConfig.build();
     }
 
     /**
@@ -265,8 +339,9 @@ public final class RedisTier implements RemoteTier {
 
     /**
      * Returns where the tier connects, without credentials: {@code redis://host:port} (with {@code /database} when
-     * not 0), {@code rediss://...} for TLS, {@code redis-cluster://host:port,...} for a Cluster's seed nodes, or the
-     * client's class for {@link #using}.
+     * not 0), {@code rediss://...} for TLS, {@code redis-cluster://host:port,...} for a Cluster's seed nodes, {@code
+     * redis-sentinel://host:port,.../masterName} for the Sentinels of a primary, or the client's class for {@link
+     * #using}.
      */
     @Override
     public String describe() {

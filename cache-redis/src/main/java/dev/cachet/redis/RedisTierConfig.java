@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * @param trustStore a PKCS12 or JKS trust store with the certificates that may sign the server's certificate; empty
  *     for the JVM's default trust store. The server's certificate must also name the host connected to.
  * @param trustStorePassword the trust store's password, if it has one
+ * @param sentinelUser the ACL user to authenticate to Redis Sentinel's own processes with ({@link
+ *     RedisTier#sentinel}); empty for none, or the default user
+ * @param sentinelPassword the password for Sentinel's own processes, if they ask for one
  * @param heartbeatTimeout how long an invalidation channel's subscription may go without hearing from Redis before it
  *     is deemed half-open (a peer gone without a reset, a stopped server), cut, and renewed, the near tier being
  *     cleared; the channel sends {@code PING} every third of it, so a dead connection is noticed within about 4/3 of it.
@@ -44,6 +47,8 @@ public record RedisTierConfig(
         boolean tls,
         Optional<Path> trustStore,
         Optional<String> trustStorePassword,
+        Optional<String> sentinelUser,
+        Optional<String> sentinelPassword,
         Duration heartbeatTimeout) {
 
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -70,6 +75,8 @@ public record RedisTierConfig(
         requireNonNull(password, "password");
         requireNonNull(trustStore, "trustStore");
         requireNonNull(trustStorePassword, "trustStorePassword");
+        requireNonNull(sentinelUser, "sentinelUser");
+        requireNonNull(sentinelPassword, "sentinelPassword");
         requireNonNull(heartbeatTimeout, "heartbeatTimeout");
         checkKeyPrefix(keyPrefix);
         checkTimeout("connectTimeout", connectTimeout);
@@ -77,8 +84,10 @@ public record RedisTierConfig(
         checkMaxConnections(maxConnections);
         checkMaxKeyLength(maxKeyLength);
         checkHeartbeatTimeout(heartbeatTimeout);
-        user.ifPresent(RedisTierConfig::checkUser);
-        password.ifPresent(RedisTierConfig::checkPassword);
+        user.ifPresent(name -> checkUser("user", name));
+        password.ifPresent(secret -> checkPassword("password", secret));
+        sentinelUser.ifPresent(name -> checkUser("sentinelUser", name));
+        sentinelPassword.ifPresent(secret -> checkPassword("sentinelPassword", secret));
     }
 
     /** Returns the configuration with every default; see the components. */
@@ -98,7 +107,9 @@ public record RedisTierConfig(
                 + socketTimeout + ", maxConnections=" + maxConnections + ", maxKeyLength=" + maxKeyLength + ", user="
                 + user.orElse("<none>") + ", password=" + (password.isPresent() ? "<set>" : "<none>") + ", tls=" + tls
                 + ", trustStore=" + trustStore.map(Path::toString).orElse("<jvm default>") + ", trustStorePassword="
-                + (trustStorePassword.isPresent() ? "<set>" : "<none>") + ", heartbeatTimeout=" + heartbeatTimeout
+                + (trustStorePassword.isPresent() ? "<set>" : "<none>") + ", sentinelUser="
+                + sentinelUser.orElse("<none>") + ", sentinelPassword="
+                + (sentinelPassword.isPresent() ? "<set>" : "<none>") + ", heartbeatTimeout=" + heartbeatTimeout
                 + ']';
     }
 
@@ -145,17 +156,17 @@ public record RedisTierConfig(
         return maxKeyLength;
     }
 
-    private static String checkUser(String user) {
+    private static String checkUser(String component, String user) {
         if (user.isBlank()) {
-            throw new IllegalArgumentException("user must not be blank, was '" + user + "'");
+            throw new IllegalArgumentException(component + " must not be blank, was '" + user + "'");
         }
         return user;
     }
 
-    private static String checkPassword(String password) {
+    private static String checkPassword(String component, String password) {
         if (password.isEmpty()) {
             // Never echo a password, not even a wrong one.
-            throw new IllegalArgumentException("password must not be empty");
+            throw new IllegalArgumentException(component + " must not be empty");
         }
         return password;
     }
@@ -177,6 +188,8 @@ public record RedisTierConfig(
         private @Nullable Boolean tls;
         private @Nullable Path trustStore;
         private @Nullable String trustStorePassword;
+        private @Nullable String sentinelUser;
+        private @Nullable String sentinelPassword;
         private @Nullable Duration heartbeatTimeout;
 
         private Builder() {}
@@ -294,7 +307,7 @@ public record RedisTierConfig(
          */
         public Builder user(String user) {
             checkUnset("user", this.user);
-            this.user = checkUser(requireNonNull(user, "user"));
+            this.user = checkUser("user", requireNonNull(user, "user"));
             return this;
         }
 
@@ -309,7 +322,38 @@ public record RedisTierConfig(
             if (this.password != null) {
                 throw new IllegalStateException("password was already set");
             }
-            this.password = checkPassword(requireNonNull(password, "password"));
+            this.password = checkPassword("password", requireNonNull(password, "password"));
+            return this;
+        }
+
+        /**
+         * Sets the ACL user for Redis Sentinel's own processes; see {@link RedisTierConfig#sentinelUser()}. The user
+         * and password of the data nodes are {@link #user} and {@link #password}.
+         *
+         * @throws NullPointerException if {@code sentinelUser} is null
+         * @throws IllegalArgumentException if {@code sentinelUser} is blank
+         * @throws IllegalStateException if already set
+         */
+        public Builder sentinelUser(String sentinelUser) {
+            checkUnset("sentinelUser", this.sentinelUser);
+            this.sentinelUser = checkUser("sentinelUser", requireNonNull(sentinelUser, "sentinelUser"));
+            return this;
+        }
+
+        /**
+         * Sets the password for Redis Sentinel's own processes; see {@link RedisTierConfig#sentinelPassword()}. It
+         * never appears in messages, logs or {@code toString()}.
+         *
+         * @throws NullPointerException if {@code sentinelPassword} is null
+         * @throws IllegalArgumentException if {@code sentinelPassword} is empty
+         * @throws IllegalStateException if already set (the message never shows the password)
+         */
+        public Builder sentinelPassword(String sentinelPassword) {
+            if (this.sentinelPassword != null) {
+                throw new IllegalStateException("sentinelPassword was already set");
+            }
+            this.sentinelPassword =
+                    checkPassword("sentinelPassword", requireNonNull(sentinelPassword, "sentinelPassword"));
             return this;
         }
 
@@ -326,6 +370,8 @@ public record RedisTierConfig(
                     tls != null && tls,
                     Optional.ofNullable(trustStore),
                     Optional.ofNullable(trustStorePassword),
+                    Optional.ofNullable(sentinelUser),
+                    Optional.ofNullable(sentinelPassword),
                     heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout);
         }
 

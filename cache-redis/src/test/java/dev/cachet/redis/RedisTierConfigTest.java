@@ -42,6 +42,8 @@ class RedisTierConfigTest {
                 .maxKeyLength(72)
                 .user("cachet")
                 .password("s3cret")
+                .sentinelUser("watcher")
+                .sentinelPassword("s3ntinel")
                 .heartbeatTimeout(Duration.ofMillis(30))
                 .build();
 
@@ -57,6 +59,8 @@ class RedisTierConfigTest {
                         false,
                         Optional.empty(),
                         Optional.empty(),
+                        Optional.of("watcher"),
+                        Optional.of("s3ntinel"),
                         Duration.ofMillis(30)));
     }
 
@@ -92,6 +96,8 @@ class RedisTierConfigTest {
                         b -> b.maxKeyLength(71)),
                 call("user must not be blank, was ' '", b -> b.user(" ")),
                 call("password must not be empty", b -> b.password("")),
+                call("sentinelUser must not be blank, was ''", b -> b.sentinelUser("")),
+                call("sentinelPassword must not be empty", b -> b.sentinelPassword("")),
                 call(
                         "heartbeatTimeout must be between 30 ms and 2147483647 ms, was PT0.029S",
                         b -> b.heartbeatTimeout(Duration.ofMillis(29))),
@@ -135,6 +141,8 @@ class RedisTierConfigTest {
                 call("maxKeyLength was already set to 100", b -> b.maxKeyLength(100)),
                 call("user was already set to cachet", b -> b.user("cachet")),
                 call("password was already set", b -> b.password("s3cret")),
+                call("sentinelUser was already set to watcher", b -> b.sentinelUser("watcher")),
+                call("sentinelPassword was already set", b -> b.sentinelPassword("s3ntinel")),
                 call("tls was already set to true", b -> b.tls(true)),
                 call("heartbeatTimeout was already set to PT1S", b -> b.heartbeatTimeout(Duration.ofSeconds(1))),
                 call("trustStore was already set to trust.p12", b -> b.trustStore(Path.of("trust.p12"), null)));
@@ -166,6 +174,8 @@ class RedisTierConfigTest {
                 call("heartbeatTimeout", b -> b.heartbeatTimeout(null)),
                 call("user", b -> b.user(null)),
                 call("password", b -> b.password(null)),
+                call("sentinelUser", b -> b.sentinelUser(null)),
+                call("sentinelPassword", b -> b.sentinelPassword(null)),
                 call("trustStore", b -> b.trustStore(null, "secret")));
     }
 
@@ -191,6 +201,8 @@ class RedisTierConfigTest {
                         false,
                         Optional.empty(),
                         Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
                         Duration.ofSeconds(3)))
                 .withMessage("password");
     }
@@ -208,6 +220,8 @@ class RedisTierConfigTest {
                         false,
                         Optional.empty(),
                         Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
                         Duration.ofSeconds(3)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxConnections");
@@ -215,10 +229,17 @@ class RedisTierConfigTest {
 
     @Test
     void toStringHidesThePassword() {
-        RedisTierConfig config =
-                RedisTierConfig.builder().user("cachet").password("s3cret").build();
+        RedisTierConfig config = RedisTierConfig.builder()
+                .user("cachet")
+                .password("s3cret")
+                .sentinelUser("watcher")
+                .sentinelPassword("s3ntinel")
+                .build();
 
-        assertThat(config.toString()).contains("user=cachet", "password=<set>").doesNotContain("s3cret");
+        assertThat(config.toString())
+                .contains("user=cachet", "password=<set>", "sentinelUser=watcher", "sentinelPassword=<set>")
+                .doesNotContain("s3cret")
+                .doesNotContain("s3ntinel");
         assertThat(RedisTierConfig.defaults().toString()).contains("password=<none>");
     }
 }

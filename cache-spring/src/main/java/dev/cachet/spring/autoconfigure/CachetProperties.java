@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * <pre>{@code
  * cachet:
  *   redis:
- *     url: redis://localhost:6379          # or cluster.nodes: [host:port, ...]; absent = in-memory caches only
+ *     url: redis://localhost:6379          # or cluster.nodes: [host:port, ...], or sentinel.master and
+ *                                          # sentinel.nodes: [host:port, ...]; absent = in-memory caches only
  *   caches:
  *     prices:
  *       tier: near                         # local (default), remote or near
@@ -55,11 +56,12 @@ public record CachetProperties(
     }
 
     /**
-     * The Redis server or Cluster. Set {@code url} or {@code cluster.nodes}, not both; unset options take the
-     * defaults of {@code RedisTierConfig}.
+     * The Redis server, Cluster or primary under Sentinel. Set one of {@code url}, {@code cluster.nodes} and {@code
+     * sentinel}; unset options take the defaults of {@code RedisTierConfig}.
      *
      * @param url The standalone server, redis://[[user]:password@]host[:port][/database] or rediss://... for TLS
      * @param cluster The Redis Cluster to use instead of a standalone server
+     * @param sentinel The primary under Redis Sentinel to use instead of a standalone server
      * @param keyPrefix The first part of every key written (default cachet)
      * @param connectTimeout How long to wait for a connection (default 200 ms)
      * @param socketTimeout How long to wait for a reply (default 200 ms)
@@ -70,6 +72,7 @@ public record CachetProperties(
     public record Redis(
             @Nullable String url,
             @DefaultValue Cluster cluster,
+            @DefaultValue Sentinel sentinel,
             @Nullable String keyPrefix,
             @Nullable Duration connectTimeout,
             @Nullable Duration socketTimeout,
@@ -81,7 +84,8 @@ public record CachetProperties(
         @Override
         public String toString() {
             return "Redis[url=" + (url == null ? null : RedisUris.redact(url)) + ", cluster=" + cluster
-                    + ", keyPrefix=" + keyPrefix + ", connectTimeout=" + connectTimeout + ", socketTimeout="
+                    + ", sentinel=" + sentinel + ", keyPrefix=" + keyPrefix + ", connectTimeout=" + connectTimeout
+                    + ", socketTimeout="
                     + socketTimeout + ", maxConnections=" + maxConnections + ", user=" + user + ", password="
                     + (password == null ? "<none>" : "<set>") + "]";
         }
@@ -97,6 +101,39 @@ public record CachetProperties(
         /** Copies the nodes; no Cluster is an empty list, never null. */
         public Cluster {
             nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * A primary under Redis Sentinel, which the tier follows across failovers. The data nodes take {@code
+     * cachet.redis.user} and {@code password}; the Sentinels themselves the user and password here.
+     *
+     * @param master The name the Sentinels monitor the primary under
+     * @param nodes The Sentinels, as host:port
+     * @param user The ACL user of the Sentinels, if they ask for one
+     * @param password The password of the Sentinels, if they ask for one
+     */
+    public record Sentinel(
+            @Nullable String master,
+            @Nullable List<String> nodes,
+            @Nullable String user,
+            @Nullable String password) {
+
+        /** Copies the nodes; none is an empty list, never null. */
+        public Sentinel {
+            nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        }
+
+        /** Returns whether any Sentinel setting is given. */
+        boolean isSet() {
+            return (master != null && !master.isBlank()) || !nodes.isEmpty();
+        }
+
+        /** Keeps the password out of logs and reports. */
+        @Override
+        public String toString() {
+            return "Sentinel[master=" + master + ", nodes=" + nodes + ", user=" + user + ", password="
+                    + (password == null ? "<none>" : "<set>") + "]";
         }
     }
 

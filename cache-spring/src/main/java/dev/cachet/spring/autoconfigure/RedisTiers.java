@@ -4,6 +4,7 @@ import dev.cachet.CacheUnavailableException;
 import dev.cachet.redis.RedisTier;
 import dev.cachet.redis.RedisTierConfig;
 import dev.cachet.spring.autoconfigure.CachetProperties.Redis;
+import dev.cachet.spring.autoconfigure.CachetProperties.Sentinel;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +21,12 @@ final class RedisTiers {
     private RedisTiers() {}
 
     /**
-     * Connects to the server or Cluster of {@code redis}; a standalone server is connected lazily, a Cluster's slot map
-     * is read now.
+     * Connects to the server, Cluster or primary under Sentinel of {@code redis}; a standalone server is connected
+     * lazily, a Cluster's slot map is read now, and so is the primary's address from the Sentinels.
      *
-     * @throws InvalidConfigurationPropertyValueException naming the property if a value is wrong
-     * @throws dev.cachet.CacheUnavailableException if no Cluster node answers
+     * @throws InvalidConfigurationPropertyValueException naming the property if a value is wrong, or if more than one
+     *     of url, cluster.nodes and sentinel is set
+     * @throws IllegalStateException if no Cluster node answers, or no Sentinel knows the primary
      */
     static RedisTier create(Redis redis) {
         List<String> nodes = redis.cluster().nodes();
@@ -35,6 +37,19 @@ final class RedisTiers {
                     PREFIX + "cluster.nodes",
                     String.join(",", nodes),
                     "cannot be combined with cachet.redis.url: set one of them");
+        }
+        if (redis.sentinel().isSet()) {
+            String other = hasUrl ? "cachet.redis.url" : !nodes.isEmpty() ? "cachet.redis.cluster.nodes" : null;
+            if (other != null) {
+                Sentinel sentinel = redis.sentinel();
+                boolean hasMaster =
+                        sentinel.master() != null && !sentinel.master().isBlank();
+                throw new InvalidConfigurationPropertyValueException(
+                        PREFIX + (hasMaster ? "sentinel.master" : "sentinel.nodes"),
+                        hasMaster ? sentinel.master() : String.join(",", sentinel.nodes()),
+                        "cannot be combined with " + other + ": set one of them");
+            }
+            return sentinel(redis.sentinel(), config(redis));
         }
         RedisTierConfig config = config(redis);
         if (hasUrl) {
@@ -47,7 +62,7 @@ final class RedisTiers {
         }
         Set<HostAndPort> seeds = new LinkedHashSet<>();
         for (int i = 0; i < nodes.size(); i++) {
-            seeds.add(node(i, nodes.get(i)));
+            seeds.add(node("cluster.nodes", i, nodes.get(i)));
         }
         try {
             return RedisTier.cluster(seeds, config);
@@ -62,7 +77,45 @@ final class RedisTiers {
         }
     }
 
-    private static HostAndPort node(int index, String node) {
+    private static RedisTier sentinel(Sentinel sentinel, RedisTierConfig config) {
+        String master = sentinel.master();
+        List<String> nodes = sentinel.nodes();
+        if (master == null || master.isBlank()) {
+            throw new InvalidConfigurationPropertyValueException(
+                    PREFIX + "sentinel.master",
+                    String.valueOf(master),
+                    "must name the primary the Sentinels monitor when cachet.redis.sentinel.nodes is set");
+        }
+        if (nodes.isEmpty()) {
+            throw new InvalidConfigurationPropertyValueException(
+                    PREFIX + "sentinel.nodes",
+                    "",
+                    "must list at least one Sentinel as host:port when cachet.redis.sentinel.master is set");
+        }
+        Set<HostAndPort> sentinels = new LinkedHashSet<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            sentinels.add(node("sentinel.nodes", i, nodes.get(i)));
+        }
+        try {
+            return RedisTier.sentinel(master, sentinels, config);
+        } catch (IllegalArgumentException e) {
+            // The only cross-field checks left: a user without a password, for the data nodes or the Sentinels.
+            String message = String.valueOf(e.getMessage());
+            boolean ofSentinels = message.startsWith("sentinelUser");
+            throw new InvalidConfigurationPropertyValueException(
+                    PREFIX + (ofSentinels ? "sentinel.user" : "user"),
+                    String.valueOf(ofSentinels ? sentinel.user() : config.user().orElse(null)),
+                    message);
+        } catch (CacheUnavailableException e) {
+            throw new IllegalStateException(
+                    "No Sentinel in cachet.redis.sentinel.nodes (" + String.join(",", nodes)
+                            + ") told where the primary '" + master + "' is; are they up, and is that the name they"
+                            + " monitor it under? " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static HostAndPort node(String property, int index, String node) {
         int colon = node.lastIndexOf(':');
         String reason = "must be host:port";
         if (colon > 0 && colon < node.length() - 1) {
@@ -76,7 +129,7 @@ final class RedisTiers {
                 reason = "must be host:port, with a numeric port";
             }
         }
-        throw new InvalidConfigurationPropertyValueException(PREFIX + "cluster.nodes[" + index + "]", node, reason);
+        throw new InvalidConfigurationPropertyValueException(PREFIX + property + "[" + index + "]", node, reason);
     }
 
     private static RedisTierConfig config(Redis redis) {
@@ -88,6 +141,8 @@ final class RedisTiers {
         set("max-connections", redis.maxConnections(), builder::maxConnections);
         set("user", redis.user(), builder::user);
         set("password", redis.password(), builder::password);
+        set("sentinel.user", redis.sentinel().user(), builder::sentinelUser);
+        set("sentinel.password", redis.sentinel().password(), builder::sentinelPassword);
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
@@ -107,7 +162,7 @@ final class RedisTiers {
         try {
             setter.accept(value);
         } catch (IllegalArgumentException e) {
-            Object shown = property.equals("password") ? "<hidden>" : value;
+            Object shown = property.endsWith("password") ? "<hidden>" : value;
             throw new InvalidConfigurationPropertyValueException(PREFIX + property, shown, e.getMessage());
         }
     }

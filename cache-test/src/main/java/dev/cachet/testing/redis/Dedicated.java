@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Asks {@link RedisExtension} for a {@link RedisServer} of the test's own: a fresh {@code redis-server} process that
+ * Asks {@link RedisExtension} for a {@link RedisServer} (or a {@link RedisSentinel} topology) of the test's own: a fresh {@code redis-server} process that
  * the test may {@link RedisServer#kill() kill} and {@link RedisServer#restart() restart} without disturbing tests that
  * share the common server.
  *

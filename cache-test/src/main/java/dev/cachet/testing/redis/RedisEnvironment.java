@@ -15,8 +15,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The Redis resources of one test run: the {@link RedisSupply} decision, the shared server and the cluster (both
- * started on first use), and the temporary directory spawned servers work in. Lives in the root {@link
+ * The Redis resources of one test run: the {@link RedisSupply} decision, the shared server, the cluster and the
+ * Sentinel topology (all started on first use), and the temporary directory spawned servers work in. Lives in the root {@link
  * ExtensionContext} store, so JUnit closes it, and with it every server, when the run ends.
  *
  * <p>Thread-safe: lazy starts are serialised on the instance.
@@ -32,6 +32,7 @@ final class RedisEnvironment implements AutoCloseable {
     private @Nullable Path workDir; // guarded by this; created with the first process
     private @Nullable SharedRedisServer sharedServer; // guarded by this
     private @Nullable RedisCluster cluster; // guarded by this
+    private @Nullable RedisSentinel sentinel; // guarded by this
 
     private RedisEnvironment(RedisSupply supply) {
         this.supply = supply;
@@ -87,6 +88,22 @@ final class RedisEnvironment implements AutoCloseable {
         return cluster;
     }
 
+    /** Returns the shared Sentinel topology, starting it on first use (a few seconds). */
+    synchronized RedisSentinel sentinel() {
+        supply.requireProcesses("a RedisSentinel");
+        if (sentinel == null) {
+            sentinel = RedisSentinel.start(workDir());
+            log.info("Started {}", sentinel);
+        }
+        return sentinel;
+    }
+
+    /** Starts a Sentinel topology of the caller's own; the caller stops it. */
+    RedisSentinel startDedicatedSentinel() {
+        supply.requireProcesses("a @Dedicated RedisSentinel");
+        return RedisSentinel.start(workDir());
+    }
+
     /** Starts a server of the caller's own; the caller closes it. */
     RedisProcess startDedicatedServer() {
         supply.requireProcesses("a @Dedicated RedisServer");
@@ -104,12 +121,18 @@ final class RedisEnvironment implements AutoCloseable {
         if (cluster != null) {
             cluster.reset();
         }
+        if (sentinel != null) {
+            sentinel.reset();
+        }
     }
 
     /** Stops the cluster and the shared server and deletes the working directory. */
     @Override
     public synchronized void close() {
         try {
+            if (sentinel != null) {
+                sentinel.stop();
+            }
             if (cluster != null) {
                 cluster.stop();
             }

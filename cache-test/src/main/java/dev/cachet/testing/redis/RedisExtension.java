@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Provides Redis to tests: resolves {@link RedisServer} and {@link RedisCluster} parameters of constructors,
+ * Provides Redis to tests: resolves {@link RedisServer}, {@link RedisCluster} and {@link RedisSentinel} parameters of constructors,
  * lifecycle methods and test methods. Register it with {@link RedisTest @RedisTest} or {@code
  * @ExtendWith(RedisExtension.class)}.
  *
@@ -43,6 +43,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *     void spreadsKeys(RedisCluster cluster) {                      // 3 masters, shared by the run
  *         try (var client = RedisClusterClient.create(cluster.nodes())) { ... }
  *     }
+ *
+ *     @Test
+ *     void followsAFailover(@Dedicated RedisSentinel sentinel) {   // primary, replica, 3 Sentinels of its own
+ *         sentinel.primary().kill();
+ *         ...
+ *     }
  * }
  * }</pre>
  *
@@ -58,9 +64,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * container but no {@code redis-server} binary), only the tests asking for a {@link Dedicated} server or the cluster
  * are, or the whole class if its constructor or lifecycle methods ask.
  *
- * <p><b>Isolation:</b> before each test class the shared server and the cluster are flushed, and cluster masters a
- * previous class left stopped are restarted. The shared server cannot be killed; tests that kill servers ask for a
- * {@link Dedicated} one. This assumes test classes run one at a time (JUnit's default); tests running in parallel
+ * <p><b>Isolation:</b> before each test class the shared server, the cluster and the shared Sentinel topology are
+ * flushed, and cluster masters a previous class left stopped are restarted. The shared server cannot be killed; tests
+ * that kill servers ask for a {@link Dedicated} one, and tests that kill a Sentinel topology's node a {@link
+ * Dedicated} {@link RedisSentinel}. This assumes test classes run one at a time (JUnit's default); tests running in parallel
  * should use dedicated servers or distinct keys.
  *
  * <p>Thread-safe; JUnit creates one instance per registration and the state lives in the root extension context.
@@ -98,11 +105,11 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         firstProcessNeed(List.of(context.getRequiredTestMethod())).ifPresent(supply::requireProcesses);
     }
 
-    /** Supports parameters of type {@link RedisServer} and {@link RedisCluster}. */
+    /** Supports parameters of type {@link RedisServer}, {@link RedisCluster} and {@link RedisSentinel}. */
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == RedisServer.class || type == RedisCluster.class;
+        return type == RedisServer.class || type == RedisCluster.class || type == RedisSentinel.class;
     }
 
     /**
@@ -119,6 +126,18 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
                         + parameterContext.getParameter() + ": the run shares one RedisCluster");
             }
             return environment.cluster();
+        }
+        if (parameterContext.getParameter().getType() == RedisSentinel.class) {
+            if (dedicated.isEmpty()) {
+                return environment.sentinel();
+            }
+            return extensionContext
+                    .getStore(NAMESPACE)
+                    .computeIfAbsent(
+                            "dedicated-sentinel:" + dedicated.get().value(),
+                            k -> new StoppedWithScope(environment.startDedicatedSentinel()),
+                            StoppedWithScope.class)
+                    .sentinel();
         }
         if (dedicated.isEmpty()) {
             return environment.sharedServer();
@@ -138,12 +157,23 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
                 if (parameter.getType() == RedisCluster.class) {
                     return Optional.of("a RedisCluster (asked for by " + name(executable) + ")");
                 }
+                if (parameter.getType() == RedisSentinel.class) {
+                    return Optional.of("a RedisSentinel (asked for by " + name(executable) + ")");
+                }
                 if (parameter.getType() == RedisServer.class && parameter.isAnnotationPresent(Dedicated.class)) {
                     return Optional.of("a @Dedicated RedisServer (asked for by " + name(executable) + ")");
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** A dedicated Sentinel topology in a scope's store: JUnit closes it, stopping every process, with the scope. */
+    private record StoppedWithScope(RedisSentinel sentinel) implements AutoCloseable {
+        @Override
+        public void close() {
+            sentinel.stop();
+        }
     }
 
     private static String name(Executable executable) {

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisException;
@@ -26,7 +27,7 @@ final class RedisProbe {
     static final int LOG_TAIL_LINES = 30;
 
     // Short timeouts: a probe runs in a polling loop, where a hung attempt would eat the whole wait budget.
-    private static final JedisClientConfig PROBE_CONFIG = DefaultJedisClientConfig.builder()
+    static final JedisClientConfig PROBE_CONFIG = DefaultJedisClientConfig.builder()
             .connectionTimeoutMillis(500)
             .socketTimeoutMillis(1_000)
             .build();
@@ -52,7 +53,13 @@ final class RedisProbe {
 
     /** Returns the {@code process_id} the server at {@code uri} reports, or -1 if it does not answer. */
     static long processId(URI uri) {
-        try (Jedis jedis = connect(uri)) {
+        return processId(uri, PROBE_CONFIG);
+    }
+
+    /** Returns the {@code process_id} the server at {@code uri} reports when asked with {@code config}, or -1. */
+    static long processId(URI uri, JedisClientConfig config) {
+        // By host and port: a URI's (absent) credentials would replace those of the config.
+        try (Jedis jedis = new Jedis(new HostAndPort(uri.getHost(), uri.getPort()), config)) {
             var matcher = PROCESS_ID.matcher(jedis.info("server"));
             return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
         } catch (JedisException e) {

@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 
 /**
  * A {@code redis-server} child process on a loopback port that stays the same across {@link #kill()} and {@link
@@ -27,11 +31,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class RedisProcess implements RedisServer, AutoCloseable {
 
-    /** Whether the process is a plain server or a node of a Redis Cluster. */
+    /** Whether the process is a plain server, a node of a Redis Cluster, or a Redis Sentinel. */
     enum Mode {
         STANDALONE,
-        CLUSTER_NODE
+        CLUSTER_NODE,
+        /** {@code redis-server <config file> --sentinel}: the config file is required, Sentinel rewrites it. */
+        SENTINEL
     }
+
+    /** No configuration file: every option is on the command line. */
+    private static final IntFunction<List<String>> NO_CONFIG_FILE = port -> List.of();
 
     static final String HOST = "127.0.0.1";
     static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
@@ -55,14 +64,18 @@ final class RedisProcess implements RedisServer, AutoCloseable {
     private final Path dir;
     private final Path log;
     private final URI uri;
+    private final JedisClientConfig clientConfig;
+    private final List<String> configFile;
     private @Nullable Process process; // guarded by this; null while stopped
 
-    private RedisProcess(int port, Mode mode, Path dir) {
+    private RedisProcess(int port, Mode mode, Path dir, List<String> configFile, JedisClientConfig clientConfig) {
         this.port = port;
         this.mode = mode;
         this.dir = dir;
         this.log = dir.resolve("redis.log");
         this.uri = URI.create("redis://" + HOST + ":" + port);
+        this.configFile = List.copyOf(configFile);
+        this.clientConfig = clientConfig;
     }
 
     /**
@@ -73,12 +86,24 @@ final class RedisProcess implements RedisServer, AutoCloseable {
      * @throws IllegalStateException if the server does not come up; the message ends with its log
      */
     static RedisProcess start(Path workDir, Mode mode) {
+        return start(workDir, mode, NO_CONFIG_FILE, RedisProbe.PROBE_CONFIG);
+    }
+
+    /**
+     * Starts a server as {@link #start(Path, Mode)} does, with a configuration file of the given lines (given the
+     * chosen port; written once, before the first start, so a Sentinel's rewrites survive a restart), and connects to
+     * it with {@code clientConfig} (its credentials) to check it is up and to flush it.
+     */
+    static RedisProcess start(
+            Path workDir, Mode mode, IntFunction<List<String>> configFile, JedisClientConfig clientConfig) {
         List<String> lostRaces = new ArrayList<>();
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
             int port = freePort(mode == Mode.CLUSTER_NODE);
-            RedisProcess server = new RedisProcess(port, mode, createDirectory(workDir, port));
+            RedisProcess server =
+                    new RedisProcess(port, mode, createDirectory(workDir, port), configFile.apply(port), clientConfig);
             try {
                 synchronized (server) {
+                    server.writeConfigFile();
                     server.launch();
                 }
                 return server;
@@ -108,6 +133,16 @@ final class RedisProcess implements RedisServer, AutoCloseable {
 
     URI connectionUri() {
         return uri;
+    }
+
+    /** Opens a connection with this server's credentials, for one-off commands; the caller closes it. */
+    Jedis connect() {
+        return new Jedis(new HostAndPort(HOST, port), clientConfig);
+    }
+
+    /** Returns the process id of the running server, or -1 while it is stopped. */
+    synchronized long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     @Override
@@ -169,7 +204,7 @@ final class RedisProcess implements RedisServer, AutoCloseable {
 
     @Override
     public void flushAll() {
-        try (var jedis = RedisProbe.connect(uri)) {
+        try (var jedis = connect()) {
             jedis.flushAll();
         }
     }
@@ -183,16 +218,44 @@ final class RedisProcess implements RedisServer, AutoCloseable {
 
     @Override
     public String toString() {
-        return "redis-server " + (mode == Mode.CLUSTER_NODE ? "cluster node " : "") + uri + " (log: " + log + ")";
+        String kind = switch (mode) {
+            case STANDALONE -> "";
+            case CLUSTER_NODE -> "cluster node ";
+            case SENTINEL -> "sentinel ";
+        };
+        return "redis-server " + kind + uri + " (log: " + log + ")";
+    }
+
+    private Path configPath() {
+        return dir.resolve(mode == Mode.SENTINEL ? "sentinel.conf" : "redis.conf");
+    }
+
+    private void writeConfigFile() {
+        if (configFile.isEmpty() && mode != Mode.SENTINEL) {
+            return;
+        }
+        try {
+            Files.write(configPath(), configFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + configPath(), e);
+        }
     }
 
     private List<String> command() {
         List<String> command = new ArrayList<>(List.of("redis-server"));
+        if (mode == Mode.SENTINEL || !configFile.isEmpty()) {
+            command.add(configPath().toString());
+        }
+        if (mode == Mode.SENTINEL) {
+            command.add("--sentinel");
+        }
         option(command, "port", Integer.toString(port));
         option(command, "bind", HOST);
-        // Nothing on disk: a restart must come back empty, as after a crash of a cache server.
-        option(command, "save", "");
-        option(command, "appendonly", "no");
+        if (mode != Mode.SENTINEL) {
+            // Nothing on disk: a restart must come back empty, as after a crash of a cache server.
+            option(command, "save", "");
+            option(command, "appendonly", "no");
+        }
         // In the foreground, so the Process is the server and destroyForcibly() kills it.
         option(command, "daemonize", "no");
         option(command, "dir", dir.toString());
@@ -225,7 +288,7 @@ final class RedisProcess implements RedisServer, AutoCloseable {
                         + started.exitValue() + " before answering PING\n" + tail);
             }
             // Checking the pid, not just PING: another server that grabbed the port would answer PING too.
-            long pid = RedisProbe.processId(uri);
+            long pid = RedisProbe.processId(uri, clientConfig);
             if (pid == started.pid()) {
                 return;
             }
