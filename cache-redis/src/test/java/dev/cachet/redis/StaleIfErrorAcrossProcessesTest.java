@@ -84,6 +84,12 @@ class StaleIfErrorAcrossProcessesTest {
             long written = System.nanoTime();
             nearA.put("k", "v1");
             remoteA.put("k", "v1");
+            // A's message about its write must reach B before B reads: arriving after, it would drop B's copy.
+            await().atMost(AWAIT)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5))
+                    .alias("B hears A's invalidation")
+                    .until(() -> b.heard().equals("invalidations=1"));
             assertThat(b.get("near", "k"))
                     .as("B reads A's value into its near tier before it expires")
                     .isEqualTo("value=v1 staleServed=0 loads=2");
@@ -193,6 +199,14 @@ class StaleIfErrorAcrossProcessesTest {
         /** Asks B to read {@code key} from its near or remote cache and returns its answer without the prefix. */
         String get(String cache, String key) throws IOException {
             commands.println("get " + cache + " " + key);
+            return awaitLine(StaleIfErrorWorker.RESULT)
+                    .substring(StaleIfErrorWorker.RESULT.length())
+                    .strip();
+        }
+
+        /** Asks B how many invalidation messages its near cache received, as {@code invalidations=<n>}. */
+        String heard() throws IOException {
+            commands.println("heard");
             return awaitLine(StaleIfErrorWorker.RESULT)
                     .substring(StaleIfErrorWorker.RESULT.length())
                     .strip();

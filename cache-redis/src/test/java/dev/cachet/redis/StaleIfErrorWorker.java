@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * caches over the same Redis, whose source is down (every load fails). It reads commands from standard input, one a
  * line, and answers each on one line of standard output that starts with {@link #RESULT}: {@code get near|remote
  * <key>} answers {@code value=<v>} or {@code error=<exception class>}, followed by the cache's stale values served and
- * the loads tried so far; {@code quit} ends it. It prints {@link #READY} once its caches are built.
+ * the loads tried so far; {@code heard} answers {@code invalidations=<n>}, the invalidation messages its near cache
+ * received; {@code quit} ends it. It prints {@link #READY} once its caches are built.
  */
 public final class StaleIfErrorWorker {
     static final String READY = "stale-worker: ready";
@@ -39,6 +40,11 @@ public final class StaleIfErrorWorker {
                 String[] command = line.strip().split(" ");
                 if (command[0].equals("quit")) {
                     return;
+                }
+                if (command[0].equals("heard")) {
+                    System.out.println(RESULT + " invalidations="
+                            + near.nearStats().orElseThrow().invalidationsReceived());
+                    continue;
                 }
                 Cache<String, String> cache = command[1].equals("near") ? near : remote;
                 String answer;
