@@ -146,9 +146,12 @@ class BulkRoundTripTest {
                     + "; round trips (socket reads) per master " + readsPerNode);
             // A request over 16 KB (a node's share of the writes) is read in more than one read, so reads bound round
             // trips from above: a few per node and phase, against one per slot group (30 and more) without pipelines.
-            // Keys never seen take three: the MGET, the script that creates their fences, the write.
-            readsPerNode.forEach((phase, reads) ->
-                    assertThat(reads).as(phase).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3)));
+            // Keys never seen take three round trips: the MGET, the script that creates their fences, the write; so
+            // those phases may take up to two reads per round trip.
+            Set<String> threeTrips = Set.of("getAll none present", "getAll half present");
+            readsPerNode.forEach((phase, reads) -> assertThat(reads)
+                    .as(phase)
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(threeTrips.contains(phase) ? 6 : 3)));
             assertThat(readsPerNode.get("getAll all present"))
                     .allSatisfy(n -> assertThat(n).isEqualTo(1));
             // One script per slot group and phase; each node gets its groups in one pipeline. Present keys are read
