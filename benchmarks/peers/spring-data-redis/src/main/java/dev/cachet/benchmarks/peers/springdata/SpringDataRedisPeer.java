@@ -41,7 +41,8 @@ public final class SpringDataRedisPeer implements Peer {
                     + " no bulk read in Spring's `Cache`: `getAll` is a loop over `cache.get(key, String.class)`");
 
     private static final String DEFAULT_PROTECTION = "stampede protection: `@Cacheable(sync = true)`, i.e."
-            + " `cache.get(key, valueLoader)`, which Spring synchronises within the JVM; nothing across JVMs";
+            + " `cache.get(key, valueLoader)`; `RedisCache` hands the load to its cache writer, and the default writer"
+            + " holds no lock, in the JVM or across JVMs";
 
     /** Creates the peer; the service loader calls this. */
     public SpringDataRedisPeer() {}
@@ -71,8 +72,8 @@ public final class SpringDataRedisPeer implements Peer {
                                 "a `RedisCacheManagerBuilderCustomizer` bean:"
                                         + " `builder.cacheWriter(RedisCacheWriter.lockingRedisCacheWriter(factory))`"
                                         + " (a lock key per cache; every read first checks that no lock is held)",
-                                "stampede protection: `@Cacheable(sync = true)` as above, with the locking writer's"
-                                        + " Redis lock (one per cache) across JVMs")));
+                                "stampede protection: `@Cacheable(sync = true)` as above; the locking writer takes its"
+                                        + " Redis lock (one per cache) around the load")));
     }
 
     @Override
