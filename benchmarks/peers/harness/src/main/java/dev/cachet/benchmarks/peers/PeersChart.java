@@ -1,16 +1,13 @@
 package dev.cachet.benchmarks.peers;
 
+import dev.cachet.benchmarks.environment.Png;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Draws {@code peers.png}: one horizontal bar per figure and peer, the factor by which Cachet does better than the
@@ -49,69 +46,57 @@ final class PeersChart {
     static void write(PeersReport report, Path file) {
         List<Bar> bars = report.bars();
         int height = TOP + ROW * Math.max(1, bars.size()) + 50;
-        BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, height);
+        Png.write(file, WIDTH, height, g -> draw(g, report, bars));
+    }
+
+    private static void draw(Graphics2D g, PeersReport report, List<Bar> bars) {
+        g.setColor(TEXT);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
+        g.drawString("Cachet against the peers: how many times better Cachet does, per figure", 20, 32);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(report.loadLine(), 20, 52);
+        g.drawString(
+                "green: Cachet does better (more hits/s; fewer loads, stale reads, µs, bytes); red: it trails;"
+                        + " log scale; same run, same Redis",
+                20,
+                70);
+        int left = LABEL_WIDTH;
+        int right = WIDTH - 90;
+        int axis = (left + right) / 2;
+        double perDoubling = (right - axis) / (Math.log(LIMIT) / Math.log(2));
+        int bottom = TOP + ROW * bars.size();
+        for (double f = 1 / LIMIT; f <= LIMIT * 1.001; f *= 2) {
+            int x = axis + (int) Math.round(Math.log(f) / Math.log(2) * perDoubling);
+            g.setColor(f == 1 ? TEXT : GRID);
+            g.drawLine(x, TOP - 4, x, bottom);
             g.setColor(TEXT);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-            g.drawString("Cachet against the peers: how many times better Cachet does, per figure", 20, 32);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.drawString(report.loadLine(), 20, 52);
-            g.drawString(
-                    "green: Cachet does better (more hits/s; fewer loads, stale reads, µs, bytes); red: it trails;"
-                            + " log scale; same run, same Redis",
-                    20,
-                    70);
-            int left = LABEL_WIDTH;
-            int right = WIDTH - 90;
-            int axis = (left + right) / 2;
-            double perDoubling = (right - axis) / (Math.log(LIMIT) / Math.log(2));
-            int bottom = TOP + ROW * bars.size();
-            for (double f = 1 / LIMIT; f <= LIMIT * 1.001; f *= 2) {
-                int x = axis + (int) Math.round(Math.log(f) / Math.log(2) * perDoubling);
-                g.setColor(f == 1 ? TEXT : GRID);
-                g.drawLine(x, TOP - 4, x, bottom);
-                g.setColor(TEXT);
-                String tick = f >= 1 ? "×" + (int) f : "×1/" + (int) Math.round(1 / f);
-                g.drawString(tick, x - g.getFontMetrics().stringWidth(tick) / 2, bottom + 16);
-            }
-            String previous = "";
-            for (int i = 0; i < bars.size(); i++) {
-                Bar bar = bars.get(i);
-                int y = TOP + ROW * i;
-                g.setColor(TEXT);
-                String figure = bar.figure().equals(previous) ? "" : bar.figure();
-                previous = bar.figure();
-                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-                g.drawString(figure, 20, y + 15);
-                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-                g.drawString(bar.peer(), 190, y + 15);
-                double clamped = Math.max(1 / LIMIT, Math.min(LIMIT, bar.factor()));
-                int x = axis + (int) Math.round(Math.log(clamped) / Math.log(2) * perDoubling);
-                g.setColor(bar.factor() >= 1 ? BETTER : WORSE);
-                g.fillRect(Math.min(axis, x), y + 4, Math.max(2, Math.abs(x - axis)), ROW - 8);
-                g.setColor(TEXT);
-                String value = Double.isInfinite(bar.factor())
-                        ? "∞ (Cachet 0)"
-                        : String.format(Locale.ROOT, "%.2f", bar.factor());
-                g.drawString(
-                        value,
-                        bar.factor() >= 1
-                                ? Math.max(x, axis) + 4
-                                : Math.min(x, axis) - 4 - g.getFontMetrics().stringWidth(value),
-                        y + 15);
-            }
-        } finally {
-            g.dispose();
+            String tick = f >= 1 ? "×" + (int) f : "×1/" + (int) Math.round(1 / f);
+            g.drawString(tick, x - g.getFontMetrics().stringWidth(tick) / 2, bottom + 16);
         }
-        try {
-            ImageIO.write(image, "png", file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+        String previous = "";
+        for (int i = 0; i < bars.size(); i++) {
+            Bar bar = bars.get(i);
+            int y = TOP + ROW * i;
+            g.setColor(TEXT);
+            String figure = bar.figure().equals(previous) ? "" : bar.figure();
+            previous = bar.figure();
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+            g.drawString(figure, 20, y + 15);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.drawString(bar.peer(), 190, y + 15);
+            double clamped = Math.max(1 / LIMIT, Math.min(LIMIT, bar.factor()));
+            int x = axis + (int) Math.round(Math.log(clamped) / Math.log(2) * perDoubling);
+            g.setColor(bar.factor() >= 1 ? BETTER : WORSE);
+            g.fillRect(Math.min(axis, x), y + 4, Math.max(2, Math.abs(x - axis)), ROW - 8);
+            g.setColor(TEXT);
+            String value =
+                    Double.isInfinite(bar.factor()) ? "∞ (Cachet 0)" : String.format(Locale.ROOT, "%.2f", bar.factor());
+            g.drawString(
+                    value,
+                    bar.factor() >= 1
+                            ? Math.max(x, axis) + 4
+                            : Math.min(x, axis) - 4 - g.getFontMetrics().stringWidth(value),
+                    y + 15);
         }
     }
 }
