@@ -91,8 +91,8 @@ class PeersReportTest {
         String md = report.markdown();
 
         assertThat(md)
-                .contains("| peer | none | 4.0 (4–4) | 55 (55) | 0.25 | 2 / 0 |")
-                .contains("| cachet | a lock | 1.0 (1–1) | 70 (70) | 1.00 | 0 / 0 |")
+                .contains("| peer | none | 4.0 (4–4) | 55 (55) | 0 of 2 | 0.25 | 2 / 0 |")
+                .contains("| cachet | a lock | 1.0 (1–1) | 70 (70) | 0 of 2 | 1.00 | 0 / 0 |")
                 .contains("| peer-near | 40 of 100 (40.0 %) | 1 | 250 / 990 / 1600 | 350 / 850 | 0.25 |")
                 .contains("| peer | 100/20/80 | 0/20/3 | 0/0/0 | 100/20/80 | 30 | 0 | 40 | 15 |")
                 .contains("![Cachet against the peers")
