@@ -53,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * after it reaches the remote tier, which returns the value and refreshes it ({@link RefreshAhead}); once a refresh
  * wrote its value, the key is published like a write, so every process drops its copy and reads the new value.
  *
+ * <p>Without {@code acknowledgedInvalidation}, a single-key write or invalidation also tells the other processes before
+ * it goes to the remote tier ({@link InvalidationChannel#publishAhead}): they drop their copies while the write is on
+ * its way, so that a read of theirs right after it returned mostly goes to the remote tier instead of finding a copy
+ * the write's own message has not dropped yet. That costs one more round trip per write.
+ *
  * <p>With {@code acknowledgedInvalidation} a write or invalidation publishes its message through {@link
  * InvalidationChannel#publishAcknowledged} and returns once every receiver confirmed it, or once the bounded wait ran
  * out; each outcome is counted. Messages published in the background (a pending invalidation applied late, a refresh)
@@ -225,6 +230,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void putNull(K key) {
         String encodedKey = remote.encodeKey(key);
+        publishAhead(encodedKey);
         remote.putNull(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -406,6 +412,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
+        publishAhead(encodedKey);
         Lifetime remaining = near.lifetime(remote.write(key, value, ttl));
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -431,6 +438,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void invalidate(K key) {
         String encodedKey = remote.encodeKey(key);
+        publishAhead(encodedKey);
         remote.invalidate(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -479,6 +487,16 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             publish(() -> channel.publishEach(encodedKeys));
         } else {
             countAcknowledgement(() -> channel.publishAcknowledged(encodedKeys, wait));
+        }
+    }
+
+    /**
+     * Tells the other processes that {@code encodedKey} is about to change, unless the write waits for their
+     * acknowledgements anyway. A hint: a failure is logged and the write goes on.
+     */
+    private void publishAhead(String encodedKey) {
+        if (acknowledgeWait == null) {
+            publish(() -> channel.publishAhead(List.of(encodedKey)));
         }
     }
 
@@ -612,6 +630,19 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
                 gate.unlock();
             }
             invalidationsReceived.increment();
+        }
+
+        /** Drops the copy as {@link #onInvalidate} does, but counts nothing: the write's own message is counted. */
+        @Override
+        public void onInvalidateAhead(String key) {
+            Lock gate = fillGate.writeLock();
+            gate.lock();
+            try {
+                evictions.incrementAndGet();
+                near.invalidate(key);
+            } finally {
+                gate.unlock();
+            }
         }
 
         @Override

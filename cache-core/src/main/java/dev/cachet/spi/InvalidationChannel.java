@@ -45,6 +45,20 @@ public interface InvalidationChannel extends AutoCloseable {
     }
 
     /**
+     * Tells the other processes, before this process writes {@code keys} to the remote tier, that they are about to
+     * change, so that they drop their copies while the write is on its way: a read in another process right after the
+     * write returned then goes to the remote tier and sees it, instead of finding the copy its message has not dropped
+     * yet. A hint only: the write is published as usual once done ({@link #publish}), which also drops a copy read
+     * again in between. The default does nothing.
+     *
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws dev.cachet.CacheUnavailableException if the message could not be sent
+     */
+    default void publishAhead(Collection<String> keys) {
+        requireNonNull(keys, "keys").forEach(key -> requireNonNull(key, "key"));
+    }
+
+    /**
      * Tells the other processes that every key changed.
      *
      * @throws dev.cachet.CacheUnavailableException if the message could not be sent

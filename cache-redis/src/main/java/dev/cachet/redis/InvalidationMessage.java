@@ -32,11 +32,16 @@ import java.util.List;
  * ({@link #encodeAcks}). A process that predates acknowledgements reads {@code <origin>+<id>} as a foreign origin and
  * applies the message as usual, but does not answer: the sender's wait for it runs out.
  *
+ * <p><b>Ahead messages.</b> A message sent before the write it announces ({@code publishAhead}) ends its origin with
+ * {@code ~}: {@code 1:<origin>~:k:<key>}. A receiver drops the key without counting the message; a process that
+ * predates ahead messages reads a foreign origin and drops the key as for any message.
+ *
  * @param origin the sender's origin id
  * @param keys the keys that changed, or empty for every key
  * @param ackId the acknowledgement id the sender waits for, or 0 if it waits for none
+ * @param ahead whether the message announces a write still to come
  */
-record InvalidationMessage(String origin, List<String> keys, long ackId) {
+record InvalidationMessage(String origin, List<String> keys, long ackId, boolean ahead) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
     private static final String VERSION = "1";
@@ -45,6 +50,7 @@ record InvalidationMessage(String origin, List<String> keys, long ackId) {
     private static final char BATCH_TYPE = 'b';
 
     private static final char ACK_SEPARATOR = '+';
+    private static final char AHEAD_MARK = '~';
 
     InvalidationMessage {
         requireNonNull(origin, "origin");
@@ -53,7 +59,17 @@ record InvalidationMessage(String origin, List<String> keys, long ackId) {
 
     /** A message no acknowledgement is asked for. */
     InvalidationMessage(String origin, List<String> keys) {
-        this(origin, keys, 0);
+        this(origin, keys, 0, false);
+    }
+
+    /** A message of a write that has been done. */
+    InvalidationMessage(String origin, List<String> keys, long ackId) {
+        this(origin, keys, ackId, false);
+    }
+
+    /** Returns the sender field of a message from {@code origin} that announces a write still to come. */
+    static String aheadSender(String origin) {
+        return origin + AHEAD_MARK;
     }
 
     /** Returns whether the sender waits for an acknowledgement of this message. */
@@ -182,21 +198,25 @@ record InvalidationMessage(String origin, List<String> keys, long ackId) {
         }
         String sender = message.substring(versionEnd + 1, originEnd);
         long ackId = 0;
+        boolean ahead = false;
         int separator = sender.indexOf(ACK_SEPARATOR);
-        if (separator >= 0) {
+        if (sender.length() > 1 && sender.indexOf(AHEAD_MARK) == sender.length() - 1) {
+            ahead = true;
+            sender = sender.substring(0, sender.length() - 1);
+        } else if (separator >= 0) {
             ackId = parseAckId(sender, separator + 1);
             sender = sender.substring(0, separator);
         }
         char type = message.charAt(originEnd + 1);
         int rest = originEnd + 2;
         if (type == ALL_TYPE && rest == message.length()) {
-            return new InvalidationMessage(sender, List.of(), ackId);
+            return new InvalidationMessage(sender, List.of(), ackId, ahead);
         }
         if (type == KEY_TYPE && rest < message.length() && message.charAt(rest) == ':') {
-            return new InvalidationMessage(sender, List.of(unescape(message.substring(rest + 1))), ackId);
+            return new InvalidationMessage(sender, List.of(unescape(message.substring(rest + 1))), ackId, ahead);
         }
         if (type == BATCH_TYPE && rest < message.length() && message.charAt(rest) == ':') {
-            return new InvalidationMessage(sender, decodeBatch(message, rest + 1), ackId);
+            return new InvalidationMessage(sender, decodeBatch(message, rest + 1), ackId, ahead);
         }
         throw new IllegalArgumentException("unknown type");
     }

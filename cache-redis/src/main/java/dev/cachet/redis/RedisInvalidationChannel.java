@@ -207,6 +207,31 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     /**
      * {@inheritDoc}
      *
+     * <p>One {@code PUBLISH} of an ahead message ({@link InvalidationMessage}) per key, or per batch of {@value
+     * #MAX_BATCH} keys.
+     *
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
+     */
+    @Override
+    public void publishAhead(Collection<String> keys) {
+        requireNonNull(keys, "keys");
+        List<String> all = List.copyOf(keys);
+        String sender = InvalidationMessage.aheadSender(origin);
+        if (all.size() == 1) {
+            send("publishAhead", InvalidationMessage.encodeKey(sender, all.get(0)));
+            return;
+        }
+        for (int from = 0; from < all.size(); from += MAX_BATCH) {
+            send(
+                    "publishAhead",
+                    InvalidationMessage.encodeBatch(sender, all.subList(from, Math.min(all.size(), from + MAX_BATCH))));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
      */
     @Override
@@ -463,7 +488,14 @@ final class RedisInvalidationChannel implements InvalidationChannel {
                 }
                 return;
             }
-            if (decoded.isAll()) {
+            if (decoded.ahead()) {
+                for (String changing : decoded.keys()) {
+                    notifyListener("onInvalidateAhead", l -> l.onInvalidateAhead(changing));
+                }
+                if (decoded.isAll()) {
+                    notifyListener("onInvalidateAll", InvalidationListener::onInvalidateAll);
+                }
+            } else if (decoded.isAll()) {
                 notifyListener("onInvalidateAll", InvalidationListener::onInvalidateAll);
             } else {
                 for (String changed : decoded.keys()) {

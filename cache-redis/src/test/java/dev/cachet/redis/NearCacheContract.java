@@ -15,9 +15,11 @@ import dev.cachet.RemoteStats;
 import dev.cachet.metrics.CachetMetrics;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
+import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.CacheInvariants;
+import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.ForwardingRemoteTier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -370,7 +372,93 @@ abstract class NearCacheContract {
         assertThat(b.getIfPresent(1)).isNull();
     }
 
-    // ---- 8: acknowledged invalidation ----
+    // ---- 8: writes announced ahead, acknowledged invalidation ----
+
+    /**
+     * A put is announced before it goes to Redis: while A's write is held on its way, B has already dropped its copy
+     * (without counting a message), so B's read right after the write returns goes to Redis. Without the announcement
+     * B would drop the copy only after the write, on the write's own message.
+     */
+    @Test
+    @Timeout(60)
+    void aWriteIsAnnouncedBeforeItGoesToRedisSoOtherProcessesDropTheirCopyEarly() throws Exception {
+        HeldWriteTier held = new HeldWriteTier(newTier(TIER_CONFIG));
+        Cache<String, String> a = process(held, Codec.string(), null);
+        Cache<String, String> b = process(Codec.string());
+        Function<String, String> noLoad = k -> fail("no load expected for " + k);
+        a.put("k", "v0");
+        awaitHeard(b, 1);
+        assertThat(b.get("k", noLoad)).isEqualTo("v0");
+        long missesBefore = near(b).misses();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            held.hold();
+            Future<?> put = writer.submit(() -> a.put("k", "v1"));
+            assertThat(held.entered.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("A's write reaches Redis's store call")
+                    .isTrue();
+            // B's near tier drops the key while A's write is held: B's read then misses near and finds v0 in Redis.
+            POLLING.alias("B drops its copy before A's write is done").until(() -> {
+                long misses = near(b).misses();
+                String read = b.getIfPresent("k");
+                return near(b).misses() > misses && "v0".equals(read);
+            });
+            held.release();
+            put.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            held.release();
+            writer.shutdownNow();
+        }
+        awaitHeard(b, 2);
+        assertThat(b.get("k", noLoad)).isEqualTo("v1");
+        assertThat(near(b).misses()).isGreaterThan(missesBefore);
+        assertThat(near(b).invalidationsReceived())
+                .as("the announcement is not counted as a message")
+                .isEqualTo(2);
+    }
+
+    /** A tier whose store a test can hold inside {@code put}, to stand for a write on its way. */
+    private static final class HeldWriteTier extends ForwardingRemoteTier {
+        final CountDownLatch entered = new CountDownLatch(1);
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+
+        HeldWriteTier(RedisTier delegate) {
+            super(delegate, "held-writes");
+        }
+
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+            super.close();
+        }
+
+        @Override
+        public RemoteStore store(String cacheName) {
+            return new ForwardingRemoteStore(delegate().store(cacheName)) {
+                @Override
+                public void put(String key, byte[] value, Duration ttl) {
+                    CountDownLatch current = gate;
+                    if (current.getCount() > 0) {
+                        entered.countDown();
+                        try {
+                            current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    super.put(key, value, ttl);
+                }
+            };
+        }
+    }
 
     /**
      * With {@code acknowledgedInvalidation}, a read in another process right after A's put, invalidate or
@@ -528,6 +616,11 @@ abstract class NearCacheContract {
                         }
 
                         @Override
+                        public void onInvalidateAhead(String key) {
+                            listener.onInvalidateAhead(key);
+                        }
+
+                        @Override
                         public void onInvalidateAll() {
                             listener.onInvalidateAll();
                         }
@@ -547,6 +640,11 @@ abstract class NearCacheContract {
                 @Override
                 public void publishEach(Collection<String> keys) {
                     channel.publishEach(keys);
+                }
+
+                @Override
+                public void publishAhead(Collection<String> keys) {
+                    channel.publishAhead(keys);
                 }
 
                 @Override

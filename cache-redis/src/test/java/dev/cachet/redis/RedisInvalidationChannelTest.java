@@ -185,6 +185,15 @@ class RedisInvalidationChannelTest {
                     .as(malformed)
                     .isInstanceOf(IllegalArgumentException.class);
         }
+        String ahead = InvalidationMessage.encodeKey(InvalidationMessage.aheadSender(origin), "a:b");
+        assertThat(ahead).isEqualTo("1:" + origin + "~:k:a:b");
+        assertThat(InvalidationMessage.decode(ahead))
+                .isEqualTo(new InvalidationMessage(origin, List.of("a:b"), 0, true));
+        assertThat(InvalidationMessage.decode(InvalidationMessage.encodeBatch(
+                                InvalidationMessage.aheadSender(origin), List.of("x", "y")))
+                        .ahead())
+                .isTrue();
+        assertThat(InvalidationMessage.decode("1:abc:k:x").ahead()).isFalse();
         assertThat(InvalidationMessage.ackChannel("cachet:5:users:invalidations", origin))
                 .isEqualTo("cachet:5:users:invalidations:acks:" + origin);
     }
