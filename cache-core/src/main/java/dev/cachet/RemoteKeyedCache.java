@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -36,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * encoder refuses fails the call with an {@link IllegalArgumentException} that names the cache and the key's type,
  * before the cache is touched. Every other operation is the cache's own. Thread-safe.
  */
-final class RemoteKeyedCache implements Cache<Object, Object> {
+final class RemoteKeyedCache extends CacheView<Object, Object> {
     /** The classes whose instances {@link DefaultKeyEncoder} encodes, enums aside. */
     private static final List<Class<?>> DEFAULT_ENCODABLE = List.of(
             String.class,
@@ -62,7 +61,8 @@ final class RemoteKeyedCache implements Cache<Object, Object> {
      * @param encoder the encoder the remote tier was configured with, or null for {@link DefaultKeyEncoder}
      */
     RemoteKeyedCache(Cache<Object, Object> cache, @Nullable Function<Object, String> encoder) {
-        this.cache = requireNonNull(cache, "cache");
+        super(cache);
+        this.cache = cache;
         this.defaultEncoder = encoder == null;
         this.encoder = encoder == null ? DefaultKeyEncoder::encode : encoder;
     }
@@ -154,11 +154,6 @@ final class RemoteKeyedCache implements Cache<Object, Object> {
     }
 
     @Override
-    public String name() {
-        return cache.name();
-    }
-
-    @Override
     public @Nullable Object get(Object key, Function<? super Object, ? extends @Nullable Object> loader) {
         requireNonNull(loader, "loader");
         return cache.get(remoteKey(requireNonNull(key, "key")), remote -> loader.apply(key));
@@ -237,45 +232,5 @@ final class RemoteKeyedCache implements Cache<Object, Object> {
             remoteKeys.add(remoteKey(requireNonNull(key, "key")));
         }
         cache.invalidateAll(remoteKeys);
-    }
-
-    @Override
-    public void invalidateAll() {
-        cache.invalidateAll();
-    }
-
-    @Override
-    public long estimatedSize() {
-        return cache.estimatedSize();
-    }
-
-    @Override
-    public void cleanUp() {
-        cache.cleanUp();
-    }
-
-    @Override
-    public CacheStats stats() {
-        return cache.stats();
-    }
-
-    @Override
-    public CacheConfig config() {
-        return cache.config();
-    }
-
-    @Override
-    public Optional<RemoteStats> remoteStats() {
-        return cache.remoteStats();
-    }
-
-    @Override
-    public Optional<NearStats> nearStats() {
-        return cache.nearStats();
-    }
-
-    @Override
-    public String toString() {
-        return cache.toString();
     }
 }

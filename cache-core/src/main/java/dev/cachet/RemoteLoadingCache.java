@@ -7,7 +7,6 @@ import dev.cachet.internal.LoadTracking;
 import dev.cachet.internal.NullCaching;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-final class RemoteLoadingCache<K, V> implements LoadingCache<K, V>, LoadTracking, HitRatios, NullCaching<K> {
+final class RemoteLoadingCache<K, V> extends CacheView<K, V>
+        implements LoadingCache<K, V>, LoadTracking, HitRatios, NullCaching<K> {
     private final Cache<K, V> cache;
     private final LoadTracking loads;
     private final HitRatios ratios;
@@ -34,7 +34,8 @@ final class RemoteLoadingCache<K, V> implements LoadingCache<K, V>, LoadTracking
      */
     <C extends Cache<K, V> & LoadTracking & HitRatios & NullCaching<K>> RemoteLoadingCache(
             C cache, Function<? super K, ? extends @Nullable V> loader) {
-        this.cache = requireNonNull(cache, "cache");
+        super(cache);
+        this.cache = cache;
         this.loads = cache;
         this.ratios = cache;
         this.nulls = cache;
@@ -44,11 +45,6 @@ final class RemoteLoadingCache<K, V> implements LoadingCache<K, V>, LoadTracking
     @Override
     public @Nullable V get(K key) {
         return cache.get(key, loader);
-    }
-
-    @Override
-    public String name() {
-        return cache.name();
     }
 
     @Override
@@ -99,41 +95,6 @@ final class RemoteLoadingCache<K, V> implements LoadingCache<K, V>, LoadTracking
     }
 
     @Override
-    public void invalidateAll() {
-        cache.invalidateAll();
-    }
-
-    @Override
-    public long estimatedSize() {
-        return cache.estimatedSize();
-    }
-
-    @Override
-    public void cleanUp() {
-        cache.cleanUp();
-    }
-
-    @Override
-    public CacheStats stats() {
-        return cache.stats();
-    }
-
-    @Override
-    public CacheConfig config() {
-        return cache.config();
-    }
-
-    @Override
-    public Optional<RemoteStats> remoteStats() {
-        return cache.remoteStats();
-    }
-
-    @Override
-    public Optional<NearStats> nearStats() {
-        return cache.nearStats();
-    }
-
-    @Override
     public int loadsInFlight() {
         return loads.loadsInFlight();
     }
@@ -166,10 +127,5 @@ final class RemoteLoadingCache<K, V> implements LoadingCache<K, V>, LoadTracking
     @Override
     public void putNull(K key) {
         nulls.putNull(key);
-    }
-
-    @Override
-    public String toString() {
-        return "RemoteLoadingCache[" + cache.name() + "]";
     }
 }

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Timeout;
 // "exports": Lincheck needs the class public, and the tests compile into module dev.cachet, where JUnit's
 // annotations come from the class path.
 @SuppressWarnings("exports")
-@Timeout(60)
+// A hang never ends, so any bound catches one; 180 s, not 60, because runs sharing their 2 cores with other builds
+// were seen to pass 60 s.
+@Timeout(180)
 public abstract class AbstractLincheckCacheTest {
     /** Runs Caffeine's maintenance on the calling thread, where Lincheck sees and schedules it. */
     static final Executor SAME_THREAD = Runnable::run;

@@ -1,6 +1,5 @@
 package dev.cachet.benchmarks;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
@@ -42,15 +41,7 @@ public class HitPathBreakdownBenchmark {
         /** Builds and fills the cache. */
         @Setup(Level.Trial)
         public void fill() {
-            cache = Caffeine.newBuilder()
-                    .maximumSize(HitWorkload.BOUND)
-                    .recordStats()
-                    .build();
-            for (Integer key : HitWorkload.allKeys()) {
-                cache.put(key, HitWorkload.VALUE.apply(key));
-            }
-            cache.cleanUp();
-            HitWorkload.compactHeap();
+            cache = HitWorkload.filledCaffeine();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.cachet.benchmarks;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.function.Function;
 
 /**
@@ -36,6 +38,21 @@ public final class HitWorkload {
     /** Returns every distinct key, for pre-filling. */
     static Integer[] allKeys() {
         return KEYS.clone();
+    }
+
+    /**
+     * Returns the raw Caffeine baseline of the hit benchmarks: bounded by {@link #BOUND}, recording statistics as
+     * Cachet does, every key present, and the heap compacted after the fill.
+     */
+    static Cache<Integer, String> filledCaffeine() {
+        Cache<Integer, String> cache =
+                Caffeine.newBuilder().maximumSize(BOUND).recordStats().build();
+        for (Integer key : KEYS) {
+            cache.put(key, VALUE.apply(key));
+        }
+        cache.cleanUp();
+        compactHeap();
+        return cache;
     }
 
     /**
