@@ -64,6 +64,7 @@ public final class CacheBuilder<K, V> {
     private @Nullable RemoteConfig remoteConfig;
     private @Nullable Long nearMaximumSize;
     private @Nullable Duration nearExpireAfterWrite;
+    private @Nullable Duration acknowledgedInvalidation;
     private @Nullable Duration cacheNulls;
     private @Nullable Duration staleIfError;
 
@@ -340,6 +341,34 @@ public final class CacheBuilder<K, V> {
     }
 
     /**
+     * Makes each {@code put}, {@code putAll}, {@code invalidate} and {@code invalidateAll} of this near cache return
+     * only once every other process's near tier that received its invalidation message has dropped the key(s) and
+     * confirmed it, or once {@code maxWait} has passed, whichever comes first: after a confirmed write, a read in any
+     * of those processes sees the write (or a later one), never an older value from its near tier. Each write's
+     * outcome is counted in {@link NearStats#acknowledged()} or {@link NearStats#unacknowledged()}.
+     *
+     * <p>The wait is bounded: a write waits at most {@code maxWait} for confirmations besides its own remote write
+     * and message (each bounded by the tier's own timeouts), and Redis trouble never makes it throw unless the failure
+     * policy says so for the write itself. A write that could not send its message, or whose receivers could not all
+     * be counted or did not all confirm in time, returns after at most {@code maxWait} as unacknowledged; the near
+     * tiers then converge as without this option (message, near TTL, clear on reconnection). The remote tier decides
+     * who can be counted: on Redis standalone and Sentinel, every subscribed process; on Redis Cluster none, so every
+     * write there returns at once, unacknowledged. Needs {@link #nearCache}. Off by default: a write returns once its
+     * message is sent, and other processes drop their copies a moment later.
+     *
+     * @param maxWait the longest a write waits for confirmations
+     * @throws IllegalStateException if already set
+     * @throws NullPointerException if {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxWait} is not positive
+     */
+    public CacheBuilder<K, V> acknowledgedInvalidation(Duration maxWait) {
+        requireUnset("acknowledgedInvalidation", acknowledgedInvalidation);
+        this.acknowledgedInvalidation =
+                requirePositive("acknowledgedInvalidation", requireNonNull(maxWait, "acknowledgedInvalidation"));
+        return this;
+    }
+
+    /**
      * Caches absence: a loader that returns {@code null} has that {@code null} remembered for {@code ttl}, so that
      * until then {@code get(key, loader)} returns {@code null} without calling a loader, and {@code getIfPresent}
      * returns {@code null} too. A cached {@code null} counts as a hit in {@link CacheStats}; {@code put} replaces it
@@ -412,6 +441,7 @@ public final class CacheBuilder<K, V> {
         RemoteConfig tierConfig = requireNonNull(remoteConfig, "remoteConfig");
         ValueCodec<V1> codec = (ValueCodec<V1>) requireNonNull(remoteCodec, "remoteCodec");
         requireRemoteCompatible();
+        requireNearForAcknowledged();
         RemoteCache<K1, V1> remote = new RemoteCache<>(
                 settings.config(),
                 tierConfig,
@@ -467,9 +497,18 @@ public final class CacheBuilder<K, V> {
 
     /** Rejects a near cache without a remote tier, the same way for both build methods. */
     private void requireNoNearCache() {
+        requireNearForAcknowledged();
         if (nearMaximumSize != null) {
             throw new IllegalStateException(
                     "nearCache needs a remote tier: call remote(tier, codec) (cache '" + name + "')");
+        }
+    }
+
+    /** Rejects acknowledged invalidation without a near tier: there would be nothing to acknowledge. */
+    private void requireNearForAcknowledged() {
+        if (acknowledgedInvalidation != null && nearMaximumSize == null) {
+            throw new IllegalStateException("acknowledgedInvalidation (" + acknowledgedInvalidation + ") needs a near"
+                    + " tier: call nearCache(maximumSize, expireAfterWrite) (cache '" + name + "')");
         }
     }
 
@@ -501,8 +540,13 @@ public final class CacheBuilder<K, V> {
                 Expiry.writing((String key, V1 value) -> nearTtl)));
         InvalidationChannel channel = tier.invalidations(name);
         try {
-            NearCache<K1, V1> cache =
-                    new NearCache<>(settings.config(), near, remote, channel, settings.lowHitRatioHandler());
+            NearCache<K1, V1> cache = new NearCache<>(
+                    settings.config(),
+                    near,
+                    remote,
+                    channel,
+                    settings.lowHitRatioHandler(),
+                    Optional.ofNullable(acknowledgedInvalidation));
             // The subscription is the one resource a built cache holds: closed if another build registers first.
             return new Built<>(cache, channel::close);
         } catch (RuntimeException e) {
@@ -555,6 +599,7 @@ public final class CacheBuilder<K, V> {
                 .instance("remote codec", remoteCodec)
                 .value("remote config", remoteConfig)
                 .value("nearCache", nearMaximumSize == null ? null : nearDescription())
+                .value("acknowledgedInvalidation", acknowledgedInvalidation)
                 .value("cacheNulls", cacheNulls)
                 .value("staleIfError", staleIfError);
         CacheRegistry target = registry != null ? registry : CacheRegistry.defaultRegistry();

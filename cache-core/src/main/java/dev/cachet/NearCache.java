@@ -11,6 +11,7 @@ import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +53,16 @@ import org.slf4j.LoggerFactory;
  * after it reaches the remote tier, which returns the value and refreshes it ({@link RefreshAhead}); once a refresh
  * wrote its value, the key is published like a write, so every process drops its copy and reads the new value.
  *
+ * <p>Without {@code acknowledgedInvalidation}, a single-key write or invalidation also tells the other processes before
+ * it goes to the remote tier ({@link InvalidationChannel#publishAhead}): they drop their copies while the write is on
+ * its way, so that a read of theirs right after it returned mostly goes to the remote tier instead of finding a copy
+ * the write's own message has not dropped yet. That costs one more round trip per write.
+ *
+ * <p>With {@code acknowledgedInvalidation} a write or invalidation publishes its message through {@link
+ * InvalidationChannel#publishAcknowledged} and returns once every receiver confirmed it, or once the bounded wait ran
+ * out; each outcome is counted. Messages published in the background (a pending invalidation applied late, a refresh)
+ * are not waited for: no caller waits for them.
+ *
  * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
  *
  * @param <K> the type of keys
@@ -64,9 +79,18 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private final HitRatioMonitor monitor;
     private final LongAdder invalidationsReceived = new LongAdder();
     private final LongAdder clears = new LongAdder();
+    private final @Nullable Duration acknowledgeWait;
+    private final LongAdder acknowledged = new LongAdder();
+    private final LongAdder unacknowledged = new LongAdder();
     private volatile boolean clearedSinceOutage;
     /** Bumped before anything drops near-tier entries, so that a fill which read the remote tier earlier can tell. */
     private final AtomicLong evictions = new AtomicLong();
+    /**
+     * Makes a fill's check of {@link #evictions} and its store one step against another process's invalidation: once
+     * the listener returned (and the channel may have confirmed the message), no copy read before it can appear, even
+     * for a moment. Fills share it; the listener takes it alone.
+     */
+    private final ReadWriteLock fillGate = new ReentrantReadWriteLock();
 
     /**
      * Builds the two-level cache and subscribes it to invalidations.
@@ -77,17 +101,20 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      * @param remote the remote tier
      * @param channel the cache's invalidation channel; this cache subscribes to it and closes it never (the tier does)
      * @param lowHitRatioHandler told of windows whose combined (near + remote) hit ratio is low
+     * @param acknowledgeWait with acknowledged invalidation, how long a write waits for confirmations at most
      */
     NearCache(
             CacheConfig config,
             LocalCache<String, V> near,
             RemoteCache<K, V> remote,
             InvalidationChannel channel,
-            Consumer<? super LowHitRatio> lowHitRatioHandler) {
+            Consumer<? super LowHitRatio> lowHitRatioHandler,
+            Optional<Duration> acknowledgeWait) {
         this.config = requireNonNull(config, "config");
         this.near = requireNonNull(near, "near");
         this.remote = requireNonNull(remote, "remote");
         this.channel = requireNonNull(channel, "channel");
+        this.acknowledgeWait = acknowledgeWait.orElse(null);
         Duration nearExpiry = near.config()
                 .expireAfterWrite()
                 .orElseThrow(() -> new IllegalArgumentException("the near tier needs an expireAfterWrite"));
@@ -203,8 +230,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void putNull(K key) {
         String encodedKey = remote.encodeKey(key);
+        publishAhead(encodedKey);
         remote.putNull(key);
-        publish(() -> channel.publish(encodedKey));
+        publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
         near.putNull(encodedKey);
     }
@@ -221,10 +249,19 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      * first).
      */
     private void fill(String encodedKey, Object found, long seen, Lifetime remaining) {
-        if (found == CACHED_NULL) {
-            near.putNull(encodedKey);
-        } else {
-            near.put(encodedKey, cast(found), shorter(nearTtl, remaining.left()));
+        Lock gate = fillGate.readLock();
+        gate.lock();
+        try {
+            if (evictions.get() != seen) {
+                return;
+            }
+            if (found == CACHED_NULL) {
+                near.putNull(encodedKey);
+            } else {
+                near.put(encodedKey, cast(found), shorter(nearTtl, remaining.left()));
+            }
+        } finally {
+            gate.unlock();
         }
         keepNoLongerThan(encodedKey, remaining);
         if (evictions.get() != seen) {
@@ -351,7 +388,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         }
         Map<String, Lifetime> lifetimes = new LinkedHashMap<>();
         remaining.forEach((encodedKey, left) -> lifetimes.put(encodedKey, near.lifetime(left)));
-        publish(() -> channel.publishEach(remaining.keySet()));
+        publishKeys(remaining.keySet());
         evictions.incrementAndGet();
         entries.forEach((key, value) -> {
             String encodedKey = remote.encodeKey(key);
@@ -375,8 +412,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
+        publishAhead(encodedKey);
         Lifetime remaining = near.lifetime(remote.write(key, value, ttl));
-        publish(() -> channel.publish(encodedKey));
+        publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
         near.put(encodedKey, value, shorter(nearTtl, remaining.left()));
         keepNoLongerThan(encodedKey, remaining);
@@ -400,8 +438,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void invalidate(K key) {
         String encodedKey = remote.encodeKey(key);
+        publishAhead(encodedKey);
         remote.invalidate(key);
-        publish(() -> channel.publish(encodedKey));
+        publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
         near.invalidate(encodedKey);
     }
@@ -417,7 +456,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         if (encodedKeys.isEmpty()) {
             return;
         }
-        publish(() -> channel.publishEach(encodedKeys));
+        publishKeys(encodedKeys);
         evictions.incrementAndGet();
         encodedKeys.forEach(near::invalidate);
     }
@@ -425,9 +464,51 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void invalidateAll() {
         remote.invalidateAll();
-        publish(channel::publishAll);
+        Duration wait = acknowledgeWait;
+        if (wait == null) {
+            publish(channel::publishAll);
+        } else {
+            countAcknowledgement(() -> channel.publishAllAcknowledged(wait));
+        }
         evictions.incrementAndGet();
         near.invalidateAll();
+    }
+
+    /**
+     * Tells the other processes that {@code encodedKeys} changed, for a caller's write: with acknowledged invalidation
+     * waits for their confirmations, bounded, and counts the outcome.
+     */
+    private void publishKeys(Collection<String> encodedKeys) {
+        Duration wait = acknowledgeWait;
+        if (wait == null && encodedKeys.size() == 1) {
+            String encodedKey = encodedKeys.iterator().next();
+            publish(() -> channel.publish(encodedKey));
+        } else if (wait == null) {
+            publish(() -> channel.publishEach(encodedKeys));
+        } else {
+            countAcknowledgement(() -> channel.publishAcknowledged(encodedKeys, wait));
+        }
+    }
+
+    /**
+     * Tells the other processes that {@code encodedKey} is about to change, unless the write waits for their
+     * acknowledgements anyway. A hint: a failure is logged and the write goes on.
+     */
+    private void publishAhead(String encodedKey) {
+        if (acknowledgeWait == null) {
+            publish(() -> channel.publishAhead(List.of(encodedKey)));
+        }
+    }
+
+    private void countAcknowledgement(BooleanSupplier sendAndWait) {
+        boolean confirmed;
+        try {
+            confirmed = sendAndWait.getAsBoolean();
+        } catch (CacheUnavailableException e) {
+            log.debug("cache '{}': invalidation message not sent: {}", config.name(), e.getMessage());
+            confirmed = false;
+        }
+        (confirmed ? acknowledged : unacknowledged).increment();
     }
 
     private void publish(Runnable send) {
@@ -492,7 +573,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
                 nearStats.missCount(),
                 invalidationsReceived.sum(),
                 clears.sum(),
-                nearStats.staleServedCount()));
+                nearStats.staleServedCount(),
+                acknowledged.sum(),
+                unacknowledged.sum()));
     }
 
     @Override
@@ -538,15 +621,40 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private final class Listener implements InvalidationListener {
         @Override
         public void onInvalidate(String key) {
-            evictions.incrementAndGet();
-            near.invalidate(key);
+            Lock gate = fillGate.writeLock();
+            gate.lock();
+            try {
+                evictions.incrementAndGet();
+                near.invalidate(key);
+            } finally {
+                gate.unlock();
+            }
             invalidationsReceived.increment();
+        }
+
+        /** Drops the copy as {@link #onInvalidate} does, but counts nothing: the write's own message is counted. */
+        @Override
+        public void onInvalidateAhead(String key) {
+            Lock gate = fillGate.writeLock();
+            gate.lock();
+            try {
+                evictions.incrementAndGet();
+                near.invalidate(key);
+            } finally {
+                gate.unlock();
+            }
         }
 
         @Override
         public void onInvalidateAll() {
-            evictions.incrementAndGet();
-            near.invalidateAll();
+            Lock gate = fillGate.writeLock();
+            gate.lock();
+            try {
+                evictions.incrementAndGet();
+                near.invalidateAll();
+            } finally {
+                gate.unlock();
+            }
             invalidationsReceived.increment();
             clears.increment();
         }

@@ -11,11 +11,27 @@ package dev.cachet;
  *     invalidation channel, or the remote tier coming back after an outage) or another process invalidated all
  * @param staleServed expired near copies returned in place of a failed reload ({@code staleIfError}); the expired
  *     values the remote tier returned instead are counted in {@link RemoteStats#staleServed()}
+ * @param acknowledged with {@code acknowledgedInvalidation}: writes and invalidations that returned once every other
+ *     process that received their message had confirmed dropping the key(s)
+ * @param unacknowledged with {@code acknowledgedInvalidation}: writes and invalidations that returned without every
+ *     confirmation: the wait ran out, the message could not be sent, or its receivers could not be counted
  */
-public record NearStats(long hits, long misses, long invalidationsReceived, long clears, long staleServed) {
+public record NearStats(
+        long hits,
+        long misses,
+        long invalidationsReceived,
+        long clears,
+        long staleServed,
+        long acknowledged,
+        long unacknowledged) {
 
     /** Creates a snapshot with no stale value served, as before that figure existed. */
     public NearStats(long hits, long misses, long invalidationsReceived, long clears) {
         this(hits, misses, invalidationsReceived, clears, 0);
+    }
+
+    /** Creates a snapshot without acknowledged invalidations, as before those figures existed. */
+    public NearStats(long hits, long misses, long invalidationsReceived, long clears, long staleServed) {
+        this(hits, misses, invalidationsReceived, clears, staleServed, 0, 0);
     }
 }

@@ -179,6 +179,20 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                 .register(registry);
         nearCounter(cache, MetricNames.CACHE_NEAR_CLEARS, NearStats::clears, "Times the whole near tier was dropped")
                 .register(registry);
+        nearCounter(
+                        cache,
+                        MetricNames.CACHE_NEAR_ACKNOWLEDGEMENTS,
+                        NearStats::acknowledged,
+                        "Writes whose invalidation every receiving near tier confirmed in time")
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_ACKNOWLEDGED)
+                .register(registry);
+        nearCounter(
+                        cache,
+                        MetricNames.CACHE_NEAR_ACKNOWLEDGEMENTS,
+                        NearStats::unacknowledged,
+                        "Writes that returned without every near tier's confirmation")
+                .tag(MetricNames.TAG_RESULT, MetricNames.RESULT_UNACKNOWLEDGED)
+                .register(registry);
     }
 
     private FunctionCounter.Builder<Cache<?, ?>> nearCounter(

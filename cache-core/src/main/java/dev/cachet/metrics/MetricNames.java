@@ -129,4 +129,16 @@ public final class MetricNames {
 
     /** Times the whole near tier was dropped (lost messages, recovery after an outage, an invalidate-all). */
     public static final String CACHE_NEAR_CLEARS = "cache.near.clears";
+
+    /**
+     * Function counter of writes and invalidations of a near cache with acknowledged invalidation, tagged {@link
+     * #TAG_RESULT} = {@link #RESULT_ACKNOWLEDGED} or {@link #RESULT_UNACKNOWLEDGED}.
+     */
+    public static final String CACHE_NEAR_ACKNOWLEDGEMENTS = "cache.near.acknowledgements";
+
+    /** Every receiving near tier confirmed in time. */
+    public static final String RESULT_ACKNOWLEDGED = "acknowledged";
+
+    /** The wait ran out, or the message could not be sent or its receivers counted. */
+    public static final String RESULT_UNACKNOWLEDGED = "unacknowledged";
 }

@@ -9,6 +9,14 @@ public interface InvalidationListener {
     /** Another process wrote or removed {@code key}: drop any local copy of it. */
     void onInvalidate(String key);
 
+    /**
+     * Another process is about to write or remove {@code key} ({@link InvalidationChannel#publishAhead}): drop any
+     * local copy of it now; the write's own message follows. The default calls {@link #onInvalidate}.
+     */
+    default void onInvalidateAhead(String key) {
+        onInvalidate(key);
+    }
+
     /** Another process removed every key of the cache. */
     void onInvalidateAll();
 

@@ -25,10 +25,23 @@ import java.util.List;
  * <p>A batch ({@code b}, sent by {@code publishEach}) is the newest type. A process that predates it fails to parse it
  * and, as for every unreadable message, drops every key of its near tier: more evictions, never a missed one.
  *
+ * <p><b>Acknowledgement requests.</b> A message of an acknowledged write carries its acknowledgement id after the
+ * origin: {@code 1:<origin>+<id>:k:<key>} (and so on for each type), {@code <id>} a positive decimal number unique
+ * in the sending process. A receiver that applied it answers on the sender's acknowledgement channel ({@link
+ * #ackChannel}) with the id; several ids for the same sender may go as one answer, {@code <id>{,<id>}}
+ * ({@link #encodeAcks}). A process that predates acknowledgements reads {@code <origin>+<id>} as a foreign origin and
+ * applies the message as usual, but does not answer: the sender's wait for it runs out.
+ *
+ * <p><b>Ahead messages.</b> A message sent before the write it announces ({@code publishAhead}) ends its origin with
+ * {@code ~}: {@code 1:<origin>~:k:<key>}. A receiver drops the key without counting the message; a process that
+ * predates ahead messages reads a foreign origin and drops the key as for any message.
+ *
  * @param origin the sender's origin id
  * @param keys the keys that changed, or empty for every key
+ * @param ackId the acknowledgement id the sender waits for, or 0 if it waits for none
+ * @param ahead whether the message announces a write still to come
  */
-record InvalidationMessage(String origin, List<String> keys) {
+record InvalidationMessage(String origin, List<String> keys, long ackId, boolean ahead) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
     private static final String VERSION = "1";
@@ -36,9 +49,90 @@ record InvalidationMessage(String origin, List<String> keys) {
     private static final char ALL_TYPE = 'a';
     private static final char BATCH_TYPE = 'b';
 
+    private static final char ACK_SEPARATOR = '+';
+    private static final char AHEAD_MARK = '~';
+
     InvalidationMessage {
         requireNonNull(origin, "origin");
         keys = List.copyOf(keys);
+    }
+
+    /** A message no acknowledgement is asked for. */
+    InvalidationMessage(String origin, List<String> keys) {
+        this(origin, keys, 0, false);
+    }
+
+    /** A message of a write that has been done. */
+    InvalidationMessage(String origin, List<String> keys, long ackId) {
+        this(origin, keys, ackId, false);
+    }
+
+    /** Returns the sender field of a message from {@code origin} that announces a write still to come. */
+    static String aheadSender(String origin) {
+        return origin + AHEAD_MARK;
+    }
+
+    /** Returns whether the sender waits for an acknowledgement of this message. */
+    boolean wantsAck() {
+        return ackId > 0;
+    }
+
+    /**
+     * Returns the channel on which {@code origin} hears acknowledgements of its messages on {@code channel}: {@code
+     * <channel>:acks:<origin>}.
+     */
+    static String ackChannel(String channel, String origin) {
+        return channel + ":acks:" + origin;
+    }
+
+    /** Returns the sender field of a message from {@code origin} that asks for acknowledgement {@code ackId}. */
+    static String sender(String origin, long ackId) {
+        if (ackId <= 0) {
+            throw new IllegalArgumentException("ackId must be positive, was " + ackId);
+        }
+        return origin + ACK_SEPARATOR + ackId;
+    }
+
+    /** Returns an acknowledgement of the messages {@code ids}, encoded. */
+    static String encodeAcks(Collection<Long> ids) {
+        StringBuilder out = new StringBuilder(ids.size() * 8);
+        for (long id : ids) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(id);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Parses an acknowledgement.
+     *
+     * @throws IllegalArgumentException if it is not a list of positive ids
+     */
+    static List<Long> decodeAcks(String message) {
+        List<Long> ids = new ArrayList<>();
+        int at = 0;
+        while (at <= message.length()) {
+            int end = message.indexOf(',', at);
+            if (end < 0) {
+                end = message.length();
+            }
+            if (end == at || end - at > 18) {
+                throw new IllegalArgumentException("bad acknowledgement id at index " + at);
+            }
+            long id = 0;
+            for (int i = at; i < end; i++) {
+                char c = message.charAt(i);
+                if (c < '0' || c > '9') {
+                    throw new IllegalArgumentException("bad acknowledgement id at index " + at);
+                }
+                id = id * 10 + (c - '0');
+            }
+            ids.add(id);
+            at = end + 1;
+        }
+        return ids;
     }
 
     /** Returns true if the message says that every key changed. */
@@ -103,16 +197,26 @@ record InvalidationMessage(String origin, List<String> keys) {
             throw new IllegalArgumentException("no origin and type");
         }
         String sender = message.substring(versionEnd + 1, originEnd);
+        long ackId = 0;
+        boolean ahead = false;
+        int separator = sender.indexOf(ACK_SEPARATOR);
+        if (sender.length() > 1 && sender.indexOf(AHEAD_MARK) == sender.length() - 1) {
+            ahead = true;
+            sender = sender.substring(0, sender.length() - 1);
+        } else if (separator >= 0) {
+            ackId = parseAckId(sender, separator + 1);
+            sender = sender.substring(0, separator);
+        }
         char type = message.charAt(originEnd + 1);
         int rest = originEnd + 2;
         if (type == ALL_TYPE && rest == message.length()) {
-            return new InvalidationMessage(sender, List.of());
+            return new InvalidationMessage(sender, List.of(), ackId, ahead);
         }
         if (type == KEY_TYPE && rest < message.length() && message.charAt(rest) == ':') {
-            return new InvalidationMessage(sender, List.of(unescape(message.substring(rest + 1))));
+            return new InvalidationMessage(sender, List.of(unescape(message.substring(rest + 1))), ackId, ahead);
         }
         if (type == BATCH_TYPE && rest < message.length() && message.charAt(rest) == ':') {
-            return new InvalidationMessage(sender, decodeBatch(message, rest + 1));
+            return new InvalidationMessage(sender, decodeBatch(message, rest + 1), ackId, ahead);
         }
         throw new IllegalArgumentException("unknown type");
     }
@@ -141,6 +245,14 @@ record InvalidationMessage(String origin, List<String> keys) {
             throw new IllegalArgumentException("text after the batch's last key");
         }
         return keys;
+    }
+
+    private static long parseAckId(String sender, int from) {
+        List<Long> ids = decodeAcks(sender.substring(from));
+        if (ids.size() != 1 || ids.get(0) <= 0 || from == 1) {
+            throw new IllegalArgumentException("bad acknowledgement id");
+        }
+        return ids.get(0);
     }
 
     private static int parseCount(String message, int from, int end, String what) {

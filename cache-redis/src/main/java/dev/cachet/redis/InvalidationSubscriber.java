@@ -17,7 +17,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * The thread that holds a {@link RedisInvalidationChannel}'s subscription: one daemon thread, {@code
  * cachet-invalidations-<cache>}, that opens a connection through its {@link InvalidationConnector}, holds it in a
  * blocking {@code SUBSCRIBE} with no read timeout (an idle channel is normal), and hands each message to its {@link
- * Receiver}, one after the other, in the order Redis delivers them.
+ * Receiver}, one after the other, in the order Redis delivers them. The same subscription listens to the channel's
+ * acknowledgements ({@link InvalidationMessage#ackChannel}); it counts as subscribed once Redis confirmed both.
  *
  * <p>When the subscription ends with an error (the server stopped, {@code CLIENT KILL TYPE pubsub}, a network failure)
  * or cannot be set up, the thread logs a warning once per outage and tries again after 50 ms, doubling up to 1 s,
@@ -57,6 +58,9 @@ final class InvalidationSubscriber {
         /** A message arrived on the channel. */
         void received(String message);
 
+        /** An acknowledgement arrived on the acknowledgement channel. */
+        void acknowledged(String message);
+
         /**
          * Messages may have been lost: the subscription is new after an outage or after a first failed attempt, or
          * it was just found half-open.
@@ -67,6 +71,7 @@ final class InvalidationSubscriber {
     private final RedisTier tier;
     private final String cacheName;
     private final String channel;
+    private final String ackChannel;
     private final InvalidationConnector connector;
     private final Receiver receiver;
     private final Duration firstSubscribeWait;
@@ -95,12 +100,19 @@ final class InvalidationSubscriber {
      *
      * @param tier the tier, for its timeouts and for describing failures without credentials
      * @param channel the pub/sub channel, from {@link KeyLayout#invalidationChannel()}
+     * @param ackChannel the channel of acknowledgements to this process, from {@link InvalidationMessage#ackChannel}
      */
     InvalidationSubscriber(
-            RedisTier tier, String cacheName, String channel, InvalidationConnector connector, Receiver receiver) {
+            RedisTier tier,
+            String cacheName,
+            String channel,
+            String ackChannel,
+            InvalidationConnector connector,
+            Receiver receiver) {
         this.tier = tier;
         this.cacheName = cacheName;
         this.channel = channel;
+        this.ackChannel = ackChannel;
         this.connector = connector;
         this.receiver = receiver;
         RedisTierConfig config = tier.config();
@@ -221,7 +233,8 @@ final class InvalidationSubscriber {
             try {
                 opened = connector.open();
                 if (register(opened, attempt)) {
-                    attempt.proceed(opened, channel);
+                    // The acknowledgement channel first: once the invalidation channel is confirmed, both are.
+                    attempt.proceed(opened, ackChannel, channel);
                 }
             } catch (RuntimeException e) {
                 failure = e;
@@ -428,14 +441,20 @@ final class InvalidationSubscriber {
         @Override
         public void onSubscribe(String subscribedChannel, int subscribedChannels) {
             lastHeard = System.nanoTime();
-            confirmed = true;
-            subscribed(this);
+            if (channel.equals(subscribedChannel)) {
+                confirmed = true;
+                subscribed(this);
+            }
         }
 
         @Override
         public void onMessage(String messageChannel, String message) {
             lastHeard = System.nanoTime();
-            receiver.received(message);
+            if (channel.equals(messageChannel)) {
+                receiver.received(message);
+            } else {
+                receiver.acknowledged(message);
+            }
         }
 
         @Override

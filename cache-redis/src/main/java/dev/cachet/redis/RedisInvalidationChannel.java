@@ -5,8 +5,20 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.CacheUnavailableException;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,6 +51,17 @@ import redis.clients.jedis.exceptions.JedisException;
  * RedisTierConfig#heartbeatTimeout()} (4 s by default) and cut; the listener is then told {@code onMessagesLost()} at
  * once, and again once subscribed (see {@link InvalidationSubscriber}).
  *
+ * <p><b>Acknowledged publishing.</b> {@link #publishAcknowledged} and {@link #publishAllAcknowledged} send the
+ * message with an acknowledgement id ({@link InvalidationMessage}) and wait for as many acknowledgements as {@code
+ * PUBLISH} counted receivers. Every subscriber listens on its own acknowledgement channel too ({@link
+ * InvalidationMessage#ackChannel}); a receiver answers there once its listener has returned for every key of the
+ * message, that is once its near tier dropped them: from a shared daemon thread, {@code cachet-invalidation-acks},
+ * so that the subscriber thread goes on with the next message at once. A process's own subscription is among the
+ * receivers {@code PUBLISH} counts; it counts itself without a message. The wait ends at the deadline in any case: a
+ * receiver that predates acknowledgements, or loses its connection, or a lost answer, make the call return false
+ * then. On a Cluster, {@code PUBLISH} counts only the receivers on the node that ran it, so the number to wait for is
+ * unknown: there the message is sent and false returned at once.
+ *
  * <p><b>Delivery is best effort.</b> Redis pub/sub keeps nothing: a message published while this channel is not
  * subscribed, or while its connection is silently dead and not yet found out, is lost, which the listener learns
  * through {@code onMessagesLost()}. Channels are
@@ -56,16 +79,29 @@ final class RedisInvalidationChannel implements InvalidationChannel {
      */
     static final int MAX_BATCH = 1_000;
 
+    /** Acknowledgement ids, unique in this JVM, so that channels sharing an origin never mistake each other's. */
+    private static final AtomicLong ACK_IDS = new AtomicLong();
+
+    /** Acknowledged publishes waiting for their answers, by acknowledgement id; shared by every channel of the JVM. */
+    private static final Map<Long, PendingAck> AWAITING = new ConcurrentHashMap<>();
+
+    /** Sends every channel's acknowledgements; one daemon thread that ends when idle, started again when needed. */
+    private static final ThreadPoolExecutor ACK_SENDER = ackSender();
+
     private final RedisTier tier;
     private final String cacheName;
     private final String channel;
     private final String origin;
+    private final String ackChannel;
     private final String allMessage;
     private final Consumer<RedisInvalidationChannel> onClose;
     private final InvalidationSubscriber subscriber;
 
     private final Object lock = new Object();
     private volatile @Nullable InvalidationListener listener;
+    private final ConcurrentLinkedQueue<Ack> acksToSend = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean ackSendQueued = new AtomicBoolean();
+    private final AtomicBoolean clusterWarned = new AtomicBoolean();
 
     // Confined to the subscriber thread.
     private boolean malformedLogged;
@@ -88,9 +124,21 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         this.cacheName = cacheName;
         this.channel = channel;
         this.origin = origin;
+        this.ackChannel = InvalidationMessage.ackChannel(channel, origin);
         this.allMessage = InvalidationMessage.encodeAll(origin);
         this.onClose = onClose;
-        this.subscriber = new InvalidationSubscriber(tier, cacheName, channel, connector, new Receiver());
+        this.subscriber = new InvalidationSubscriber(tier, cacheName, channel, ackChannel, connector, new Receiver());
+    }
+
+    private static ThreadPoolExecutor ackSender() {
+        ThreadPoolExecutor executor =
+                new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "cachet-invalidation-acks");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /**
@@ -159,11 +207,130 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     /**
      * {@inheritDoc}
      *
+     * <p>One {@code PUBLISH} of an ahead message ({@link InvalidationMessage}) per key, or per batch of {@value
+     * #MAX_BATCH} keys.
+     *
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
+     */
+    @Override
+    public void publishAhead(Collection<String> keys) {
+        requireNonNull(keys, "keys");
+        List<String> all = List.copyOf(keys);
+        String sender = InvalidationMessage.aheadSender(origin);
+        if (all.size() == 1) {
+            send("publishAhead", InvalidationMessage.encodeKey(sender, all.get(0)));
+            return;
+        }
+        for (int from = 0; from < all.size(); from += MAX_BATCH) {
+            send(
+                    "publishAhead",
+                    InvalidationMessage.encodeBatch(sender, all.subList(from, Math.min(all.size(), from + MAX_BATCH))));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
      */
     @Override
     public void publishAll() {
         send("publishAll", allMessage);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code PUBLISH} per {@value #MAX_BATCH} keys, as {@link #publishEach}, each carrying the same
+     * acknowledgement id; then waits for as many acknowledgements as the {@code PUBLISH}es counted receivers, this
+     * process's own subscription among them. On a Cluster, publishes and returns false at once (see the class
+     * comment).
+     *
+     * @throws NullPointerException if an argument or a key is null
+     * @throws IllegalArgumentException if {@code maxWait} is not positive
+     * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
+     */
+    @Override
+    public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
+        requireNonNull(keys, "keys");
+        long deadline = deadline(maxWait);
+        List<String> all = List.copyOf(keys);
+        if (all.isEmpty()) {
+            return true;
+        }
+        if (tier.isCluster()) {
+            publishEach(all);
+            warnClusterOnce();
+            return false;
+        }
+        long ackId = ACK_IDS.incrementAndGet();
+        String sender = InvalidationMessage.sender(origin, ackId);
+        PendingAck pending = new PendingAck(this);
+        AWAITING.put(ackId, pending);
+        try {
+            long receivers = 0;
+            if (all.size() == 1) {
+                receivers = send("publish", InvalidationMessage.encodeKey(sender, all.get(0)));
+            } else {
+                for (int from = 0; from < all.size(); from += MAX_BATCH) {
+                    receivers += send(
+                            "publishEach",
+                            InvalidationMessage.encodeBatch(
+                                    sender, all.subList(from, Math.min(all.size(), from + MAX_BATCH))));
+                }
+            }
+            return pending.await(receivers, deadline);
+        } finally {
+            AWAITING.remove(ackId);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code PUBLISH}, then the wait as in {@link #publishAcknowledged}.
+     *
+     * @throws NullPointerException if {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxWait} is not positive
+     * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
+     */
+    @Override
+    public boolean publishAllAcknowledged(Duration maxWait) {
+        long deadline = deadline(maxWait);
+        if (tier.isCluster()) {
+            publishAll();
+            warnClusterOnce();
+            return false;
+        }
+        long ackId = ACK_IDS.incrementAndGet();
+        PendingAck pending = new PendingAck(this);
+        AWAITING.put(ackId, pending);
+        try {
+            long receivers =
+                    send("publishAll", InvalidationMessage.encodeAll(InvalidationMessage.sender(origin, ackId)));
+            return pending.await(receivers, deadline);
+        } finally {
+            AWAITING.remove(ackId);
+        }
+    }
+
+    private static long deadline(Duration maxWait) {
+        requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            throw new IllegalArgumentException("maxWait must be positive, was " + maxWait);
+        }
+        return System.nanoTime() + maxWait.toNanos();
+    }
+
+    private void warnClusterOnce() {
+        if (clusterWarned.compareAndSet(false, true)) {
+            logger.warn(
+                    "Cache '{}' asks for acknowledged invalidation, which a Redis Cluster cannot give (PUBLISH counts"
+                            + " only one node's receivers): its writes return without waiting and count as"
+                            + " unacknowledged",
+                    cacheName);
+        }
     }
 
     /** Returns true while the subscriber thread is subscribed; false before, during outages and after close. */
@@ -190,7 +357,12 @@ final class RedisInvalidationChannel implements InvalidationChannel {
                 + (subscriber.isClosed() ? ", closed" : "") + (subscriber.isConnected() ? ", connected" : "") + ']';
     }
 
-    private void send(String operation, String message) {
+    /** Publishes {@code message} on the invalidation channel; returns how many subscribers received it. */
+    private long send(String operation, String message) {
+        return send(operation, channel, message);
+    }
+
+    private long send(String operation, String to, String message) {
         if (subscriber.isClosed()) {
             throw new CacheUnavailableException(
                     "Redis " + operation + " for cache '" + cacheName + "' failed: its invalidation channel is closed",
@@ -198,9 +370,77 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         }
         UnifiedJedis client = tier.client(cacheName, operation);
         try {
-            client.publish(channel, message);
+            return client.publish(to, message);
         } catch (JedisException e) {
             throw tier.unavailable(cacheName, operation, e);
+        }
+    }
+
+    /** Queues an acknowledgement of {@code ackId} to {@code sender}, once its message was applied. */
+    private void acknowledge(String sender, long ackId) {
+        acksToSend.add(new Ack(sender, ackId));
+        if (ackSendQueued.compareAndSet(false, true)) {
+            try {
+                ACK_SENDER.execute(this::sendAcks);
+            } catch (RejectedExecutionException e) {
+                ackSendQueued.set(false); // not reachable: the executor is never shut down
+                logger.debug("Acknowledgements of cache '{}' not sent: {}", cacheName, e.toString());
+            }
+        }
+    }
+
+    /** Runs on the acknowledgement thread: one PUBLISH per sender of everything queued. */
+    private void sendAcks() {
+        ackSendQueued.set(false); // first: an acknowledgement queued from now on queues another run
+        Map<String, List<Long>> bySender = new LinkedHashMap<>();
+        for (Ack ack = acksToSend.poll(); ack != null; ack = acksToSend.poll()) {
+            bySender.computeIfAbsent(ack.sender(), unused -> new ArrayList<>()).add(ack.ackId());
+        }
+        bySender.forEach((sender, ids) -> {
+            try {
+                send(
+                        "acknowledge",
+                        InvalidationMessage.ackChannel(channel, sender),
+                        InvalidationMessage.encodeAcks(ids));
+            } catch (RuntimeException e) {
+                // The sender's wait runs out instead: it counts the write as unacknowledged.
+                logger.debug("Acknowledgement on cache '{}' not sent: {}", cacheName, e.toString());
+            }
+        });
+    }
+
+    /** An acknowledgement to send: to whom, of which message. */
+    private record Ack(String sender, long ackId) {}
+
+    /** One acknowledged publish's wait for its answers. */
+    private static final class PendingAck {
+        private final RedisInvalidationChannel owner;
+        private long arrived;
+
+        PendingAck(RedisInvalidationChannel owner) {
+            this.owner = owner;
+        }
+
+        synchronized void arrive() {
+            arrived++;
+            notifyAll();
+        }
+
+        /** Waits until {@code expected} answers arrived or the deadline passed; an interrupt ends the wait. */
+        synchronized boolean await(long expected, long deadline) {
+            while (arrived < expected) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -239,14 +479,50 @@ final class RedisInvalidationChannel implements InvalidationChannel {
                 return;
             }
             if (decoded.origin().equals(origin)) {
+                if (decoded.wantsAck()) {
+                    // This process's own subscription, which PUBLISH counted, has nothing to drop.
+                    PendingAck pending = AWAITING.get(decoded.ackId());
+                    if (pending != null) {
+                        pending.arrive();
+                    }
+                }
                 return;
             }
-            if (decoded.isAll()) {
+            if (decoded.ahead()) {
+                for (String changing : decoded.keys()) {
+                    notifyListener("onInvalidateAhead", l -> l.onInvalidateAhead(changing));
+                }
+                if (decoded.isAll()) {
+                    notifyListener("onInvalidateAll", InvalidationListener::onInvalidateAll);
+                }
+            } else if (decoded.isAll()) {
                 notifyListener("onInvalidateAll", InvalidationListener::onInvalidateAll);
+            } else {
+                for (String changed : decoded.keys()) {
+                    notifyListener("onInvalidate", l -> l.onInvalidate(changed));
+                }
+            }
+            if (decoded.wantsAck()) {
+                acknowledge(decoded.origin(), decoded.ackId());
+            }
+        }
+
+        @Override
+        public void acknowledged(String message) {
+            List<Long> ids;
+            try {
+                ids = InvalidationMessage.decodeAcks(message);
+            } catch (IllegalArgumentException e) {
+                logger.debug("Unreadable acknowledgement on {} ({}): '{}'", ackChannel, e.getMessage(), message);
                 return;
             }
-            for (String changed : decoded.keys()) {
-                notifyListener("onInvalidate", l -> l.onInvalidate(changed));
+            for (long id : ids) {
+                PendingAck pending = AWAITING.get(id);
+                // Another channel of this JVM with the same origin hears the same acknowledgements: only the owner
+                // counts them.
+                if (pending != null && pending.owner == RedisInvalidationChannel.this) {
+                    pending.arrive();
+                }
             }
         }
 

@@ -1,8 +1,10 @@
 package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
@@ -11,20 +13,34 @@ import dev.cachet.Cachet;
 import dev.cachet.NearStats;
 import dev.cachet.RemoteStats;
 import dev.cachet.metrics.CachetMetrics;
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.InvalidationListener;
+import dev.cachet.spi.RemoteStore;
+import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.CacheInvariants;
+import dev.cachet.testing.ForwardingRemoteStore;
+import dev.cachet.testing.ForwardingRemoteTier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.awaitility.core.ConditionFactory;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -47,6 +63,8 @@ abstract class NearCacheContract {
     private static final RedisTierConfig TIER_CONFIG =
             RedisTierConfig.builder().socketTimeout(Duration.ofSeconds(2)).build();
     private static final int PROPAGATION_WRITES = 1_000;
+    private static final int ACK_WRITES = 300;
+    private static final Duration ACK_WAIT = Duration.ofSeconds(5);
 
     /** A value with a mutable component, which the near tier's default copier copies through the record. */
     record Basket(String owner, List<String> items) {}
@@ -54,6 +72,7 @@ abstract class NearCacheContract {
     private final String name = "near-" + NAMES.incrementAndGet();
     private final List<RedisTier> tiers = new ArrayList<>();
     private final List<Cache<?, ?>> caches = new ArrayList<>();
+    private final List<RemoteTier> closeables = new ArrayList<>();
 
     /** Connects a new tier to the deployment: one per simulated process. */
     abstract RedisTier newTier(RedisTierConfig config);
@@ -75,6 +94,7 @@ abstract class NearCacheContract {
             }
         } finally {
             tiers.forEach(RedisTier::close);
+            closeables.forEach(RemoteTier::close);
         }
     }
 
@@ -352,18 +372,336 @@ abstract class NearCacheContract {
         assertThat(b.getIfPresent(1)).isNull();
     }
 
+    // ---- 8: writes announced ahead, acknowledged invalidation ----
+
+    /**
+     * A put is announced before it goes to Redis: while A's write is held on its way, B has already dropped its copy
+     * (without counting a message), so B's read right after the write returns goes to Redis. Without the announcement
+     * B would drop the copy only after the write, on the write's own message.
+     */
+    @Test
+    @Timeout(60)
+    void aWriteIsAnnouncedBeforeItGoesToRedisSoOtherProcessesDropTheirCopyEarly() throws Exception {
+        HeldWriteTier held = new HeldWriteTier(newTier(TIER_CONFIG));
+        Cache<String, String> a = process(held, Codec.string(), null);
+        Cache<String, String> b = process(Codec.string());
+        Function<String, String> noLoad = k -> fail("no load expected for " + k);
+        a.put("k", "v0");
+        awaitHeard(b, 1);
+        assertThat(b.get("k", noLoad)).isEqualTo("v0");
+        long missesBefore = near(b).misses();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            held.hold();
+            Future<?> put = writer.submit(() -> a.put("k", "v1"));
+            assertThat(held.entered.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("A's write reaches Redis's store call")
+                    .isTrue();
+            // B's near tier drops the key while A's write is held: B's read then misses near and finds v0 in Redis.
+            POLLING.alias("B drops its copy before A's write is done").until(() -> {
+                long misses = near(b).misses();
+                String read = b.getIfPresent("k");
+                return near(b).misses() > misses && "v0".equals(read);
+            });
+            held.release();
+            put.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            held.release();
+            writer.shutdownNow();
+        }
+        awaitHeard(b, 2);
+        assertThat(b.get("k", noLoad)).isEqualTo("v1");
+        assertThat(near(b).misses()).isGreaterThan(missesBefore);
+        assertThat(near(b).invalidationsReceived())
+                .as("the announcement is not counted as a message")
+                .isEqualTo(2);
+    }
+
+    /** A tier whose store a test can hold inside {@code put}, to stand for a write on its way. */
+    private static final class HeldWriteTier extends ForwardingRemoteTier {
+        final CountDownLatch entered = new CountDownLatch(1);
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+
+        HeldWriteTier(RedisTier delegate) {
+            super(delegate, "held-writes");
+        }
+
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+            super.close();
+        }
+
+        @Override
+        public RemoteStore store(String cacheName) {
+            return new ForwardingRemoteStore(delegate().store(cacheName)) {
+                @Override
+                public void put(String key, byte[] value, Duration ttl) {
+                    CountDownLatch current = gate;
+                    if (current.getCount() > 0) {
+                        entered.countDown();
+                        try {
+                            current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    super.put(key, value, ttl);
+                }
+            };
+        }
+    }
+
+    /**
+     * With {@code acknowledgedInvalidation}, a read in another process right after A's put, invalidate or
+     * invalidateAll returned never returns the value B's near tier held before: each call returns only once B (and C,
+     * which did not ask for acknowledgements itself but answers them) dropped the key. Without the option, B's
+     * subscriber often drops the key only after A's call returned ({@link
+     * #measuresThePropagationDelayOfAPutToTheOthersNearTier} prints how often), so this fails. On a Cluster the writer
+     * cannot count its receivers: there every write returns at once, unacknowledged.
+     */
+    @Test
+    @Timeout(60)
+    void withAcknowledgedInvalidationAReadInAnotherProcessAfterTheWriteReturnsIsNeverStale() {
+        Cache<String, String> a = process(Codec.string(), ACK_WAIT);
+        Cache<String, String> b = process(Codec.string(), ACK_WAIT);
+        Cache<String, String> c = process(Codec.string());
+        Function<String, String> noLoad = k -> fail("no load expected for " + k);
+        a.put("k", "v0");
+        if (!countsReceivers()) {
+            assertThat(near(a).unacknowledged()).isEqualTo(1);
+            assertThat(near(a).acknowledged()).isZero();
+            return;
+        }
+
+        int stale = 0;
+        for (int i = 1; i <= ACK_WRITES; i++) {
+            assertThat(b.get("k", noLoad))
+                    .as("B's near tier holds the previous value")
+                    .isEqualTo("v" + (i - 1));
+            assertThat(c.get("k", noLoad)).isEqualTo("v" + (i - 1));
+            a.put("k", "v" + i);
+            stale += ("v" + i).equals(b.getIfPresent("k")) ? 0 : 1;
+            stale += ("v" + i).equals(c.getIfPresent("k")) ? 0 : 1;
+        }
+        assertThat(stale)
+                .as("stale first reads in B and C over %d acknowledged puts", ACK_WRITES)
+                .isZero();
+
+        a.invalidate("k");
+        assertThat(b.getIfPresent("k")).isNull();
+        b.put("k", "from-b");
+        assertThat(a.getIfPresent("k")).isEqualTo("from-b");
+        a.invalidateAll();
+        assertThat(b.getIfPresent("k")).isNull();
+        assertThat(c.getIfPresent("k")).isNull();
+        assertThat(near(a).acknowledged()).isEqualTo(ACK_WRITES + 3);
+        assertThat(near(a).unacknowledged()).isZero();
+        assertThat(near(b).acknowledged()).isEqualTo(1);
+    }
+
+    /**
+     * The put waits for B's listener to return: while B's listener is held, A's put does not return; once released,
+     * it returns, acknowledged, and B reads the new value.
+     */
+    @Test
+    @Timeout(60)
+    void anAcknowledgedPutReturnsOnlyOnceTheOtherProcessHasDroppedTheKey() throws Exception {
+        assumeTrue(countsReceivers(), "PUBLISH cannot count a Cluster's receivers");
+        Cache<String, String> a = process(Codec.string(), Duration.ofSeconds(30));
+        HeldListenerTier held = new HeldListenerTier(newTier(TIER_CONFIG));
+        Cache<String, String> b = process(held, Codec.string(), null);
+        a.put("k", "v0");
+        assertThat(b.get("k", k -> fail("no load expected"))).isEqualTo("v0");
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            held.hold();
+            Future<?> put = writer.submit(() -> a.put("k", "v1"));
+            assertThat(held.entered.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("B's listener is called")
+                    .isTrue();
+            assertThatThrownBy(() -> put.get(200, TimeUnit.MILLISECONDS))
+                    .as("A's put waits while B's listener has not returned")
+                    .isInstanceOf(TimeoutException.class);
+            held.release();
+            put.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            held.release();
+            writer.shutdownNow();
+        }
+        assertThat(b.getIfPresent("k")).isEqualTo("v1");
+        assertThat(near(a).acknowledged()).isEqualTo(2);
+    }
+
+    /** A receiver that does not answer in time: the put returns after the bounded wait, unacknowledged. */
+    @Test
+    @Timeout(60)
+    void anAcknowledgedPutReturnsAfterTheWaitWhenAReceiverDoesNotAnswerAndCountsIt() throws Exception {
+        assumeTrue(countsReceivers(), "PUBLISH cannot count a Cluster's receivers");
+        Duration wait = Duration.ofMillis(300);
+        Cache<String, String> a = process(Codec.string(), wait);
+        HeldListenerTier held = new HeldListenerTier(newTier(TIER_CONFIG));
+        Cache<String, String> b = process(held, Codec.string(), null);
+        a.put("k", "v0");
+        try {
+            held.hold();
+            long start = System.nanoTime();
+            a.put("k", "v1");
+            long took = System.nanoTime() - start;
+            assertThat(Duration.ofNanos(took)).isBetween(wait, wait.plus(AWAIT));
+            assertThat(near(a).unacknowledged()).isEqualTo(1);
+            assertThat(near(a).acknowledged()).isEqualTo(1);
+        } finally {
+            held.release();
+        }
+        awaitHeard(b, 2);
+        assertThat(b.getIfPresent("k")).isEqualTo("v1");
+    }
+
+    /** Whether PUBLISH counts every receiver (standalone, Sentinel), so that writes can wait for acknowledgements. */
+    boolean countsReceivers() {
+        return true;
+    }
+
+    /** A tier whose channel's listener a test can hold inside {@code onInvalidate}, to stand for a slow process. */
+    private static final class HeldListenerTier extends ForwardingRemoteTier {
+        final CountDownLatch entered = new CountDownLatch(1);
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+
+        HeldListenerTier(RedisTier delegate) {
+            super(delegate, "held");
+        }
+
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+            super.close();
+        }
+
+        @Override
+        public InvalidationChannel invalidations(String cacheName) {
+            InvalidationChannel channel = delegate().invalidations(cacheName);
+            return new InvalidationChannel() {
+                @Override
+                public void subscribe(InvalidationListener listener) {
+                    channel.subscribe(new InvalidationListener() {
+                        @Override
+                        public void onInvalidate(String key) {
+                            CountDownLatch current = gate;
+                            if (current.getCount() > 0) {
+                                entered.countDown();
+                                try {
+                                    current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                            listener.onInvalidate(key);
+                        }
+
+                        @Override
+                        public void onInvalidateAhead(String key) {
+                            listener.onInvalidateAhead(key);
+                        }
+
+                        @Override
+                        public void onInvalidateAll() {
+                            listener.onInvalidateAll();
+                        }
+
+                        @Override
+                        public void onMessagesLost() {
+                            listener.onMessagesLost();
+                        }
+                    });
+                }
+
+                @Override
+                public void publish(String key) {
+                    channel.publish(key);
+                }
+
+                @Override
+                public void publishEach(Collection<String> keys) {
+                    channel.publishEach(keys);
+                }
+
+                @Override
+                public void publishAhead(Collection<String> keys) {
+                    channel.publishAhead(keys);
+                }
+
+                @Override
+                public void publishAll() {
+                    channel.publishAll();
+                }
+
+                @Override
+                public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
+                    return channel.publishAcknowledged(keys, maxWait);
+                }
+
+                @Override
+                public boolean publishAllAcknowledged(Duration maxWait) {
+                    return channel.publishAllAcknowledged(maxWait);
+                }
+
+                @Override
+                public boolean isConnected() {
+                    return channel.isConnected();
+                }
+
+                @Override
+                public void close() {
+                    channel.close();
+                }
+            };
+        }
+    }
+
     // ---- helpers ----
 
     /** Builds one process's near cache: its own registry and its own tier. */
     private <K, V> Cache<K, V> process(ValueCodec<V> codec) {
+        return process(codec, null);
+    }
+
+    /** Builds one process's near cache, with acknowledged invalidation if {@code ackWait} is not null. */
+    private <K, V> Cache<K, V> process(ValueCodec<V> codec, @Nullable Duration ackWait) {
         RedisTier tier = newTier(TIER_CONFIG);
         tiers.add(tier);
-        Cache<K, V> cache = Cachet.builder(name)
+        return process(tier, codec, ackWait);
+    }
+
+    private <K, V> Cache<K, V> process(RemoteTier tier, ValueCodec<V> codec, @Nullable Duration ackWait) {
+        if (tier instanceof ForwardingRemoteTier forwarding) {
+            closeables.add(forwarding);
+        }
+        var builder = Cachet.builder(name)
                 .registry(CacheRegistry.create())
                 .expireAfterWrite(REMOTE_TTL)
                 .remote(tier, codec)
-                .nearCache(1_000, NEAR_TTL)
-                .build();
+                .nearCache(1_000, NEAR_TTL);
+        if (ackWait != null) {
+            builder.acknowledgedInvalidation(ackWait);
+        }
+        Cache<K, V> cache = builder.build();
         caches.add(cache);
         return cache;
     }

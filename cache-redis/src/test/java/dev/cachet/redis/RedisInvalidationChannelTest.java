@@ -145,6 +145,59 @@ class RedisInvalidationChannelTest {
         assertThat(InvalidationMessage.newOriginId()).matches("[0-9a-f]{32}");
     }
 
+    /**
+     * A message that asks for an acknowledgement carries its id after the origin, and reads in a release that predates
+     * acknowledgements as a message from another origin about the same key: that release's parser, kept here, takes
+     * everything between the first two colons as the origin.
+     */
+    @Test
+    void anAcknowledgementRequestRidesInTheOriginFieldWhereOlderReleasesReadItAsAForeignOrigin() {
+        String origin = InvalidationMessage.newOriginId();
+        String sender = InvalidationMessage.sender(origin, 42);
+        String key = InvalidationMessage.encodeKey(sender, "a:b");
+        assertThat(key).isEqualTo("1:" + origin + "+42:k:a:b");
+        assertThat(InvalidationMessage.decode(key)).isEqualTo(new InvalidationMessage(origin, List.of("a:b"), 42));
+        assertThat(InvalidationMessage.decode(key).wantsAck()).isTrue();
+        assertThat(InvalidationMessage.decode(InvalidationMessage.encodeAll(sender)))
+                .isEqualTo(new InvalidationMessage(origin, List.of(), 42));
+        assertThat(InvalidationMessage.decode(InvalidationMessage.encodeBatch(sender, List.of("x", "y"))))
+                .isEqualTo(new InvalidationMessage(origin, List.of("x", "y"), 42));
+        assertThat(InvalidationMessage.decode("1:abc:k:x").wantsAck()).isFalse();
+
+        int versionEnd = key.indexOf(':');
+        int originEnd = key.indexOf(':', versionEnd + 1);
+        assertThat(key.substring(versionEnd + 1, originEnd))
+                .as("the origin an older release reads: not its own, so it drops the key")
+                .isEqualTo(origin + "+42")
+                .isNotEqualTo(origin);
+        assertThat(key.charAt(originEnd + 1)).isEqualTo('k');
+
+        for (String malformed : List.of("1:abc+:k:x", "1:abc+0:k:x", "1:+5:k:x", "1:abc+x:k:x", "1:abc+1,2:k:x")) {
+            assertThatThrownBy(() -> InvalidationMessage.decode(malformed))
+                    .as(malformed)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> InvalidationMessage.sender(origin, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(InvalidationMessage.encodeAcks(List.of(3L, 17L))).isEqualTo("3,17");
+        assertThat(InvalidationMessage.decodeAcks("3,17")).containsExactly(3L, 17L);
+        for (String malformed : List.of("", ",", "3,", "x", "1 2")) {
+            assertThatThrownBy(() -> InvalidationMessage.decodeAcks(malformed))
+                    .as(malformed)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        String ahead = InvalidationMessage.encodeKey(InvalidationMessage.aheadSender(origin), "a:b");
+        assertThat(ahead).isEqualTo("1:" + origin + "~:k:a:b");
+        assertThat(InvalidationMessage.decode(ahead))
+                .isEqualTo(new InvalidationMessage(origin, List.of("a:b"), 0, true));
+        assertThat(InvalidationMessage.decode(InvalidationMessage.encodeBatch(
+                                InvalidationMessage.aheadSender(origin), List.of("x", "y")))
+                        .ahead())
+                .isTrue();
+        assertThat(InvalidationMessage.decode("1:abc:k:x").ahead()).isFalse();
+        assertThat(InvalidationMessage.ackChannel("cachet:5:users:invalidations", origin))
+                .isEqualTo("cachet:5:users:invalidations:acks:" + origin);
+    }
+
     @Test
     void anUnreadableMessageDropsEveryKeyAndAListenerFailureIsIgnored(RedisServer redis) {
         try (RedisTier a = RedisTier.connect(redis.uri(), CONFIG);

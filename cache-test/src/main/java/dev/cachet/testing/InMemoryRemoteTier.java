@@ -10,9 +10,11 @@ import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -321,6 +323,22 @@ public final class InMemoryRemoteTier implements RemoteTier {
         @Override
         public void publishAll() {
             send(InvalidationListener::onInvalidateAll);
+        }
+
+        /** Delivers on this thread, so every receiver has applied the message when this returns: true. */
+        @Override
+        public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
+            Objects.requireNonNull(maxWait, "maxWait");
+            publishEach(keys);
+            return true;
+        }
+
+        /** Delivers on this thread, so every receiver has applied the message when this returns: true. */
+        @Override
+        public boolean publishAllAcknowledged(Duration maxWait) {
+            Objects.requireNonNull(maxWait, "maxWait");
+            publishAll();
+            return true;
         }
 
         @Override
