@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs Cachet against its peers (issue 13) and writes the "Against the peers" section of ../RESULTS.md (the ratio
-# report's other sections stay). About 6 minutes on 2 cores; run it on an otherwise idle machine. Needs redis-server on
-# the PATH. JVM options go to the driver, e.g.
+# report's other sections stay) and the chart ../peers.png. About 12 minutes on 2 cores; run it on an otherwise idle
+# machine. Needs redis-server on the PATH. JVM options go to the driver, e.g.
 #   benchmarks/peers/run.sh -Dpeers.rounds=3 -Dpeers.measurements=8
-# (see PeersDriver: peers.rounds, peers.warmups, peers.measurements, peers.iterationMs, peers.heapEntries).
+#   benchmarks/peers/run.sh -Dpeers.figures=P12,P13,P15
+# (see PeersDriver: peers.rounds, peers.warmups, peers.measurements, peers.iterationMs, peers.heapEntries,
+# peers.expiries, peers.staleWrites, peers.outageMs, peers.afterRestartMs, peers.figures).
 set -euo pipefail
 cd "$(dirname "$0")"
 start=$SECONDS
@@ -11,7 +13,7 @@ flags=(-B -q -Dstyle.color=never -Dspotless.check.skip=true -Djacoco.skip=true)
 
 # Every peer module, with this checkout's cache-core and cache-redis in the same reactor: each module writes its class
 # path to target/classpath.txt for the driver, and the Cachet peer's points at this checkout's jars, not at ~/.m2.
-modules=benchmarks/peers,benchmarks/peers/harness,benchmarks/peers/cachet,benchmarks/peers/spring-data-redis
+modules=benchmarks/environment,benchmarks/peers,benchmarks/peers/harness,benchmarks/peers/cachet,benchmarks/peers/spring-data-redis
 modules+=,benchmarks/peers/redisson,benchmarks/peers/jetcache
 mvn "${flags[@]}" -f ../../pom.xml package -pl "$modules" -am -DskipTests
 

@@ -94,14 +94,16 @@ public interface Cache<K, V> {
      * bulk loader loads a page at once; locking each of its keys would serialise pages). A remote tier still writes
      * each loaded value only if nothing wrote, invalidated or locked its key since this call read it, so a bulk load
      * never undoes a write or invalidation that returned meanwhile; a near tier keeps copies of what it read and
-     * loaded. On Redis the reads take one round trip (one per Cluster node) and the writes another ({@code README},
-     * "Bulk operations").
+     * loaded. On Redis the reads take one round trip (one plain {@code MGET}; one per Cluster node, and there one more
+     * for keys without a fence, such as keys never written) and the writes another ({@code README}, "Bulk
+     * operations").
      *
      * <p>A cached null ({@link CacheBuilder#cacheNulls}) is present without a value: it is neither returned nor
      * loaded; and with {@code cacheNulls}, a key the bulk loader does not return is cached as a null, as a {@code get}
-     * whose loader returns {@code null}. Bulk reads neither refresh ahead nor recompute early: {@code get} does. With {@link CacheBuilder#staleIfError}, when the bulk loader throws and every key it was asked for still
-     * has an expired value within its grace, those values are returned (counted as served stale); otherwise the
-     * bulk loader's exception is thrown.
+     * whose loader returns {@code null}. Bulk reads neither refresh ahead nor recompute early: {@code get} does. With
+     * {@link CacheBuilder#staleIfError}, when the bulk loader throws and every key it was asked for still has an
+     * expired value within its grace, those values are returned (counted as served stale); otherwise the bulk loader's
+     * exception is thrown.
      *
      * @return an unmodifiable map in the iteration order of {@code keys}
      * @throws NullPointerException if an argument, a key, or a key or value the bulk loader returned is null

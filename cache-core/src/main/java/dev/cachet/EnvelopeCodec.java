@@ -182,7 +182,48 @@ final class EnvelopeCodec<V> {
                 instanceof TierResult.Answered<Optional<byte[]>> peeked)) {
             return Read.unavailable(); // fail-open
         }
-        Optional<byte[]> raw = peeked.value();
+        return peeked(peeked.value(), emptyIsMiss);
+    }
+
+    /**
+     * Reads every key of {@code keys} for a {@code getAllPresent}, which never writes, as {@link #readForLookup} reads
+     * one: one plain bulk read ({@link RemoteStore#peekAll}), so that misses leave no fence behind; only the keys it
+     * cannot answer alone (an expired, undecodable or oversized value) are read again, in one {@link #readAll}.
+     *
+     * @return one read per key, in the order of {@code keys}
+     */
+    List<Read<V>> readAllForLookup(List<String> keys) {
+        long maxBytes = (long) maxValueBytes + ENVELOPE_HEADER_BYTES;
+        List<Read<V>> reads = new ArrayList<>(keys.size());
+        if (!(guard.call("getAll", () -> store.peekAll(keys, maxBytes))
+                instanceof TierResult.Answered<List<Optional<byte[]>>> answered)) {
+            keys.forEach(key -> reads.add(Read.unavailable())); // fail-open
+            return reads;
+        }
+        List<Optional<byte[]>> peeked = answered.value();
+        if (peeked.size() != keys.size()) {
+            throw new IllegalStateException("cache '" + cacheName + "': the store answered " + peeked.size()
+                    + " reads for " + keys.size() + " keys");
+        }
+        List<Integer> again = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Read<V> read = peeked(requireNonNull(peeked.get(i), "peeked value"), true);
+            if (read == null) {
+                again.add(i);
+            }
+            reads.add(read);
+        }
+        if (!again.isEmpty()) {
+            List<Read<V>> reread = readAll(again.stream().map(keys::get).toList());
+            for (int i = 0; i < again.size(); i++) {
+                reads.set(again.get(i), reread.get(i));
+            }
+        }
+        return reads;
+    }
+
+    /** Returns what a peek that found {@code raw} can answer alone, as {@link #peek} does; null if only a read can. */
+    private @Nullable Read<V> peeked(Optional<byte[]> raw, boolean emptyIsMiss) {
         if (raw.isEmpty()) {
             if (!emptyIsMiss) {
                 return null;

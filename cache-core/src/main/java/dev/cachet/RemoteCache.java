@@ -430,7 +430,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             BulkFill fill) {
         requireNonNull(keys, "keys");
         requireNonNull(bulkLoader, "bulkLoader");
-        BulkRead<K, V> read = readAll(keys, fill);
+        BulkRead<K, V> read = readAll(keys, fill, false);
         List<K> order = read.order();
         Map<K, V> present = read.present();
         Map<K, String> missingKeys = read.missingKeys();
@@ -452,7 +452,9 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     /**
      * {@inheritDoc}
      *
-     * <p>One bulk read of the tier ({@link RemoteStore#lookupAll}); nothing is written.
+     * <p>One plain bulk read of the tier ({@link RemoteStore#peekAll}), which hands out no lease, so that misses leave
+     * no fence behind; a value it cannot use as it is (expired, undecodable, oversized) is read again with {@link
+     * RemoteStore#lookupAll}, to be counted and handled as {@code getIfPresent} does. Nothing is written.
      */
     @Override
     public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
@@ -462,7 +464,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     /** Like {@link #getAllPresent(Iterable)}, telling {@code fill} of what it found, as {@link #getAll} does. */
     Map<K, V> getAllPresent(Iterable<? extends K> keys, BulkFill fill) {
         requireNonNull(keys, "keys");
-        BulkRead<K, V> read = readAll(keys, fill);
+        BulkRead<K, V> read = readAll(keys, fill, true);
         return BulkResults.inKeyOrder(read.order(), read.present(), Map.of());
     }
 
@@ -473,8 +475,11 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private record BulkRead<K, V>(
             List<K> order, Map<K, V> present, Map<K, String> missingKeys, Map<K, Read<V>> missingReads) {}
 
-    /** Reads every key of {@code keys} in one bulk call, counting hits and misses, telling {@code fill} of the hits. */
-    private BulkRead<K, V> readAll(Iterable<? extends K> keys, BulkFill fill) {
+    /**
+     * Reads every key of {@code keys} in one bulk call, counting hits and misses, telling {@code fill} of the hits;
+     * {@code readOnly}: for a {@code getAllPresent}, which writes nothing, so needs no leases, and leaves no fence.
+     */
+    private BulkRead<K, V> readAll(Iterable<? extends K> keys, BulkFill fill, boolean readOnly) {
         List<K> order = new ArrayList<>();
         Map<String, K> byEncoded = new LinkedHashMap<>();
         for (K key : keys) {
@@ -488,7 +493,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return new BulkRead<>(order, present, missingKeys, missingReads);
         }
         List<String> encodedKeys = new ArrayList<>(byEncoded.keySet());
-        List<Read<V>> reads = envelopes.readAll(encodedKeys);
+        List<Read<V>> reads = readOnly ? envelopes.readAllForLookup(encodedKeys) : envelopes.readAll(encodedKeys);
         for (int i = 0; i < encodedKeys.size(); i++) {
             String encodedKey = encodedKeys.get(i);
             K key = byEncoded.get(encodedKey);

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
@@ -115,7 +116,7 @@ class BulkOperationsTest {
             assertThat(near.getAllPresent(values("v", 40).keySet())).isEqualTo(values("v", 30));
             assertThat(near.getAllPresent(values("v", 30).keySet())).isEqualTo(values("v", 30));
 
-            assertThat(tier.calls()).containsExactly("lookupAll[40]");
+            assertThat(tier.calls()).containsExactly("peekAll[40]");
             assertThat(near.nearStats().orElseThrow().hits()).isEqualTo(30);
         }
 
@@ -395,6 +396,12 @@ class BulkOperationsTest {
                 public List<Lookup> lookupAll(List<String> keys, long maxBytes) {
                     calls.add("lookupAll[" + keys.size() + "]");
                     return delegate().lookupAll(keys, maxBytes);
+                }
+
+                @Override
+                public List<Optional<byte[]>> peekAll(List<String> keys, long maxBytes) {
+                    calls.add("peekAll[" + keys.size() + "]");
+                    return delegate().peekAll(keys, maxBytes);
                 }
 
                 @Override

@@ -1,5 +1,7 @@
 package dev.cachet.benchmarks;
 
+import dev.cachet.benchmarks.environment.MachineInfo;
+import dev.cachet.benchmarks.environment.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

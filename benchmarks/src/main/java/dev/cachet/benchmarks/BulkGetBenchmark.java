@@ -3,6 +3,8 @@ package dev.cachet.benchmarks;
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
+import dev.cachet.benchmarks.environment.MachineInfo;
+import dev.cachet.benchmarks.environment.RedisServerProcess;
 import dev.cachet.redis.Codec;
 import dev.cachet.redis.RedisTier;
 import dev.cachet.redis.RedisTierConfig;
@@ -48,7 +50,7 @@ import redis.clients.jedis.RedisClient;
  * redis-server on loopback:
  *
  * <ul>
- *   <li>{@link #cachetRemote}: a cache with a Redis tier only: one script reads the page (values, leases, locks).
+ *   <li>{@link #cachetRemote}: a cache with a Redis tier only: one {@code MGET} reads the page (values and leases).
  *   <li>{@link #cachetNearCold}: a near cache whose near tier does not hold the page: the same read, plus filling the
  *       near tier. Pages cycle through {@value #PAGES} pages, and the near tier holds {@value #NEAR_SIZE} entries, so
  *       a page is long gone from it when it comes round again (the teardown fails the trial past 5 % near hits).
@@ -62,7 +64,7 @@ import redis.clients.jedis.RedisClient;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
+@Fork(3)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class BulkGetBenchmark {
@@ -258,22 +260,24 @@ public class BulkGetBenchmark {
         StringBuilder md = new StringBuilder();
         md.append(SECTION_BEGIN).append('\n');
         md.append("## Bulk reads: `getAll` of ").append(PAGE).append(" present keys\n\n");
-        md.append("`BulkGetBenchmark` (JMH, average time per call, 1 thread, 1 fork × 5 × 1 s after 4 × 1 s of warm-up;"
-                        + " ± is the 99.9 % confidence half-width), on its own redis-server on loopback, values of 100"
-                        + " characters. ")
+        md.append(
+                        "`BulkGetBenchmark` (JMH, average time per call, 1 thread, 3 forks × 5 × 1 s after 4 × 1 s of warm-up;"
+                                + " ± is the 99.9 % confidence half-width), on its own redis-server on loopback, values of 100"
+                                + " characters. ")
                 .append(machine)
                 .append("\n\n");
         md.append("| | µs per call | round trips |\n|---|---:|---:|\n");
-        appendRow(md, scores, "cachetRemote", "Cachet, Redis tier", "1 (one script)");
+        appendRow(md, scores, "cachetRemote", "Cachet, Redis tier", "1 (MGET of values and fences)");
         appendRow(md, scores, "cachetNearCold", "Cachet, near cache, near tier cold (read + near fill)", "1");
         appendRow(md, scores, "redissonBuckets", "Redisson 3.52.0 `RBuckets.get`", "1 (MGET)");
         appendRow(md, scores, "jedisMget", "raw Jedis `MGET` (the floor)", "1");
-        md.append("\nWhere the time goes: Cachet's read is one script, which creates the fence of a key never seen"
-                + " before (every lease must be a fence that `invalidateAll` can find) and keeps oversized values in"
-                + " Redis; in Redis it costs about 70 µs for 100 keys against 8 µs for a plain `MGET` (`INFO"
-                + " commandstats`, same machine), and the client's own work is a small share (JFR: the thread is"
-                + " mostly waiting for the reply). On a machine this loaded, a longer server-side step waits longer for"
-                + " a core, so the figures are wide; compare them within one run.\n");
+        md.append("\nWhere the time goes: Cachet's read is one plain `MGET` of the 100 values, their 100 fences (the"
+                + " leases a load would write with) and the cache's fence, no script: twice the keys of the raw"
+                + " `MGET`, whose reply the client waits for most of the call (JMH's stack profiler: the benchmark"
+                + " thread is mostly in the socket poll; decoding the values is a small share). Before `0c9aa85` the"
+                + " read was a script that also created the fence of keys never seen; in Redis it cost about 70 µs for"
+                + " 100 keys against 8 µs for a plain `MGET`. On a machine this loaded the figures are wide; compare"
+                + " them within one run.\n");
         md.append("\nBefore issue 12 Cachet sent one GET script per key: 4,516 µs for the same call (issue 12's"
                 + " figure, 2026-12-02). Reproduce: `benchmarks/jmh.sh BulkGetBenchmark`, or `java -cp … "
                 + "dev.cachet.benchmarks.BulkGetBenchmark benchmarks/RESULTS.md` to rewrite this section.\n");

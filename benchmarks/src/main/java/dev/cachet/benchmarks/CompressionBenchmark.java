@@ -1,6 +1,7 @@
 package dev.cachet.benchmarks;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cachet.benchmarks.environment.MachineInfo;
 import dev.cachet.redis.Codec;
 import dev.cachet.spi.CompressingCodec;
 import java.io.IOException;

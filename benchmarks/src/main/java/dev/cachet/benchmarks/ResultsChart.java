@@ -1,21 +1,18 @@
 package dev.cachet.benchmarks;
 
+import dev.cachet.benchmarks.environment.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * Draws {@code results.png}: throughput of the hit benchmarks (P1, P2) with their error bars, and hit ratios (P3)
@@ -76,13 +73,7 @@ public final class ResultsChart {
      * @throws UncheckedIOException if the file cannot be written
      */
     public static void write(SuiteResults results, Path file) {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
+        Png.write(file, WIDTH, HEIGHT, g -> {
             g.setColor(TEXT);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 22));
             g.drawString("Cachet vs baselines, measured side by side in one run", 40, 40);
@@ -95,14 +86,7 @@ public final class ResultsChart {
                     84);
             drawThroughput(g, results, new Rectangle(40, 110, WIDTH - 80, 430));
             drawHitRatios(g, results, new Rectangle(40, 575, WIDTH - 80, 470));
-        } finally {
-            g.dispose();
-        }
-        try {
-            ImageIO.write(image, "png", file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        });
     }
 
     private static void drawThroughput(Graphics2D g, SuiteResults results, Rectangle area) {

@@ -1,5 +1,6 @@
 package dev.cachet.benchmarks;
 
+import dev.cachet.benchmarks.environment.MachineInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

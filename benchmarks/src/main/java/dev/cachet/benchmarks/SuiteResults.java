@@ -1,5 +1,6 @@
 package dev.cachet.benchmarks;
 
+import dev.cachet.benchmarks.environment.MachineInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.cachet.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.benchmarks.environment.RedisServerProcess;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;

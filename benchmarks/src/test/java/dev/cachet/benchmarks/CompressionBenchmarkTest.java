@@ -2,6 +2,7 @@ package dev.cachet.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.benchmarks.environment.MachineInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,8 @@ package dev.cachet.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.benchmarks.environment.MachineInfo;
+import dev.cachet.benchmarks.environment.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

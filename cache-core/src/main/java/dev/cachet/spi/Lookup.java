@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * lease still equal to the fence proves that none of them happened since the read. A value loaded after a miss is
  * written with {@link RemoteStore#putIfUnchanged} and that lease: a load that began before a write or an invalidation
  * returned can then never undo it. Leases are opaque: compare them only for equality; {@code 0} is the lease of a key
- * that has no fence yet.
+ * that has no fence yet, unless the store hands out another one for it ({@link RemoteStore#lookupAll}).
  *
  * <p>Immutable and thread-safe; the bytes are not copied, and must not be changed.
  */

@@ -27,11 +27,11 @@ import java.util.OptionalLong;
  *
  * <h2>Bulk calls</h2>
  *
- * {@link #lookupAll}, {@link #putAll}, {@link #putAllIfUnchanged} and {@link #deleteEach} do what their single-key
- * calls do, for many keys, each key with the same guarantee as alone (leases included); the keys of one call are not
- * one atomic step. Their defaults loop over the single-key calls, so that every store works with them; a store that
- * can batch (Redis: one script per hash slot group, pipelined) overrides them to take O(1) round trips. A bulk call
- * that throws may have done part of its work.
+ * {@link #lookupAll}, {@link #peekAll}, {@link #putAll}, {@link #putAllIfUnchanged} and {@link #deleteEach} do what
+ * their single-key calls do, for many keys, each key with the same guarantee as alone (leases included); the keys of
+ * one call are not one atomic step. Their defaults loop over the single-key calls, so that every store works with
+ * them; a store that can batch (Redis: one {@code MGET} or script per hash-slot group, pipelined) overrides them to
+ * take O(1) round trips. A bulk call that throws may have done part of its work.
  *
  * <p>Every operation may throw {@link dev.cachet.CacheUnavailableException} when the remote side cannot be reached or
  * answers too slowly; the cache's failure policy decides what its callers see. Implementations must be thread-safe.
@@ -139,7 +139,11 @@ public interface RemoteStore {
     /**
      * Reads every key of {@code keys} as {@link #lookup} does, and returns the reads in the same order. Bulk loads
      * neither take nor wait for the lock, so a store may skip reading it: {@link Lookup#isLocked()} may then be false
-     * for a locked key. The default calls {@link #lookup} once per key.
+     * for a locked key. A store may hand out, for a key that has no fence yet, a lease of its own making instead of
+     * creating the fence (Redis: the cache's fence, which {@link #deleteAll()} changes), provided {@link
+     * #putAllIfUnchanged} and {@link #putIfUnchanged} then keep the guarantee of leases for it: no write with it lands
+     * once a {@code put}, {@code delete}, lock or {@code deleteAll} that began after the read has returned. The default
+     * calls {@link #lookup} once per key.
      *
      * @param maxBytes the most bytes to read per value
      * @return one read per key, in the order of {@code keys}
@@ -154,6 +158,25 @@ public interface RemoteStore {
             lookups.add(lookup(requireNonNull(key, "key"), maxBytes));
         }
         return lookups;
+    }
+
+    /**
+     * Returns the bytes stored under every key of {@code keys} as {@link #peek} does, in the same order: plain reads
+     * that hand out no lease and create nothing. The default calls {@link #peek} once per key.
+     *
+     * @param maxBytes the most bytes to read per value
+     * @return one value or empty per key, in the order of {@code keys}
+     * @throws NullPointerException if {@code keys} or a key is null
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
+     */
+    default List<Optional<byte[]>> peekAll(List<String> keys, long maxBytes) {
+        requireNonNull(keys, "keys");
+        List<Optional<byte[]>> values = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            values.add(peek(requireNonNull(key, "key"), maxBytes));
+        }
+        return values;
     }
 
     /**

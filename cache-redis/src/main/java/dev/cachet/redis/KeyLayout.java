@@ -12,6 +12,7 @@ import java.util.HexFormat;
  * p:&lt;bytes&gt;:&lt;escaped name&gt;:&#123;&lt;escaped key&gt;&#125;          the value
  * p:&lt;bytes&gt;:&lt;escaped name&gt;:&#123;&lt;escaped key&gt;&#125;:lock     the loader lock
  * p:&lt;bytes&gt;:&lt;escaped name&gt;:&#123;&lt;escaped key&gt;&#125;:fence    the fencing counter
+ * p:&lt;bytes&gt;:&lt;escaped name&gt;:fence                          the cache's fence (see {@link #cacheFenceKey()})
  * </pre>
  *
  * <p>where {@code <bytes>} is the UTF-8 length of the escaped name, and the key is the cache's encoded key (by default
@@ -88,6 +89,15 @@ final class KeyLayout {
     /** Returns the Redis key of the fencing counter of {@code key}; it shares the value key's slot. */
     String fenceKey(String key) {
         return valueKey(key) + FENCE_SUFFIX;
+    }
+
+    /**
+     * Returns the Redis key of the cache's own fence, which {@code invalidateAll()} changes: a bulk read hands out the
+     * cache's fence as the lease of a key that has no fence of its own, so that a clear in between refuses its write.
+     * It has no brace, so it can never equal a value, lock or fence key, and {@link #keyPattern()} does not match it.
+     */
+    String cacheFenceKey() {
+        return namespace + "fence";
     }
 
     /**

@@ -172,11 +172,12 @@ final class LuaScript {
 
     /**
      * Reads many keys in one step, as {@link #LOOKUP} reads one but without the locks (bulk loads neither take nor
-     * wait for them): one {@code MGET} for the values and one for the fences (a value too long is read into the
-     * script, never sent), a fence created for each key without one, and the fence of each miss extended. KEYS: n
-     * values, then their n fences (one hash slot on a Cluster). ARGV: the most bytes to send per value, fence time to
-     * live in ms. Returns two arrays of n: the values (or a value's length when over the limit, or -1 when absent),
-     * and the fences. Run with {@link #call}.
+     * wait for them): on a Cluster, the second read of the keys a plain bulk read ({@code MGET}) found without a fence.
+     * One {@code MGET} for the values and one for the fences (a value too long is read into the script, never sent), a
+     * fence created for each key without one, and the fence of each miss extended. KEYS: n values, then their n fences
+     * (one hash slot on a Cluster). ARGV: the most bytes to send per value, fence time to live in ms. Returns two
+     * arrays of n: the values (or a value's length when over the limit, or -1 when absent), and the fences. Run with
+     * {@link #call}.
      */
     static final LuaScript LOOKUP_ALL = new LuaScript("LOOKUP_ALL", """
             local n = #KEYS / 2
@@ -208,24 +209,49 @@ final class LuaScript {
             """);
 
     /**
-     * Writes many values, each only if its fence still equals its lease, as {@link #PUT_IF_UNCHANGED} writes one.
-     * KEYS: n values, then their n fences. ARGV: fence time to live in ms, then per key its lease, value and time to
-     * live in ms. Returns n integers: 1 if written, else 0.
+     * Writes many values, each only if its key is unchanged since the bulk read that handed out its lease, as {@link
+     * #PUT_IF_UNCHANGED} writes one. A lease is either the key's fence as read ({@code 0}: none), or, for a key that
+     * had no fence when read, {@code c} followed by the cache's fence as read ({@link #CLEAR}; {@code 0}: none): such
+     * a write lands only if the key still has no fence (nothing wrote, deleted or locked it, since each of those
+     * creates it) and the cache's fence is unchanged (no {@code deleteAll} began since the read). KEYS: n values, then
+     * their n fences, then (not on a Cluster, where no such lease is handed out) the cache's fence. ARGV: fence time to
+     * live in ms, then per key its lease, value and time to live in ms. Returns n integers: 1 if written, else 0.
      */
     static final LuaScript PUT_ALL_IF_UNCHANGED = new LuaScript("PUT_ALL_IF_UNCHANGED", BUMP + """
-            local n = #KEYS / 2
+            local n = math.floor(#KEYS / 2)
+            local cleared = false
+            if #KEYS > 2 * n then
+              cleared = redis.call('GET', KEYS[#KEYS]) or '0'
+            end
             local reply = {}
             for i = 1, n do
               local at = 3 * i - 1
-              if (redis.call('GET', KEYS[n + i]) or '0') ~= ARGV[at] then
-                reply[i] = 0
+              local lease = ARGV[at]
+              local fence = redis.call('GET', KEYS[n + i])
+              local unchanged
+              if string.sub(lease, 1, 1) == 'c' then
+                unchanged = not fence and cleared and string.sub(lease, 2) == cleared
               else
+                unchanged = (fence or '0') == lease
+              end
+              if unchanged then
                 redis.call('SET', KEYS[i], ARGV[at + 1], 'PX', ARGV[at + 2])
                 bump(KEYS[n + i], ARGV[1])
                 reply[i] = 1
+              else
+                reply[i] = 0
               end
             end
             return reply
+            """);
+
+    /**
+     * Changes the cache's fence, as {@link #BUMP} changes a key's: the first step of {@code deleteAll} where bulk reads
+     * hand out the cache's fence as a lease (not on a Cluster). KEYS: the cache's fence. ARGV: its time to live in ms.
+     * Returns the new fence.
+     */
+    static final LuaScript CLEAR = new LuaScript("CLEAR", BUMP + """
+            return bump(KEYS[1], ARGV[1])
             """);
 
     /**

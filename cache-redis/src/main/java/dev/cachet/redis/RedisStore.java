@@ -43,10 +43,12 @@ import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * One cache's keys in Redis, laid out by {@link KeyLayout}: a Lua script ({@link LuaScript}) per operation on a key, so
- * that a value, its lock and its fence (the counter behind leases) change in one atomic step; {@code SCAN} and a
- * script that unlinks values and changes fences, on every master, for {@link #deleteAll()}. Every key it writes has a
- * time to live. Every Jedis failure becomes a {@link CacheUnavailableException} naming the cache and the operation.
+ * One cache's keys in Redis, laid out by {@link KeyLayout}: a Lua script ({@link LuaScript}) per operation that
+ * changes a key, so that a value, its lock and its fence (the counter behind leases) change in one atomic step; plain
+ * commands for the reads that need no script ({@code GETRANGE} for a hit, {@code MGET} for bulk reads); {@code SCAN}
+ * and a script that unlinks values and changes fences, on every master, for {@link #deleteAll()}. Every key it writes
+ * has a time to live. Every Jedis failure becomes a {@link CacheUnavailableException} naming the cache and the
+ * operation.
  *
  * <p>Thread-safe: it holds no mutable state; Jedis pools the connections.
  */
@@ -144,12 +146,32 @@ final class RedisStore implements RemoteStore {
     /**
      * {@inheritDoc}
      *
-     * <p>One script ({@link LuaScript#LOOKUP_ALL}) per batch: on a standalone server one batch per {@value
-     * #BULK_BATCH} keys, on a Cluster one per hash slot (every key has its own hash tag), all batches in one pipeline,
-     * so the call takes one round trip (one per Cluster node). Each key is read as {@link #lookup} reads it, its value
-     * within {@code maxBytes} (a longer one is never sent) and its lease (a fence created if missing, which {@link
-     * #deleteAll()} then finds), except its lock: every read reports it free, since bulk loads neither take nor wait
-     * for locks.
+     * <p>A plain read, no script: one {@code MGET} per batch of the values and their fences (and, but on a Cluster, the
+     * cache's fence), all batches in one pipeline, so the call takes one round trip (one per Cluster node) and costs
+     * Redis what an {@code MGET} does. Batches are as for the writes: on a standalone server one per {@value
+     * #BULK_BATCH} keys, on a Cluster one per hash slot (every key has its own hash tag). Locks are not read: every
+     * read reports its key's lock free, since bulk loads neither take nor wait for locks.
+     *
+     * <p>A key with a fence gets it as its lease. A key without one (never written, or its fence expired) gets no fence
+     * created, so that reads leave nothing behind:
+     *
+     * <ul>
+     *   <li>on a standalone server (and under Sentinel), its lease is the cache's fence ({@link
+     *       KeyLayout#cacheFenceKey()}, read by the same {@code MGET}, as a negative number), which {@link #deleteAll()}
+     *       changes before it scans; {@link #putAllIfUnchanged} then writes only if the key still has no fence (every
+     *       write, delete or lock creates it) and the cache's fence is unchanged, in one script, so neither a change of
+     *       the key nor a {@code deleteAll} that began after the read is undone, even though {@code SCAN} cannot find a
+     *       fence that does not exist;
+     *   <li>on a Cluster a script cannot read the cache's fence beside a key of another slot, so such keys are read
+     *       again by {@link LuaScript#LOOKUP_ALL}, in a second round trip, which creates their fences (for at least
+     *       {@link #MIN_FENCE_TTL}, so a key read again soon needs no second trip) as {@link #lookup} does.
+     * </ul>
+     *
+     * <p>{@code MGET} sends whole values: a value longer than {@code maxBytes} is received, reported {@link
+     * Lookup#oversized oversized} and dropped, never decoded. Unlike {@link #lookup} and {@link #peek}, a bulk read
+     * therefore does not keep an oversized value inside Redis; what it holds is bounded by the values Redis holds (at
+     * most {@code proto-max-bulk-len}, 512 MB by default), which only a writer outside Cachet, or one with a larger
+     * {@code maxValueBytes}, can make large.
      *
      * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
@@ -163,9 +185,134 @@ final class RedisStore implements RemoteStore {
         if (keys.isEmpty()) {
             return List.of();
         }
+        boolean cluster = tier.isCluster();
+        List<List<Integer>> batches = batches(keys);
+        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches, !cluster);
+        List<List<byte[]>> replies = call("getAll", client -> mgetBatches(client, batchKeys));
+        Lookup[] lookups = new Lookup[keys.size()];
+        List<Integer> unfenced = new ArrayList<>();
+        for (int b = 0; b < batches.size(); b++) {
+            List<Integer> batch = batches.get(b);
+            List<byte[]> reply = replies.get(b);
+            int n = batch.size();
+            if (reply == null || reply.size() != batchKeys.get(b).size()) {
+                throw new IllegalStateException("MGET of " + batchKeys.get(b).size() + " keys replied " + reply);
+            }
+            // A key without a fence: its lease is the cache's fence, as a negative number (see putAllIfUnchanged).
+            long unfencedLease = cluster ? 0 : -1 - fence(reply.get(2 * n), 0);
+            for (int j = 0; j < n; j++) {
+                byte[] value = reply.get(j);
+                byte[] fence = reply.get(n + j);
+                if (fence == null && cluster) {
+                    unfenced.add(batch.get(j));
+                    continue;
+                }
+                long lease = fence == null ? unfencedLease : fence(fence, -1);
+                lookups[batch.get(j)] = value == null
+                        ? Lookup.miss(lease, false)
+                        : value.length > maxBytes
+                                ? Lookup.oversized(value.length, lease, false)
+                                : Lookup.hit(value, lease, false);
+            }
+        }
+        if (!unfenced.isEmpty()) {
+            List<String> again = unfenced.stream().map(keys::get).toList();
+            List<Lookup> fenced = lookupAllCreatingFences(again, maxBytes);
+            for (int i = 0; i < unfenced.size(); i++) {
+                lookups[unfenced.get(i)] = fenced.get(i);
+            }
+        }
+        return Arrays.asList(lookups);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code MGET} of the value keys per batch, batched and pipelined as in {@link #lookupAll}: one round trip,
+     * nothing created. As there, a value longer than {@code maxBytes} is received and dropped (empty), never decoded.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     */
+    @Override
+    public List<Optional<byte[]>> peekAll(List<String> keys, long maxBytes) {
+        requireNonNull(keys, "keys");
+        keys.forEach(key -> requireNonNull(key, "key"));
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+        }
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<List<Integer>> batches = batches(keys);
+        List<List<byte[]>> batchKeys = new ArrayList<>(batches.size());
+        for (List<Integer> batch : batches) {
+            List<byte[]> valueKeys = new ArrayList<>(batch.size());
+            batch.forEach(i -> valueKeys.add(utf8(layout.valueKey(keys.get(i)))));
+            batchKeys.add(valueKeys);
+        }
+        List<List<byte[]>> replies = call("getAll", client -> mgetBatches(client, batchKeys));
+        List<Optional<byte[]>> values = new ArrayList<>(keys.size());
+        keys.forEach(key -> values.add(Optional.empty()));
+        for (int b = 0; b < batches.size(); b++) {
+            List<Integer> batch = batches.get(b);
+            List<byte[]> reply = replies.get(b);
+            if (reply == null || reply.size() != batch.size()) {
+                throw new IllegalStateException("MGET of " + batch.size() + " keys replied " + reply);
+            }
+            for (int j = 0; j < batch.size(); j++) {
+                byte[] value = reply.get(j);
+                if (value != null && value.length > 0 && value.length <= maxBytes) {
+                    values.set(batch.get(j), Optional.of(value));
+                }
+            }
+        }
+        return values;
+    }
+
+    /** Returns the fence in {@code reply} as a number; {@code absent} if null. */
+    private static long fence(byte @Nullable [] reply, long absent) {
+        if (reply == null) {
+            return absent;
+        }
+        try {
+            long fence = Long.parseLong(new String(reply, StandardCharsets.US_ASCII));
+            if (fence >= 0) {
+                return fence;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException("a fence holds " + new String(reply, StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Sends one {@code MGET} per batch and returns the replies in order: a single batch as one call, several in one
+     * pipeline (on a Cluster, Jedis sends each node its part).
+     */
+    private static List<List<byte[]>> mgetBatches(UnifiedJedis client, List<List<byte[]>> batchKeys) {
+        if (batchKeys.size() == 1) {
+            return List.of(client.mget(batchKeys.get(0).toArray(byte[][]::new)));
+        }
+        List<Response<List<byte[]>>> replies = new ArrayList<>(batchKeys.size());
+        try (AbstractPipeline pipeline = client.pipelined()) {
+            for (List<byte[]> keys : batchKeys) {
+                replies.add(pipeline.mget(keys.toArray(byte[][]::new)));
+            }
+            pipeline.sync();
+        }
+        List<List<byte[]>> results = new ArrayList<>(replies.size());
+        replies.forEach(reply -> results.add(reply.get()));
+        return results;
+    }
+
+    /**
+     * Reads {@code keys} as {@link #lookup} does (but for their locks), creating the fence of each key that has none:
+     * one script ({@link LuaScript#LOOKUP_ALL}) per batch, batched and pipelined as in {@link #lookupAll}.
+     */
+    private List<Lookup> lookupAllCreatingFences(List<String> keys, long maxBytes) {
         List<List<Integer>> batches = batches(keys);
         List<byte[]> args = List.of(utf8(Long.toString(maxBytes)), FENCE_TTL);
-        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches);
+        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches, false);
         List<Object> replies =
                 call("getAll", client -> runBatches(client, LuaScript.LOOKUP_ALL, batchKeys, batch -> args));
         Lookup[] lookups = new Lookup[keys.size()];
@@ -226,7 +373,10 @@ final class RedisStore implements RemoteStore {
      * {@inheritDoc}
      *
      * <p>One script ({@link LuaScript#PUT_ALL_IF_UNCHANGED}) per batch, batched and pipelined as in {@link
-     * #lookupAll}: each key's compare-and-write is atomic, as {@link #putIfUnchanged}'s.
+     * #lookupAll}: each key's compare-and-write is atomic, as {@link #putIfUnchanged}'s. A negative lease, which
+     * {@link #lookupAll} hands out for a key that had no fence (never on a Cluster), is the cache's fence at the read:
+     * its write lands only if the key still has no fence and the cache's fence is unchanged, checked in the same
+     * script.
      *
      * @throws IllegalArgumentException if a TTL exceeds 100 years, or the leases do not match the writes
      */
@@ -244,14 +394,15 @@ final class RedisStore implements RemoteStore {
         }
         List<String> keys = writes.stream().map(RemoteWrite::key).toList();
         List<List<Integer>> batches = batches(keys);
-        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches);
+        List<List<byte[]>> batchKeys = valueAndFenceKeys(keys, batches, !tier.isCluster());
         List<List<byte[]>> batchArgs = new ArrayList<>(batches.size());
         for (List<Integer> batch : batches) {
             List<byte[]> args = new ArrayList<>(1 + 3 * batch.size());
             args.add(FENCE_TTL);
             for (int i : batch) {
                 RemoteWrite write = writes.get(i);
-                args.add(utf8(Long.toString(leases[i])));
+                // A negative lease is the cache's fence c, as -1 - c: "c" marks it for the script.
+                args.add(utf8(leases[i] < 0 ? "c" + (-1 - leases[i]) : Long.toString(leases[i])));
                 args.add(write.value());
                 args.add(utf8(Long.toString(millis("ttl", write.ttl()))));
             }
@@ -315,13 +466,25 @@ final class RedisStore implements RemoteStore {
 
     /** Returns, per batch, the value keys of its keys followed by their fence keys. */
     private List<List<byte[]>> valueAndFenceKeys(List<String> keys, List<List<Integer>> batches) {
+        return valueAndFenceKeys(keys, batches, false);
+    }
+
+    /**
+     * Returns, per batch, the value keys of its keys followed by their fence keys, and with {@code cacheFence} the
+     * cache's fence key ({@link KeyLayout#cacheFenceKey()}) last.
+     */
+    private List<List<byte[]>> valueAndFenceKeys(List<String> keys, List<List<Integer>> batches, boolean cacheFence) {
         List<List<byte[]>> batchKeys = new ArrayList<>(batches.size());
+        byte[] cacheFenceKey = utf8(layout.cacheFenceKey());
         for (List<Integer> batch : batches) {
-            byte[][] scriptKeys = new byte[batch.size() * 2][];
+            byte[][] scriptKeys = new byte[batch.size() * 2 + (cacheFence ? 1 : 0)][];
             for (int j = 0; j < batch.size(); j++) {
                 String valueKey = layout.valueKey(keys.get(batch.get(j)));
                 scriptKeys[j] = utf8(valueKey);
                 scriptKeys[batch.size() + j] = utf8(valueKey + KeyLayout.FENCE_SUFFIX); // as layout.fenceKey
+            }
+            if (cacheFence) {
+                scriptKeys[batch.size() * 2] = cacheFenceKey;
             }
             batchKeys.add(Arrays.asList(scriptKeys));
         }
@@ -406,6 +569,10 @@ final class RedisStore implements RemoteStore {
     public boolean putIfUnchanged(String key, byte[] value, Duration ttl, long lease) {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
+        if (lease < 0) { // a lease from lookupAll of a key without a fence: only the bulk script checks those
+            return putAllIfUnchanged(List.of(new RemoteWrite(key, value, ttl)), new long[] {lease})
+                    .get(0);
+        }
         long ttlMillis = millis("ttl", ttl);
         List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.fenceKey(key)));
         List<byte[]> args = List.of(utf8(Long.toString(lease)), value, utf8(Long.toString(ttlMillis)), FENCE_TTL);
@@ -445,7 +612,10 @@ final class RedisStore implements RemoteStore {
      * their lease), but their holders' fencing tokens are revoked like every other lease.
      *
      * <p>Why no lease handed out before this call can write after it: every lease is a fence key, since {@link
-     * #lookup} creates the fence it reads and a lock changes (so creates) it. A fence present from before the walk to
+     * #lookup} creates the fence it reads and a lock changes (so creates) it; but for the leases {@link #lookupAll}
+     * hands out for keys without a fence, which are the cache's fence ({@link KeyLayout#cacheFenceKey()}): this call
+     * changes it first (on a standalone server; on a Cluster no such lease exists), so those are refused from then on,
+     * and a key such a lease filled before has a fence, created by that write, which the walk finds. A fence present from before the walk to
      * its end is returned by {@code SCAN}, which guarantees it for every key present during the whole iteration; its
      * batch then unlinks the value and changes the fence in one atomic step, so a write with an older lease either
      * came before that step, and is unlinked, or comes after it, and is refused. A fence that expires meanwhile
@@ -460,11 +630,15 @@ final class RedisStore implements RemoteStore {
     public void deleteAll() {
         byte[] pattern = utf8(layout.keyPattern());
         ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
-        long removed = call(
-                "deleteAll",
-                client -> tier.isCluster()
-                        ? deleteAllOnCluster(tier.clusterNodes(), params)
-                        : deleteAllOnServer(client, params));
+        List<byte[]> cacheFence = List.of(utf8(layout.cacheFenceKey()));
+        long removed = call("deleteAll", client -> {
+            if (tier.isCluster()) {
+                return deleteAllOnCluster(tier.clusterNodes(), params);
+            }
+            // First, so that a lease of a key without a fence, handed out before, is refused (see lookupAll).
+            LuaScript.CLEAR.run(client, cacheFence, List.of(FENCE_TTL));
+            return deleteAllOnServer(client, params);
+        });
         logger.debug("Removed {} values of cache '{}' from {}", removed, cacheName, tier.describe());
     }
 

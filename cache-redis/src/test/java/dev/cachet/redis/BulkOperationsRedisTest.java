@@ -94,6 +94,36 @@ class BulkOperationsRedisTest {
         straddle(redis, false, a -> a.invalidate("k"), null);
     }
 
+    /**
+     * The key was never written, so the bulk read found no fence of it: an {@code invalidateAll()} (which changes only
+     * fences it finds) must still refuse the bulk load's write, through the cache's fence the read handed out.
+     */
+    @Test
+    void anInvalidateAllDuringABulkLoadOfAKeyNeverWrittenIsNotUndone(RedisServer redis) throws Exception {
+        straddle(redis, false, Cache::invalidateAll, null);
+    }
+
+    @Test
+    void anInvalidateAllDuringANearBulkLoadIsNotUndoneInEitherTier(RedisServer redis) throws Exception {
+        straddle(redis, true, Cache::invalidateAll, null);
+    }
+
+    /** A bulk read of keys never written leaves no key in Redis: getAllPresent, and getAll until it writes. */
+    @Test
+    void bulkReadsOfKeysNeverWrittenLeaveNoKeyBehind(RedisServer redis) {
+        String name = name("nothing");
+        Cache<String, String> cache = process(redis, name, false);
+        String namespace = ((RedisStore) tiers.get(0).store(name)).layout().namespace();
+        List<String> keys = List.of("a", "b", "c");
+
+        assertThat(cache.getAllPresent(keys)).isEmpty();
+        assertThat(cache.getAll(keys, missing -> Map.of())).isEmpty();
+
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            assertThat(jedis.keys(KeyLayout.globEscape(namespace) + "*")).isEmpty();
+        }
+    }
+
     @Test
     void aPutDuringANearBulkLoadIsNotUndoneInEitherTier(RedisServer redis) throws Exception {
         straddle(redis, true, a -> a.put("k", "new"), "new");

@@ -124,6 +124,12 @@ class HostileKeyLayoutTest {
         assertThat(GlobMatcher.matches(a.valueKeyPattern(), a.fenceKey(key))).isFalse();
         assertThat(a.invalidationChannel()).isNotEqualTo(b.invalidationChannel());
         assertThat(GlobMatcher.matches(a.keyPattern(), a.invalidationChannel())).isFalse();
+        // The cache's fence: no key's, no other cache's, and not swept by its own cache's scan.
+        assertThat(a.cacheFenceKey()).isNotEqualTo(b.cacheFenceKey());
+        assertThat(GlobMatcher.matches(a.keyPattern(), a.cacheFenceKey())).isFalse();
+        assertThat(GlobMatcher.matches(b.keyPattern(), a.cacheFenceKey())).isFalse();
+        assertThat(redisKeys(a, key)).doesNotContain(a.cacheFenceKey());
+        assertThat(redisKeys(b, key)).doesNotContain(a.cacheFenceKey());
     }
 
     @Property(tries = TRIES)

@@ -24,6 +24,7 @@ class KeyLayoutTest {
         assertThat(users.valueKey("42")).isEqualTo("cachet:5:users:{42}");
         assertThat(users.lockKey("42")).isEqualTo("cachet:5:users:{42}:lock");
         assertThat(users.fenceKey("42")).isEqualTo("cachet:5:users:{42}:fence");
+        assertThat(users.cacheFenceKey()).isEqualTo("cachet:5:users:fence");
         assertThat(users.namespace()).isEqualTo("cachet:5:users:");
         assertThat(users.valueKeyPattern()).isEqualTo("cachet:5:users:{*}");
         assertThat(users.keyPattern()).isEqualTo("cachet:5:users:{*");

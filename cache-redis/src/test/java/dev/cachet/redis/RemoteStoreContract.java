@@ -526,9 +526,12 @@ abstract class RemoteStoreContract {
 
         assertThat(lookups).hasSize(keys.size());
         for (int i = 0; i < keys.size(); i++) {
+            boolean fenced = pttl(store.layout().fenceKey(keys.get(i))) != -2;
             Lookup single = store.lookup(keys.get(i), 10);
             Lookup bulk = lookups.get(i);
-            assertThat(bulk.lease()).as("lease of %s", keys.get(i)).isEqualTo(single.lease());
+            if (fenced) { // a key without a fence gets another lease from a bulk read (see the tests below)
+                assertThat(bulk.lease()).as("lease of %s", keys.get(i)).isEqualTo(single.lease());
+            }
             assertThat(bulk.length()).as("length of %s", keys.get(i)).isEqualTo(single.length());
             assertThat(bulk.isOversized()).isEqualTo(single.isOversized());
             assertThat(bulk.value().map(RemoteStoreContract::text))
@@ -539,6 +542,91 @@ abstract class RemoteStoreContract {
         assertThat(lookups.get(3).isLocked()).as("bulk reads do not read locks").isFalse();
         assertThat(lookups.get(0).value()).isEmpty();
         lock.close();
+    }
+
+    /**
+     * A bulk read creates no key where it can hand out another lease for a key without a fence (a standalone server,
+     * Sentinel): the cache's fence. On a Cluster it creates the fences, as {@code lookup} does.
+     */
+    @Test
+    void lookupAllOfKeysNeverWrittenCreatesNothingButOnACluster() {
+        RedisStore store = newStore("lookupAllCreates");
+        List<String> keys = List.of("a", "b", "c");
+
+        List<Lookup> lookups = store.lookupAll(keys, Long.MAX_VALUE);
+
+        assertThat(lookups).allSatisfy(lookup -> assertThat(lookup.value()).isEmpty());
+        for (String key : keys) {
+            assertThat(pttl(store.layout().fenceKey(key)) != -2)
+                    .as("fence of %s", key)
+                    .isEqualTo(tier().isCluster());
+        }
+        assertThat(pttl(store.layout().cacheFenceKey())).as("the cache's fence").isEqualTo(-2);
+    }
+
+    @Test
+    void peekAllReadsValuesWithinTheLimitAndCreatesNothing() {
+        RedisStore store = newStore("peekAll");
+        store.put("short", utf8("one"), TTL);
+        store.put("long", utf8("a value longer than ten bytes"), TTL);
+
+        List<Optional<byte[]>> values = store.peekAll(List.of("short", "long", "absent"), 10);
+
+        assertThat(values).hasSize(3);
+        assertThat(values.get(0).map(RemoteStoreContract::text)).contains("one");
+        assertThat(values.get(1)).as("over the limit").isEmpty();
+        assertThat(values.get(2)).isEmpty();
+        assertThat(pttl(store.layout().fenceKey("absent")))
+                .as("no fence for a miss")
+                .isEqualTo(-2);
+        assertThat(store.peekAll(List.of(), 10)).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> store.peekAll(List.of("short"), -1));
+    }
+
+    /**
+     * The lease a bulk read hands out for a key without a fence is refused by whatever changed the key or the whole
+     * cache after the read, by the single-key conditional write as by the bulk one, and accepted otherwise, once.
+     */
+    @Test
+    void aBulkLeaseOfAKeyWithoutAFenceIsRefusedOnceAnythingChanged() {
+        RedisStore store = newStore("unfenced");
+        List<String> keys = List.of("single", "bulk", "otherFilled", "cleared");
+        long[] leases = store.lookupAll(keys, Long.MAX_VALUE).stream()
+                .mapToLong(Lookup::lease)
+                .toArray();
+
+        assertThat(store.putIfUnchanged("single", utf8("loaded"), TTL, leases[0]))
+                .as("single-key write with a bulk lease")
+                .isTrue();
+        assertThat(store.putIfUnchanged("single", utf8("again"), TTL, leases[0]))
+                .as("a lease fills a key at most once")
+                .isFalse();
+        assertThat(store.putAllIfUnchanged(
+                        List.of(new dev.cachet.spi.RemoteWrite("otherFilled", utf8("first"), TTL)),
+                        new long[] {leases[2]}))
+                .containsExactly(true);
+        assertThat(store.get("single").map(RemoteStoreContract::text)).contains("loaded");
+
+        store.deleteAll();
+
+        assertThat(store.putAllIfUnchanged(
+                        List.of(
+                                new dev.cachet.spi.RemoteWrite("bulk", utf8("stale"), TTL),
+                                new dev.cachet.spi.RemoteWrite("otherFilled", utf8("second"), TTL),
+                                new dev.cachet.spi.RemoteWrite("cleared", utf8("stale"), TTL)),
+                        new long[] {leases[1], leases[2], leases[3]}))
+                .as("every lease read before the deleteAll")
+                .containsExactly(false, false, false);
+        assertThat(store.putIfUnchanged("cleared", utf8("stale"), TTL, leases[3]))
+                .isFalse();
+        assertThat(store.peekAll(keys, Long.MAX_VALUE))
+                .allSatisfy(value -> assertThat(value).isEmpty());
+
+        long after = store.lookupAll(List.of("cleared"), Long.MAX_VALUE).get(0).lease();
+        assertThat(store.putIfUnchanged("cleared", utf8("fresh"), TTL, after))
+                .as("a lease read after the deleteAll")
+                .isTrue();
+        assertThat(store.get("cleared").map(RemoteStoreContract::text)).contains("fresh");
     }
 
     @Test

@@ -24,8 +24,9 @@ import redis.clients.jedis.RedisClient;
  * until the deadline, each recorded in the worker's history file:
  *
  * <ul>
- *   <li>read: {@code cache.get(key, loader)}, where the loader reads the key's version from the database (a second
- *       Redis, never faulted) and then sleeps up to {@value HistorySettings#MAX_LOADER_DELAY_MILLIS} ms;
+ *   <li>read: {@code cache.get(key, loader)}, or one time in three {@code cache.getAll(List.of(key), bulkLoader)},
+ *       where the loader reads the key's version from the database (a second Redis, never faulted) and then sleeps up
+ *       to {@value HistorySettings#MAX_LOADER_DELAY_MILLIS} ms;
  *   <li>write, only of the keys this thread owns: {@code INCR} the version in the database, then {@code
  *       invalidate(key)} or {@code put(key, version)}.
  * </ul>
@@ -167,7 +168,10 @@ public final class HistoryWorker {
         long version = -1;
         String error = "";
         try {
-            String value = cache.get(key, k -> load(tier, k, random));
+            String value = random.nextInt(3) == 0
+                    ? cache.getAll(List.of(key), keys -> Map.of(key, load(tier, key, random)))
+                            .get(key)
+                    : cache.get(key, k -> load(tier, k, random));
             version = value == null ? -1 : Long.parseLong(value);
         } catch (RuntimeException e) {
             error = e.toString();

@@ -3,9 +3,11 @@ package dev.cachet.redis.history;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
+import dev.cachet.spi.RemoteWrite;
 import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A {@link RemoteTier} that tells a worker thread what its last call did in Redis: whether a write reached it (the
@@ -33,7 +35,9 @@ final class RecordingTier extends ForwardingRemoteTier {
         return CONFIRMED.get();
     }
 
-    /** Returns whether a {@code lookup} on this thread found a value in Redis since {@link #begin}. */
+    /**
+     * Returns whether a {@code lookup} or {@code lookupAll} on this thread found a value in Redis since {@link #begin}.
+     */
     static boolean readFromRedis() {
         return FOUND.get();
     }
@@ -48,6 +52,21 @@ final class RecordingTier extends ForwardingRemoteTier {
                     FOUND.set(true);
                 }
                 return lookup;
+            }
+
+            @Override
+            public List<Lookup> lookupAll(List<String> keys, long maxBytes) {
+                // The store's own bulk read (not the default's loop of lookups), so that a history exercises it.
+                List<Lookup> lookups = delegate().lookupAll(keys, maxBytes);
+                if (lookups.stream().anyMatch(lookup -> lookup.value().isPresent())) {
+                    FOUND.set(true);
+                }
+                return lookups;
+            }
+
+            @Override
+            public List<Boolean> putAllIfUnchanged(List<RemoteWrite> writes, long[] leases) {
+                return delegate().putAllIfUnchanged(writes, leases);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.cachet.benchmarks.peers;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -19,11 +20,21 @@ public interface Peer {
 
     /**
      * Opens a fresh cache of {@code variantId} (connections, clients, near tier) against the Redis server at {@code
-     * host:port}. The caller closes it.
+     * host:port}, whose values live for the workload's TTL ({@link Workload#TTL}). The caller closes it.
      *
      * @throws IllegalArgumentException if this peer has no such variant
      */
-    PeerCache open(String variantId, String host, int port);
+    default PeerCache open(String variantId, String host, int port) {
+        return open(variantId, host, port, Workload.TTL);
+    }
+
+    /**
+     * Opens a fresh cache of {@code variantId} as {@link #open(String, String, int)} does, whose values live for {@code
+     * ttl} in Redis (P12 waits for them to expire). A near tier keeps its copies for no longer.
+     *
+     * @throws IllegalArgumentException if this peer has no such variant
+     */
+    PeerCache open(String variantId, String host, int port, Duration ttl);
 
     /**
      * Returns the one {@code Peer} on the class path.

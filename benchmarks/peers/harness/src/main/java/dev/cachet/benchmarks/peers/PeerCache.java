@@ -16,7 +16,7 @@ public interface PeerCache extends AutoCloseable {
      */
     String get(String key, Function<String, String> loader);
 
-    /** Stores {@code value} under {@code key} with the workload's TTL ({@link Workload#TTL}). */
+    /** Stores {@code value} under {@code key} with the TTL the cache was opened with ({@link Workload#TTL} unless said). */
     void put(String key, String value);
 
     /**

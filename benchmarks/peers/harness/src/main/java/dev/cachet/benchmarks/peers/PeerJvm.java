@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +61,14 @@ final class PeerJvm {
      * @throws IllegalStateException if the JVM fails, with its output
      */
     List<String[]> run(List<String> jvmOptions, String... args) throws InterruptedException {
+        return start(jvmOptions, args).await();
+    }
+
+    /**
+     * Starts {@link PeerWorker} with {@code args} (after the JVM options {@code jvmOptions}) and returns at once; its
+     * output is read on a thread of its own. The multi-JVM figures (P12, P13) run several at a time.
+     */
+    Started start(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(PeerWorker.JVM_OPTIONS);
@@ -73,31 +82,72 @@ final class PeerJvm {
         command.add(classPath);
         command.add(PeerWorker.class.getName());
         command.addAll(List.of(args));
-        Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new Started(
+                    new ProcessBuilder(command).redirectErrorStream(true).start(), String.join(" ", args));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the JVM of peer " + module, e);
         }
-        List<String> output = new ArrayList<>();
-        List<String[]> tagged = new ArrayList<>();
-        try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                output.add(line);
+    }
+
+    /** A peer JVM running; its output is collected as it comes. Thread-safe. */
+    final class Started {
+        private final Process process;
+        private final String args;
+        private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+        private final Thread reader;
+
+        private Started(Process process, String args) {
+            this.process = process;
+            this.args = args;
+            this.reader = new Thread(this::readOutput, "output-of-" + module);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void readOutput() {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    output.add(line);
+                }
+            } catch (IOException e) {
+                output.add("(cannot read the output of peer " + module + ": " + e + ")");
+            }
+        }
+
+        /**
+         * Waits for the JVM to end and returns its tagged output lines, split at tabs.
+         *
+         * @throws IllegalStateException if it fails or runs over the time limit, with its output
+         */
+        List<String[]> await() throws InterruptedException {
+            boolean ended = process.waitFor(TIME_LIMIT_MINUTES, TimeUnit.MINUTES);
+            if (ended) {
+                reader.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            List<String> lines;
+            synchronized (output) {
+                lines = List.copyOf(output);
+            }
+            if (!ended || process.exitValue() != 0) {
+                process.destroyForcibly();
+                int from = Math.max(0, lines.size() - 60);
+                throw new IllegalStateException("peer " + module + " failed: " + args + "\n"
+                        + String.join("\n", lines.subList(from, lines.size())));
+            }
+            List<String[]> tagged = new ArrayList<>();
+            for (String line : lines) {
                 if (!line.isEmpty() && Character.isUpperCase(line.charAt(0)) && line.contains("\t")) {
                     tagged.add(line.split("\t", -1));
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the output of peer " + module, e);
+            return tagged;
         }
-        if (!process.waitFor(TIME_LIMIT_MINUTES, TimeUnit.MINUTES) || process.exitValue() != 0) {
+
+        /** Ends the JVM at once (a figure failed elsewhere). */
+        void kill() {
             process.destroyForcibly();
-            int from = Math.max(0, output.size() - 60);
-            throw new IllegalStateException("peer " + module + " failed: " + String.join(" ", args) + "\n"
-                    + String.join("\n", output.subList(from, output.size())));
         }
-        return tagged;
     }
 }

@@ -1,6 +1,7 @@
 package dev.cachet.benchmarks.peers;
 
 import java.lang.ref.Reference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,7 +30,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code commands HOST PORT VARIANT}: prints {@code COMMANDS}: Redis commands per hit (all, sent) and per {@code getAll} (all, sent).
  *   <li>{@code heap HOST PORT VARIANT ENTRIES}: prints {@code HEAP} (retained bytes per near entry); run it in a JVM of
  *       its own with the serial collector.
+ *   <li>{@code stampede HOST PORT VARIANT DRIVER_PORT THREADS}: P12, one of several JVMs; runs a {@link Stampede} round
+ *       each time the driver sends {@code ROUND <key>} and answers {@code DONE ...}, until {@code END}.
+ *   <li>{@code stale-writer HOST PORT VARIANT DRIVER_PORT WRITES} and {@code stale-reader HOST PORT VARIANT
+ *       DRIVER_PORT}: P13's two JVMs (see {@link Staleness}); print {@code PUTS} and {@code STALE}.
+ *   <li>{@code outage HOST PORT VARIANT DRIVER_PORT THREADS}: P15 (see {@link Outage}); the driver kills and restarts
+ *       Redis between {@code RUNNING} and {@code STOP}; prints {@code OUTAGE}.
  * </ul>
+ *
+ * <p>The multi-JVM commands talk to the driver over a {@link Link} to {@code DRIVER_PORT}, starting with {@code HELLO
+ * <command>}.
  */
 public final class PeerWorker {
     /** The JVM options of every peer JVM, the JMH forks included. */
@@ -66,11 +76,80 @@ public final class PeerWorker {
                         heapPerNearEntry(peer, args[1], Integer.parseInt(args[2]), args[3], Integer.parseInt(args[4]));
                 System.out.printf(Locale.ROOT, "HEAP\t%.1f\t%.1f%n", heap[0], heap[1]);
             }
+            case "stampede" -> stampede(peer, args);
+            case "stale-writer" -> staleWriter(peer, args);
+            case "stale-reader" -> staleReader(peer, args);
+            case "outage" -> outage(peer, args);
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
         }
         System.out.flush();
         // Some peers leave non-daemon threads behind (client event loops): end the JVM once the results are out.
         System.exit(0);
+    }
+
+    private static void stampede(Peer peer, String[] args) throws InterruptedException {
+        try (PeerCache cache = peer.open(args[3], args[1], Integer.parseInt(args[2]), Stampede.TTL);
+                Stampede stampede = new Stampede(cache, Integer.parseInt(args[5]));
+                Link driver = Link.connect(Integer.parseInt(args[4]))) {
+            driver.send("HELLO stampede");
+            for (String[] order = driver.receive().split(" ", -1);
+                    order[0].equals("ROUND");
+                    order = driver.receive().split(" ", -1)) {
+                driver.send(stampede.round(order[1]).line());
+            }
+        }
+    }
+
+    private static void staleWriter(Peer peer, String[] args) {
+        try (PeerCache cache = peer.open(args[3], args[1], Integer.parseInt(args[2]));
+                Link driver = Link.connect(Integer.parseInt(args[4]))) {
+            driver.send("HELLO stale-writer");
+            Staleness.prepareWriter(cache);
+            driver.send("PREPARED");
+            int readerPort = Integer.parseInt(driver.receive("READER")[1]);
+            try (Link reader = Link.connect(readerPort)) {
+                System.out.println(Staleness.write(cache, reader, Integer.parseInt(args[5]))
+                        .line());
+            }
+        }
+    }
+
+    private static void staleReader(Peer peer, String[] args) {
+        try (PeerCache cache = peer.open(args[3], args[1], Integer.parseInt(args[2]));
+                Link driver = Link.connect(Integer.parseInt(args[4]));
+                Link.Listener listener = new Link.Listener()) {
+            driver.send("HELLO stale-reader");
+            driver.receive("READ");
+            Staleness.prepareReader(cache);
+            driver.send("LISTENING " + listener.port());
+            try (Link writer = listener.accept(1).get(0)) {
+                System.out.println(Staleness.read(cache, writer).line());
+            }
+        }
+    }
+
+    private static void outage(Peer peer, String[] args) throws InterruptedException {
+        PeerCache cache = peer.open(args[3], args[1], Integer.parseInt(args[2]));
+        Workload.fill(cache, args[3]);
+        Outage outage = new Outage(cache, Integer.parseInt(args[5]));
+        try (Link driver = Link.connect(Integer.parseInt(args[4]))) {
+            driver.send("HELLO outage");
+            outage.start();
+            TimeUnit.SECONDS.sleep(1);
+            driver.send("RUNNING");
+            driver.receive("KILLING");
+            outage.killed();
+            driver.send("READY");
+            driver.receive("RESTARTED");
+            outage.restarted();
+            driver.receive("STOP");
+            Outage.Result result = outage.stop(Duration.ofSeconds(30));
+            System.out.println(result.line());
+            driver.send("STOPPED");
+            if (result.stuck() == 0) {
+                cache.close();
+            }
+        }
     }
 
     private static void list(Peer peer) {

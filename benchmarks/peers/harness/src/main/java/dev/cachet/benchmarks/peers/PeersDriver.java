@@ -1,5 +1,7 @@
 package dev.cachet.benchmarks.peers;
 
+import dev.cachet.benchmarks.environment.MachineInfo;
+import dev.cachet.benchmarks.environment.RedisServerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,9 +15,17 @@ import java.util.Map;
  * PeerWorker} with that module's class path, emptying Redis before each. The variants are interleaved (each figure
  * runs every variant before the next figure), so a slow spell of the machine weighs on all of them alike.
  *
+ * <p>The multi-JVM figures run once, after the rounds: P12 ({@value #STAMPEDE_JVMS} JVMs of each Redis-tier variant,
+ * {@value #STAMPEDE_THREADS} threads each, released together by the driver over {@link Link}s just after the key
+ * expired), P13 (a writer and a reader JVM of each near-tier variant) and P15 (one JVM per variant against a {@code
+ * redis-server} of its own, which the driver kills with {@code SIGKILL} and starts again on the same port).
+ *
  * <p>{@code PeersDriver PEERS_DIR RESULTS_FILE}. System properties: {@code peers.rounds} (default 1; the report takes
  * the median round), {@code peers.warmups} and {@code peers.measurements} (JMH iterations, default 3 and 5), {@code
- * peers.iterationMs} (default 1000), {@code peers.heapEntries} (default 5000).
+ * peers.iterationMs} (default 1000), {@code peers.heapEntries} (default 5000), {@code peers.expiries} (P12's rounds
+ * after an expiry, default 5), {@code peers.staleWrites} (P13's writes, default 10000), {@code peers.outageMs} (how
+ * long Redis stays down in P15, default 2000), {@code peers.afterRestartMs} (how long P15 goes on after the restart,
+ * default 6000), {@code peers.figures} (which to run, default {@code P10,P11,P12,P13,P14,P15,P16,P17}).
  */
 public final class PeersDriver {
     /** The peer modules, in report order; Cachet's first, since every ratio divides by its figures. */
@@ -27,17 +37,46 @@ public final class PeersDriver {
     /** Thread counts of P11 (near-tier hits). */
     static final List<Integer> NEAR_THREADS = List.of(1, 2);
 
+    /** JVMs of each variant in P12. */
+    static final int STAMPEDE_JVMS = 4;
+
+    /** Threads per JVM in P12. */
+    static final int STAMPEDE_THREADS = 16;
+
+    /** The key P12's rounds ask for. */
+    private static final String STAMPEDE_KEY = "p12";
+
     private PeersDriver() {}
 
     /** The settings of one run. */
-    record Settings(int rounds, int warmups, int measurements, int iterationMs, int heapEntries) {
+    record Settings(
+            int rounds,
+            int warmups,
+            int measurements,
+            int iterationMs,
+            int heapEntries,
+            int expiries,
+            int staleWrites,
+            int outageMs,
+            int afterRestartMs,
+            String figures) {
         static Settings fromSystemProperties() {
             return new Settings(
                     Integer.getInteger("peers.rounds", 1),
                     Integer.getInteger("peers.warmups", 3),
                     Integer.getInteger("peers.measurements", 5),
                     Integer.getInteger("peers.iterationMs", 1000),
-                    Integer.getInteger("peers.heapEntries", 5000));
+                    Integer.getInteger("peers.heapEntries", 5000),
+                    Integer.getInteger("peers.expiries", 5),
+                    Integer.getInteger("peers.staleWrites", 10_000),
+                    Integer.getInteger("peers.outageMs", 2000),
+                    Integer.getInteger("peers.afterRestartMs", 6000),
+                    System.getProperty("peers.figures", "P10,P11,P12,P13,P14,P15,P16,P17"));
+        }
+
+        /** Returns whether {@code figure} (e.g. {@code P12}) is to be run. */
+        boolean runs(String figure) {
+            return List.of(figures.split(",", -1)).contains(figure);
         }
     }
 
@@ -57,7 +96,7 @@ public final class PeersDriver {
         Path resultsFile = Path.of(args[1]);
         Settings settings = Settings.fromSystemProperties();
         long start = System.nanoTime();
-        String loadAtStart = PeersReport.loadAverage();
+        String loadAtStart = MachineInfo.loadAverage();
 
         List<PeerJvm> jvms = new ArrayList<>();
         for (String module : MODULES) {
@@ -80,7 +119,7 @@ public final class PeersDriver {
                     .filter(l -> l.variant().tier() == Variant.Tier.NEAR)
                     .toList();
             for (int round = 1; round <= settings.rounds(); round++) {
-                for (int threads : REDIS_THREADS) {
+                for (int threads : settings.runs("P10") ? REDIS_THREADS : List.<Integer>of()) {
                     for (Listed l : redisTier) {
                         stats.flushAll();
                         // P17 comes from the 1-thread run, under JMH's GC profiler.
@@ -92,7 +131,7 @@ public final class PeersDriver {
                         progress(round, "P10", l, threads + " threads", score);
                     }
                 }
-                for (int threads : NEAR_THREADS) {
+                for (int threads : settings.runs("P11") ? NEAR_THREADS : List.<Integer>of()) {
                     for (Listed l : nearTier) {
                         stats.flushAll();
                         String[] score = jmh(l, host, port, "hit", threads, settings, false);
@@ -100,7 +139,7 @@ public final class PeersDriver {
                         progress(round, "P11", l, threads + " threads", score);
                     }
                 }
-                for (Listed l : redisTier) {
+                for (Listed l : settings.runs("P14") ? redisTier : List.<Listed>of()) {
                     stats.flushAll();
                     String[] score = jmh(l, host, port, "getAll", 1, settings, false);
                     report.getAll(l.variant(), score(score));
@@ -127,7 +166,7 @@ public final class PeersDriver {
                             "commands sent per hit " + commands[2] + ", per getAll " + commands[4],
                             score);
                 }
-                for (Listed l : nearTier) {
+                for (Listed l : settings.runs("P16") ? nearTier : List.<Listed>of()) {
                     stats.flushAll();
                     String[] heap = single(
                             l.jvm()
@@ -148,11 +187,190 @@ public final class PeersDriver {
                             heap[1]);
                 }
             }
+            if (settings.runs("P12")) {
+                for (Listed l : redisTier) {
+                    stats.flushAll();
+                    stampede(l, host, port, settings, report);
+                }
+            }
+            if (settings.runs("P13")) {
+                for (Listed l : nearTier) {
+                    stats.flushAll();
+                    staleness(l, host, port, settings, report);
+                }
+            }
+            if (settings.runs("P15")) {
+                for (Listed l : listed) {
+                    outage(l, settings, report);
+                }
+            }
         }
         double minutes = (System.nanoTime() - start) / 60e9;
-        report.finish(loadAtStart, PeersReport.loadAverage(), minutes);
+        report.finish(loadAtStart, MachineInfo.loadAverage(), minutes);
         PeersReport.writeSection(resultsFile, report.markdown());
+        PeersChart.write(report, resultsFile.resolveSibling(PeersReport.CHART_FILE));
         System.out.printf(Locale.ROOT, "peers: wrote %s in %.1f min%n", resultsFile, minutes);
+    }
+
+    /** P12: {@value #STAMPEDE_JVMS} JVMs of {@code l}, a cold round and then a round just after each expiry. */
+    private static void stampede(Listed l, String host, String port, Settings settings, PeersReport report)
+            throws InterruptedException {
+        try (Link.Listener listener = new Link.Listener()) {
+            List<PeerJvm.Started> jvms = new ArrayList<>();
+            for (int i = 0; i < STAMPEDE_JVMS; i++) {
+                jvms.add(l.jvm()
+                        .start(
+                                List.of(),
+                                "stampede",
+                                host,
+                                port,
+                                l.variant().id(),
+                                Integer.toString(listener.port()),
+                                Integer.toString(STAMPEDE_THREADS)));
+            }
+            try {
+                List<Link> links = listener.accept(STAMPEDE_JVMS);
+                links.forEach(link -> link.receive("HELLO"));
+                for (int round = 0; round <= settings.expiries(); round++) {
+                    // Each JVM starts its round on its own message: they go out within a fraction of a millisecond,
+                    // against a load of 50 ms.
+                    links.forEach(link -> link.send("ROUND " + STAMPEDE_KEY));
+                    List<Stampede.Round> rounds = new ArrayList<>();
+                    links.forEach(link -> rounds.add(Stampede.Round.parse(link.receive("DONE"))));
+                    if (round > 0) {
+                        report.stampede(l.variant(), rounds);
+                    }
+                    System.out.printf(
+                            Locale.ROOT,
+                            "P12 %s, %s: %d loads, %.0f ms%n",
+                            l.variant().id(),
+                            round == 0 ? "cold round" : "expiry " + round,
+                            rounds.stream().mapToInt(Stampede.Round::loads).sum(),
+                            rounds.stream()
+                                            .mapToLong(Stampede.Round::nanos)
+                                            .max()
+                                            .orElse(0)
+                                    / 1e6);
+                    // Wait until the value written by this round has expired in Redis.
+                    Thread.sleep(Stampede.TTL.toMillis() + 250);
+                }
+                links.forEach(link -> link.send("END"));
+                for (PeerJvm.Started jvm : jvms) {
+                    jvm.await();
+                }
+                links.forEach(Link::close);
+            } catch (RuntimeException e) {
+                jvms.forEach(PeerJvm.Started::kill);
+                throw e;
+            }
+        }
+    }
+
+    /** P13: a writer JVM and a reader JVM of {@code l}. */
+    private static void staleness(Listed l, String host, String port, Settings settings, PeersReport report)
+            throws InterruptedException {
+        try (Link.Listener listener = new Link.Listener()) {
+            String driverPort = Integer.toString(listener.port());
+            String id = l.variant().id();
+            PeerJvm.Started writer = l.jvm()
+                    .start(
+                            List.of(),
+                            "stale-writer",
+                            host,
+                            port,
+                            id,
+                            driverPort,
+                            Integer.toString(settings.staleWrites()));
+            PeerJvm.Started reader = l.jvm().start(List.of(), "stale-reader", host, port, id, driverPort);
+            try {
+                Map<String, Link> links = new LinkedHashMap<>();
+                for (Link link : listener.accept(2)) {
+                    links.put(link.receive("HELLO")[1], link);
+                }
+                links.get("stale-writer").receive("PREPARED");
+                links.get("stale-reader").send("READ");
+                String readerPort = links.get("stale-reader").receive("LISTENING")[1];
+                links.get("stale-writer").send("READER " + readerPort);
+                Staleness.WriterResult puts = Staleness.WriterResult.parse(single(writer.await(), "PUTS"));
+                Staleness.ReaderResult reads = Staleness.ReaderResult.parse(single(reader.await(), "STALE"));
+                links.values().forEach(Link::close);
+                report.staleness(l.variant(), reads, puts);
+                System.out.printf(
+                        Locale.ROOT,
+                        "P13 %s: %d of %d first reads stale, %d never seen; seen after p50 %.0f / p99 %.0f / max %.0f µs;"
+                                + " put p50 %.0f / p99 %.0f µs%n",
+                        id,
+                        reads.stale(),
+                        reads.writes(),
+                        reads.never(),
+                        reads.p50Micros(),
+                        reads.p99Micros(),
+                        reads.maxMicros(),
+                        puts.p50Micros(),
+                        puts.p99Micros());
+            } catch (RuntimeException e) {
+                writer.kill();
+                reader.kill();
+                throw e;
+            }
+        }
+    }
+
+    /** P15: one JVM of {@code l} against a redis-server of its own, killed and started again on the same port. */
+    private static void outage(Listed l, Settings settings, PeersReport report) throws InterruptedException {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                Link.Listener listener = new Link.Listener()) {
+            String id = l.variant().id();
+            PeerJvm.Started jvm = l.jvm()
+                    .start(
+                            List.of(),
+                            "outage",
+                            "127.0.0.1",
+                            Integer.toString(redis.port()),
+                            id,
+                            Integer.toString(listener.port()),
+                            Integer.toString(Outage.THREADS));
+            try (Link link = listener.accept(1).get(0)) {
+                link.receive("HELLO");
+                link.receive("RUNNING");
+                link.send("KILLING");
+                link.receive("READY");
+                redis.kill();
+                Thread.sleep(settings.outageMs());
+                redis.restart();
+                long restarted = System.nanoTime();
+                link.send("RESTARTED");
+                // The first key any client writes into the emptied server: the library is back on Redis.
+                RedisCommandStats server = new RedisCommandStats("127.0.0.1", redis.port());
+                double firstWriteMillis = Double.NaN;
+                long end = restarted + settings.afterRestartMs() * 1_000_000L;
+                while (System.nanoTime() < end) {
+                    if (Double.isNaN(firstWriteMillis) && server.dbSize() > 0) {
+                        firstWriteMillis = (System.nanoTime() - restarted) / 1e6;
+                    }
+                    Thread.sleep(Double.isNaN(firstWriteMillis) ? 5 : 100);
+                }
+                link.send("STOP");
+                link.receive("STOPPED");
+                Outage.Result result = Outage.Result.parse(single(jvm.await(), "OUTAGE"));
+                report.outage(l.variant(), result, firstWriteMillis);
+                System.out.printf(
+                        Locale.ROOT,
+                        "P15 %s: calls %s, exceptions %s, wrong %s, loads %s, slowest %.0f ms, recovery %.0f ms,"
+                                + " first write back %.0f ms%n",
+                        id,
+                        result.calls(),
+                        result.exceptions(),
+                        result.wrong(),
+                        result.loads(),
+                        result.slowestMillis(),
+                        result.recoveryMillis(),
+                        firstWriteMillis);
+            } catch (RuntimeException e) {
+                jvm.kill();
+                throw e;
+            }
+        }
     }
 
     private static List<Listed> list(PeerJvm jvm, String host, String port) throws InterruptedException {

@@ -1,15 +1,14 @@
 package dev.cachet.benchmarks.peers;
 
+import dev.cachet.benchmarks.environment.MachineInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +28,12 @@ final class PeersReport {
     static final String SECTION_BEGIN = "<!-- PeersDriver: begin -->";
     static final String SECTION_END = "<!-- PeersDriver: end -->";
 
+    /** The chart's file, beside {@code RESULTS.md}. */
+    static final String CHART_FILE = "peers.png";
+
+    /** How a variant's configuration names its stampede protection (P12 shows the rest of that line). */
+    static final String PROTECTION_PREFIX = "stampede protection: ";
+
     private final PeersDriver.Settings settings;
     private final Map<String, Variant> variants = new LinkedHashMap<>();
     private final Map<String, String> libraries = new LinkedHashMap<>();
@@ -39,7 +44,23 @@ final class PeersReport {
     private final Map<String, List<double[]>> commands = new LinkedHashMap<>();
 
     private final Map<String, List<Double>> heaps = new LinkedHashMap<>();
+    private final Map<String, List<Expiry>> expiries = new LinkedHashMap<>();
+    private final Map<String, Staleness.ReaderResult> staleReads = new LinkedHashMap<>();
+    private final Map<String, Staleness.WriterResult> stalePuts = new LinkedHashMap<>();
+    private final Map<String, Outage.Result> outages = new LinkedHashMap<>();
+    private final Map<String, Double> firstWritesBack = new LinkedHashMap<>();
     private String header = "";
+    private String loadLine = "";
+
+    /**
+     * One P12 round after an expiry, over every JVM.
+     *
+     * @param loads loader runs in all JVMs
+     * @param nanos the slowest JVM's time from its release until its last thread had the value
+     * @param wrong calls that returned another value
+     * @param exceptions calls that threw
+     */
+    record Expiry(int loads, long nanos, int wrong, int exceptions) {}
 
     PeersReport(PeersDriver.Settings settings) {
         this.settings = settings;
@@ -82,14 +103,47 @@ final class PeersReport {
         heaps.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(bytesPerEntry);
     }
 
+    void stampede(Variant v, List<Stampede.Round> jvms) {
+        expiries.computeIfAbsent(v.id(), k -> new ArrayList<>())
+                .add(new Expiry(
+                        jvms.stream().mapToInt(Stampede.Round::loads).sum(),
+                        jvms.stream().mapToLong(Stampede.Round::nanos).max().orElse(0),
+                        jvms.stream().mapToInt(Stampede.Round::wrong).sum(),
+                        jvms.stream().mapToInt(Stampede.Round::exceptions).sum()));
+    }
+
+    void staleness(Variant v, Staleness.ReaderResult reads, Staleness.WriterResult puts) {
+        staleReads.put(v.id(), reads);
+        stalePuts.put(v.id(), puts);
+    }
+
+    void outage(Variant v, Outage.Result result, double firstWriteBackMillis) {
+        outages.put(v.id(), result);
+        firstWritesBack.put(v.id(), firstWriteBackMillis);
+    }
+
+    /** Returns the mean loads per expiry of {@code id} (P12), or NaN if not measured. */
+    double loadsPerExpiry(String id) {
+        List<Expiry> rounds = expiries.get(id);
+        return rounds == null
+                ? Double.NaN
+                : rounds.stream().mapToInt(Expiry::loads).average().orElse(Double.NaN);
+    }
+
+    /** Returns the share of stale first reads of {@code id} (P13), or NaN if not measured. */
+    double staleShare(String id) {
+        Staleness.ReaderResult r = staleReads.get(id);
+        return r == null || r.writes() == 0 ? Double.NaN : (double) r.stale() / r.writes();
+    }
+
     void finish(String loadAtStart, String loadAtEnd, double minutes) {
+        MachineInfo machine = MachineInfo.current();
+        loadLine = machine.oneLine() + " · load average " + loadAtStart + " at start, " + loadAtEnd + " at end";
         header = String.join(
                 "\n",
-                "- **Date:** "
-                        + ZonedDateTime.now(ZoneOffset.UTC)
-                                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-                "- **Code measured:** `" + gitRevision() + "`; JDK " + System.getProperty("java.runtime.version") + ", "
-                        + Runtime.getRuntime().availableProcessors() + " cores",
+                "- **Date:** " + machine.date(),
+                "- **Code measured:** `" + machine.revision() + "`; " + machine.jdk() + "; " + machine.cores()
+                        + " cores, " + machine.memory() + ", " + machine.cpu(),
                 "- **Load average** (1 / 5 / 15 min): " + loadAtStart + " at start, " + loadAtEnd
                         + " at end — above the core count means other work shared the cores: the ratios, measured"
                         + " in the same run, are what counts",
@@ -192,12 +246,18 @@ final class PeersReport {
             md.append(" | ").append(plainRatio(cachetAlloc, alloc)).append(" |\n");
         }
 
-        md.append("\n### Not measured yet\n\n");
-        md.append("- **P12** loads per expiry, 4 JVMs × 16 threads, with each peer's own stampede protection.\n");
-        md.append("- **P13** cross-process staleness over 10,000 writes (two JVMs): stale first reads, time to"
-                + " convergence at p50, p99 and max.\n");
+        appendStampede(md);
+        appendStaleness(md);
+        appendOutage(md);
         md.append(
-                "- **P15** `kill -9` of Redis under 32 threads: caller exceptions, wrong values, time to recovery.\n");
+                        "\n![Cachet against the peers: how many times better (green) or worse (red) Cachet does on each figure](")
+                .append(CHART_FILE)
+                .append(")\n\n`")
+                .append(CHART_FILE)
+                .append(
+                        "`: for each figure and peer, Cachet's figure over the peer's, turned so that above 1 means Cachet"
+                                + " does better (more hits per second; fewer loads, stale reads, microseconds, bytes); log scale."
+                                + " P15 has no single figure to chart.\n");
 
         md.append("\n### The peers' configurations\n\n");
         md.append("Each as its documentation recommends for production where it says, otherwise its defaults;"
@@ -211,6 +271,218 @@ final class PeersReport {
         }
         md.append(SECTION_END).append('\n');
         return md.toString();
+    }
+
+    private void appendStampede(StringBuilder md) {
+        md.append("\n### P12: loads per expiry, ")
+                .append(PeersDriver.STAMPEDE_JVMS)
+                .append(" JVMs × ")
+                .append(PeersDriver.STAMPEDE_THREADS)
+                .append(" threads (Cachet ÷ peer below 1: Cachet loads less)\n\n");
+        md.append("Each Redis-tier variant opens its cache with a TTL of " + Stampede.TTL.toMillis() + " ms in "
+                + PeersDriver.STAMPEDE_JVMS + " JVMs. Each round, the driver releases every JVM (a message over a"
+                + " loopback socket each) and each JVM its " + PeersDriver.STAMPEDE_THREADS + " threads onto one key"
+                + " through `get(key, loader)`, the library's read-through call, with its own stampede protection as"
+                + " its documentation offers it; the loader takes " + Stampede.LOAD_TIME.toMillis() + " ms, like a slow"
+                + " backend, and counts its runs. A cold round comes first and is not counted; then each round starts "
+                + Stampede.TTL.toMillis() + " + 250 ms after the last one ended, just after the value expired. Time per"
+                + " round: the slowest JVM's, from its release until its last thread had the value. A round longer than"
+                + " the TTL lets the value loaded at its start expire again while threads still wait for their turn (a"
+                + " lock queue), and one of them loads again: such rounds are counted, and their second load is a load"
+                + " per expiry as well.\n\n");
+        md.append("| variant | stampede protection | loads per expiry: mean (min–max) | ms per round: median (max)"
+                + " | rounds longer than the TTL | Cachet ÷ peer, loads | wrong values / exceptions |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|\n");
+        double cachet = loadsPerExpiry(Variant.CACHET);
+        for (Variant v : tier(Variant.Tier.REDIS)) {
+            List<Expiry> rounds = expiries.get(v.id());
+            md.append("| ")
+                    .append(v.label())
+                    .append(" | ")
+                    .append(protection(v))
+                    .append(" | ");
+            if (rounds == null || rounds.isEmpty()) {
+                md.append("– | – | – | – | – |\n");
+                continue;
+            }
+            IntSummaryStatistics loads = rounds.stream().mapToInt(Expiry::loads).summaryStatistics();
+            List<Long> nanos = rounds.stream().map(Expiry::nanos).sorted().toList();
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%.1f (%d–%d) | %.0f (%.0f) | %d of %d | %s | %d / %d |%n",
+                    loads.getAverage(),
+                    loads.getMin(),
+                    loads.getMax(),
+                    nanos.get((nanos.size() - 1) / 2) / 1e6,
+                    nanos.get(nanos.size() - 1) / 1e6,
+                    nanos.stream().filter(n -> n > Stampede.TTL.toNanos()).count(),
+                    nanos.size(),
+                    plainRatio(cachet, loads.getAverage()),
+                    rounds.stream().mapToInt(Expiry::wrong).sum(),
+                    rounds.stream().mapToInt(Expiry::exceptions).sum()));
+        }
+    }
+
+    /** Returns the variant's configuration line that names its stampede protection, without its prefix. */
+    private static String protection(Variant v) {
+        return v.configuration().stream()
+                .filter(line -> line.startsWith(PROTECTION_PREFIX))
+                .map(line -> line.substring(PROTECTION_PREFIX.length()))
+                .findFirst()
+                .orElse("–");
+    }
+
+    private void appendStaleness(StringBuilder md) {
+        Staleness.ReaderResult any = staleReads.values().stream().findFirst().orElse(null);
+        md.append("\n### P13: cross-process staleness (Cachet ÷ peer below 1: Cachet is stale less often)\n\n");
+        md.append("Two JVMs per near-tier variant, a writer and a reader, each with the variant's near tier. The writer"
+                + " `put`s a new value, then tells the reader over a loopback socket (as fast as one process of an"
+                + " application can tell another, no faster); the reader's first `get` after the message is stale or"
+                + " not; it then reads until it sees the write, and answers, and the writer goes on. "
+                + (any == null ? "" : String.format(Locale.ROOT, "%,d", any.writes()))
+                + " writes, cycling over " + Staleness.KEYS + " keys the reader has read (so its near tier holds the"
+                + " value each write replaces). *Seen after*: from the writer's `put` returning to the reader's read"
+                + " that returned the write (one machine, one monotonic clock for both JVMs); a first read that is"
+                + " fresh counts its own time. *Never seen*: not within " + Staleness.CONVERGENCE_LIMIT.toSeconds()
+                + " s.\n\n");
+        md.append("| variant | stale first reads | never seen | seen after, µs: p50 / p99 / max | `put`, µs: p50 / p99"
+                + " | Cachet ÷ peer, stale share |\n");
+        md.append("|---|---:|---:|---:|---:|---:|\n");
+        double cachet = staleShare(Variant.CACHET_NEAR);
+        for (Variant v : tier(Variant.Tier.NEAR)) {
+            Staleness.ReaderResult r = staleReads.get(v.id());
+            Staleness.WriterResult w = stalePuts.get(v.id());
+            md.append("| ").append(v.label()).append(" | ");
+            if (r == null) {
+                md.append("– | – | – | – | – |\n");
+                continue;
+            }
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%,d of %,d (%.1f %%) | %d | %.0f / %.0f / %.0f | %.0f / %.0f | %s |%n",
+                    r.stale(),
+                    r.writes(),
+                    100.0 * staleShare(v.id()),
+                    r.never(),
+                    r.p50Micros(),
+                    r.p99Micros(),
+                    r.maxMicros(),
+                    w.p50Micros(),
+                    w.p99Micros(),
+                    plainRatio(cachet, staleShare(v.id()))));
+        }
+        long loads = staleReads.values().stream()
+                .mapToLong(Staleness.ReaderResult::loads)
+                .sum();
+        if (loads > 0) {
+            md.append("\nThe readers' loaders ran ")
+                    .append(loads)
+                    .append(" times (every key is in Redis: none were" + " expected; such a read counts as stale).\n");
+        }
+    }
+
+    private void appendOutage(StringBuilder md) {
+        md.append("\n### P15: `kill -9` of Redis under ").append(Outage.THREADS).append(" threads\n\n");
+        md.append("One JVM per variant against a `redis-server` of its own, every key written and read first; "
+                + Outage.THREADS + " threads call `get(key, loader)` over the "
+                + String.format(Locale.ROOT, "%,d", Workload.KEYS)
+                + " keys without pause (the loader is instant and returns the right value). After a second the driver"
+                + " kills Redis with `SIGKILL`, starts it again, empty, on the same port " + settings.outageMs()
+                + " ms later, and"
+                + " stops the threads " + settings.afterRestartMs()
+                + " ms after it answers `PING`. Calls are counted in the phase"
+                + " they started in: before / during the outage / after the restart. *Wrong values*: anything but the"
+                + " key's value, `null` included. *Loads*: calls the cache answered by the loader (during the outage,"
+                + " that is failing open; after the restart, refilling the empty server). *Recovery*: from the restart"
+                + " to the last exception, wrong value or load. *Back in Redis*: from the restart until the server holds"
+                + " a key again (polled every 5 ms).\n\n");
+        md.append("| variant | calls | exceptions | wrong values | loads | slowest call, ms | calls over "
+                + Outage.BLOCKED.toSeconds() + " s | recovery, ms | back in Redis, ms |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Variant v : variants.values()) {
+            Outage.Result r = outages.get(v.id());
+            if (r == null) {
+                continue;
+            }
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %.0f | %d | %.0f | %s |%n",
+                    v.label() + (r.stuck() > 0 ? " (" + r.stuck() + " calls still blocked at the end)" : ""),
+                    r.calls(),
+                    r.exceptions(),
+                    r.wrong(),
+                    r.loads(),
+                    r.slowestMillis(),
+                    r.blocked(),
+                    r.recoveryMillis(),
+                    plain(firstWritesBack.get(v.id()), "%.0f")));
+        }
+        md.append("\nCounts are before / during / after.\n");
+    }
+
+    /** Returns the bars of the chart: per figure and peer, how many times better Cachet does (see {@link PeersChart}). */
+    List<PeersChart.Bar> bars() {
+        List<PeersChart.Bar> bars = new ArrayList<>();
+        for (int t : PeersDriver.REDIS_THREADS) {
+            for (Variant v : peers(Variant.Tier.REDIS)) {
+                bars.add(bar(
+                        "P10 hit, " + t + " thr",
+                        v,
+                        value(hits.get(Variant.CACHET + "@" + t)),
+                        value(hits.get(v.id() + "@" + t))));
+            }
+        }
+        for (int t : PeersDriver.NEAR_THREADS) {
+            for (Variant v : peers(Variant.Tier.NEAR)) {
+                bars.add(bar(
+                        "P11 near hit, " + t + " thr",
+                        v,
+                        value(hits.get(Variant.CACHET_NEAR + "@" + t)),
+                        value(hits.get(v.id() + "@" + t))));
+            }
+        }
+        for (Variant v : peers(Variant.Tier.REDIS)) {
+            bars.add(bar("P12 loads per expiry", v, loadsPerExpiry(v.id()), loadsPerExpiry(Variant.CACHET)));
+        }
+        for (Variant v : peers(Variant.Tier.NEAR)) {
+            bars.add(bar("P13 stale first reads", v, staleShare(v.id()), staleShare(Variant.CACHET_NEAR)));
+        }
+        for (Variant v : peers(Variant.Tier.REDIS)) {
+            bars.add(bar("P14 getAll µs", v, value(getAlls.get(v.id())), value(getAlls.get(Variant.CACHET))));
+        }
+        for (Variant v : peers(Variant.Tier.NEAR)) {
+            Double peer = median(heaps.get(v.id()), d -> d);
+            Double cachet = median(heaps.get(Variant.CACHET_NEAR), d -> d);
+            bars.add(bar(
+                    "P16 heap per entry", v, peer == null ? Double.NaN : peer, cachet == null ? Double.NaN : cachet));
+        }
+        for (Variant v : peers(Variant.Tier.REDIS)) {
+            Double peer = median(allocations.get(v.id()), d -> d);
+            Double cachet = median(allocations.get(Variant.CACHET), d -> d);
+            bars.add(bar(
+                    "P17 bytes per hit", v, peer == null ? Double.NaN : peer, cachet == null ? Double.NaN : cachet));
+        }
+        return bars.stream().filter(b -> !Double.isNaN(b.factor())).toList();
+    }
+
+    /** A bar whose factor is {@code better ÷ worse}: the figure where more is better for Cachet goes on top. */
+    private static PeersChart.Bar bar(String figure, Variant peer, double numerator, double denominator) {
+        return new PeersChart.Bar(figure, peer.label().replace("`", ""), numerator / denominator);
+    }
+
+    private static double value(List<PeersDriver.Score> scores) {
+        PeersDriver.Score s = median(scores);
+        return s == null ? Double.NaN : s.score();
+    }
+
+    /** Returns the variants of {@code tier} that are not Cachet's. */
+    private List<Variant> peers(Variant.Tier tier) {
+        return tier(tier).stream().filter(v -> !v.isCachet()).toList();
+    }
+
+    /** Returns the load-average line of the chart. */
+    String loadLine() {
+        return loadLine;
     }
 
     private List<Variant> tier(Variant.Tier tier) {
@@ -238,7 +510,9 @@ final class PeersReport {
     }
 
     private static String plainRatio(Double a, Double b) {
-        return a == null || b == null || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f", a / b);
+        return a == null || b == null || b == 0 || a.isNaN() || b.isNaN()
+                ? "–"
+                : String.format(Locale.ROOT, "%.2f", a / b);
     }
 
     private static String plain(Double value, String format) {
@@ -281,33 +555,6 @@ final class PeersReport {
         }
         List<Double> sorted = values.stream().map(of).sorted().toList();
         return sorted.get((sorted.size() - 1) / 2);
-    }
-
-    /** Returns the 1-, 5- and 15-minute load averages from {@code /proc/loadavg}, or {@code unknown}. */
-    static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
-                    .strip()
-                    .split(" ", -1);
-            return fields[0] + " / " + fields[1] + " / " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String gitRevision() {
-        try {
-            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return git.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
     }
 
     /**

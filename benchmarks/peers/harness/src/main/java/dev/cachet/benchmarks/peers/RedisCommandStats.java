@@ -95,6 +95,11 @@ public final class RedisCommandStats {
         }
     }
 
+    /** Returns the number of keys in the current database ({@code DBSIZE}). */
+    public long dbSize() {
+        return Long.parseLong(send("DBSIZE"));
+    }
+
     /** Parses the {@code cmdstat_<name>:calls=<n>,...} lines of {@code INFO commandstats}. */
     static Map<String, Long> parse(String info) {
         Map<String, Long> calls = new TreeMap<>();
@@ -113,7 +118,7 @@ public final class RedisCommandStats {
         return calls;
     }
 
-    /** Sends one command and returns its simple-string or bulk-string reply. */
+    /** Sends one command and returns its simple-string, integer or bulk-string reply. */
     private String send(String... args) {
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(5_000);
@@ -131,7 +136,7 @@ public final class RedisCommandStats {
             out.flush();
             InputStream in = socket.getInputStream();
             String header = readLine(in);
-            if (header.startsWith("+")) {
+            if (header.startsWith("+") || header.startsWith(":")) {
                 return header.substring(1);
             }
             if (!header.startsWith("$")) {

@@ -2,6 +2,7 @@ package dev.cachet.benchmarks.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.benchmarks.environment.RedisServerProcess;
 import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -42,13 +43,37 @@ public final class PeerSmokeAssertions {
                         .as(id + " commands run per getAll")
                         .isGreaterThanOrEqualTo(o.commandsPerGetAll());
                 assertThat(o.heapPerEntry()).as(id + " heap (not measured)").isNaN();
+                // P12: someone loaded after the expiry, every thread got the value, none failed.
+                assertThat(o.stampede().loads())
+                        .as(id + " loads after the expiry")
+                        .isBetween(1, 2 * PeerSmoke.STAMPEDE_THREADS);
+                assertThat(o.stampede().wrong() + o.stampede().exceptions())
+                        .as(id + " stampede failures")
+                        .isZero();
             } else {
                 // A near hit is answered in the JVM: at most a stray background command (a ping) in the window.
                 assertThat(o.commandsPerHit())
                         .as(id + " commands sent per near hit")
                         .isLessThan(0.5);
                 assertThat(o.heapPerEntry()).as(id + " heap per near entry").isFinite();
+                // P13: every write signalled was answered, and seen in the end.
+                assertThat(o.staleness().writes()).as(id + " writes read").isEqualTo(PeerSmoke.STALE_WRITES);
+                assertThat(o.staleness().never()).as(id + " writes never seen").isZero();
+                assertThat(o.staleness().loads())
+                        .as(id + " loads while reading writes")
+                        .isZero();
             }
+        }
+        for (PeerSmoke.Outcome o : outcomes) {
+            // P15: right answers before the kill, calls after the restart, none left hanging.
+            String id = o.variant().id();
+            assertThat(o.outage().exceptions().before() + o.outage().wrong().before())
+                    .as(id + " failures before the kill")
+                    .isZero();
+            assertThat(o.outage().calls().after())
+                    .as(id + " calls after the restart")
+                    .isPositive();
+            assertThat(o.outage().stuck()).as(id + " calls still running").isZero();
         }
         return outcomes;
     }

@@ -50,4 +50,60 @@ class PeersReportTest {
                         java.util.Map.entry("get", 12L),
                         java.util.Map.entry("info", 3L));
     }
+
+    @Test
+    void theMultiJvmFiguresHaveTheirTablesAndTheirBarsPointCachetsWay() {
+        PeersReport report =
+                new PeersReport(new PeersDriver.Settings(1, 1, 1, 100, 10, 2, 100, 500, 500, "P12,P13,P15"));
+        Variant cachet = variant(Variant.CACHET, Variant.Tier.REDIS, "stampede protection: a lock");
+        Variant peer = variant("peer", Variant.Tier.REDIS, "stampede protection: none");
+        Variant cachetNear = variant(Variant.CACHET_NEAR, Variant.Tier.NEAR, "near");
+        Variant peerNear = variant("peer-near", Variant.Tier.NEAR, "near");
+        for (Variant v : java.util.List.of(cachet, peer, cachetNear, peerNear)) {
+            report.variant("lib", v);
+        }
+        for (int round = 0; round < 2; round++) {
+            report.stampede(
+                    cachet,
+                    java.util.List.of(
+                            new Stampede.Round(1, 0, 0, 60_000_000), new Stampede.Round(0, 0, 0, 70_000_000)));
+            report.stampede(
+                    peer,
+                    java.util.List.of(
+                            new Stampede.Round(2, 0, 0, 50_000_000), new Stampede.Round(2, 1, 0, 55_000_000)));
+        }
+        report.staleness(
+                cachetNear,
+                new Staleness.ReaderResult(100, 10, 0, 0, 200, 900, 1500),
+                new Staleness.WriterResult(300, 800));
+        report.staleness(
+                peerNear,
+                new Staleness.ReaderResult(100, 40, 1, 0, 250, 990, 1600),
+                new Staleness.WriterResult(350, 850));
+        Outage.Phases some = new Outage.Phases(100, 20, 80);
+        report.outage(
+                peer,
+                new Outage.Result(
+                        some, new Outage.Phases(0, 20, 3), new Outage.Phases(0, 0, 0), some, 0, 30.4, 12, 40, 0),
+                15.0);
+        report.finish("1 / 1 / 1", "2 / 2 / 2", 1.0);
+
+        String md = report.markdown();
+
+        assertThat(md)
+                .contains("| peer | none | 4.0 (4–4) | 55 (55) | 0 of 2 | 0.25 | 2 / 0 |")
+                .contains("| cachet | a lock | 1.0 (1–1) | 70 (70) | 0 of 2 | 1.00 | 0 / 0 |")
+                .contains("| peer-near | 40 of 100 (40.0 %) | 1 | 250 / 990 / 1600 | 350 / 850 | 0.25 |")
+                .contains("| peer | 100/20/80 | 0/20/3 | 0/0/0 | 100/20/80 | 30 | 0 | 40 | 15 |")
+                .contains("![Cachet against the peers")
+                .doesNotContain("Not measured yet");
+        assertThat(report.bars())
+                .contains(
+                        new PeersChart.Bar("P12 loads per expiry", "peer", 4.0),
+                        new PeersChart.Bar("P13 stale first reads", "peer-near", 4.0));
+    }
+
+    private static Variant variant(String id, Variant.Tier tier, String line) {
+        return new Variant(id, id, tier, true, java.util.List.of(line));
+    }
 }

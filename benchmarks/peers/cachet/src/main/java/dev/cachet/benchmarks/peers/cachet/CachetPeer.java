@@ -1,6 +1,7 @@
 package dev.cachet.benchmarks.peers.cachet;
 
 import dev.cachet.Cache;
+import dev.cachet.CacheBuilder;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.benchmarks.peers.Peer;
@@ -10,20 +11,55 @@ import dev.cachet.benchmarks.peers.Workload;
 import dev.cachet.redis.Codec;
 import dev.cachet.redis.RedisTier;
 import dev.cachet.redis.RedisTierConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * Cachet with a Redis tier ({@link Variant#CACHET}) and with a near tier as well ({@link Variant#CACHET_NEAR}), set up
- * as the README recommends: {@code RedisTier.connect} with its defaults, {@code Codec.string()}.
+ * as the README recommends: {@code RedisTier.connect} with its defaults, {@code Codec.string()}. A further way of
+ * setting Cachet up is one more line in {@link #SETUPS}: its id, label, tier, the configuration line the report shows
+ * and what it does to the builder. Every figure of its tier then measures it.
  */
 public final class CachetPeer implements Peer {
     private static final List<String> COMMON = List.of(
             "`RedisTier.connect(\"redis://host:port\", RedisTierConfig.defaults())`: Jedis 7.5.3 `RedisClient`, pool of"
                     + " 16 connections, 200 ms socket timeout, fail-open",
             "`Cachet.builder(name).expireAfterWrite(10 min).remote(tier, Codec.string())`",
-            "read: `cache.get(key, loader)`; write: `cache.put(key, value)`; bulk: `cache.getAll(keys, bulkLoader)`");
+            "read: `cache.get(key, loader)`; write: `cache.put(key, value)`; bulk: `cache.getAll(keys, bulkLoader)`",
+            "stampede protection: built in, on by default: one load per JVM (single flight), and across JVMs a Redis"
+                    + " lock per key (`SET NX PX`) that the other JVMs wait on (`lockWait`, 2 s)");
+
+    private static final String NEAR =
+            "`.nearCache(10_000, 5 min)`: the near tier, kept in step by invalidation" + " messages (Redis pub/sub)";
+
+    /**
+     * One way of setting Cachet up.
+     *
+     * @param variant what the report shows
+     * @param setup what it does to the builder, after the remote tier (and the near tier, for a near variant)
+     */
+    private record Setup(Variant variant, UnaryOperator<CacheBuilder<Object, String>> setup) {
+        static Setup of(
+                String id,
+                String label,
+                Variant.Tier tier,
+                String configuration,
+                UnaryOperator<CacheBuilder<Object, String>> setup) {
+            List<String> lines = tier == Variant.Tier.NEAR ? concat(COMMON, NEAR) : COMMON;
+            if (configuration != null) {
+                lines = concat(lines, configuration);
+            }
+            return new Setup(new Variant(id, label, tier, true, lines), setup);
+        }
+    }
+
+    private static final List<Setup> SETUPS = List.of(
+            Setup.of(Variant.CACHET, "Cachet, Redis tier", Variant.Tier.REDIS, null, b -> b),
+            Setup.of(Variant.CACHET_NEAR, "Cachet, near tier", Variant.Tier.NEAR, null, b -> b));
 
     /** Creates the peer; the service loader calls this. */
     public CachetPeer() {}
@@ -36,33 +72,27 @@ public final class CachetPeer implements Peer {
 
     @Override
     public List<Variant> variants() {
-        return List.of(
-                new Variant(Variant.CACHET, "Cachet, Redis tier", Variant.Tier.REDIS, true, COMMON),
-                new Variant(
-                        Variant.CACHET_NEAR,
-                        "Cachet, near tier",
-                        Variant.Tier.NEAR,
-                        true,
-                        concat(
-                                COMMON,
-                                "`.nearCache(10_000, 5 min)`: the near tier, kept in step by invalidation"
-                                        + " messages (Redis pub/sub)")));
+        return SETUPS.stream().map(Setup::variant).toList();
     }
 
     @Override
-    public PeerCache open(String variantId, String host, int port) {
+    public PeerCache open(String variantId, String host, int port, Duration ttl) {
         Variant variant = variant(variantId);
+        Setup setup = SETUPS.stream()
+                .filter(s -> s.variant().equals(variant))
+                .findFirst()
+                .orElseThrow();
         RedisTier tier = RedisTier.connect("redis://" + host + ":" + port, RedisTierConfig.defaults());
         var builder = Cachet.builder("peers-" + variant.id())
                 .registry(CacheRegistry.create())
-                .expireAfterWrite(Workload.TTL)
+                .expireAfterWrite(ttl)
                 .remote(tier, Codec.string());
         if (variant.tier() == Variant.Tier.NEAR) {
-            builder.nearCache(Workload.NEAR_SIZE, Workload.NEAR_TTL)
+            builder.nearCache(Workload.NEAR_SIZE, ttl.compareTo(Workload.NEAR_TTL) < 0 ? ttl : Workload.NEAR_TTL)
                     // The fill misses every key once on purpose.
                     .hitRatioWarning(0, 1);
         }
-        Cache<String, String> cache = builder.<String, String>build();
+        Cache<String, String> cache = setup.setup().apply(builder).<String, String>build();
         return new PeerCache() {
             @Override
             public String get(String key, Function<String, String> loader) {
@@ -89,7 +119,6 @@ public final class CachetPeer implements Peer {
     }
 
     private static List<String> concat(List<String> lines, String line) {
-        return java.util.stream.Stream.concat(lines.stream(), java.util.stream.Stream.of(line))
-                .toList();
+        return Stream.concat(lines.stream(), Stream.of(line)).toList();
     }
 }

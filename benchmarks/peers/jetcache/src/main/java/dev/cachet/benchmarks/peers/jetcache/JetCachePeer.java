@@ -14,6 +14,7 @@ import dev.cachet.benchmarks.peers.Peer;
 import dev.cachet.benchmarks.peers.PeerCache;
 import dev.cachet.benchmarks.peers.Variant;
 import dev.cachet.benchmarks.peers.Workload;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +37,13 @@ public final class JetCachePeer implements Peer {
                     + " 10`, `maxTotal 10`",
             "`RedisCacheBuilder.createRedisCacheBuilder().jedisPool(pool).keyPrefix(\"peers:\")"
                     + ".keyConvertor(Fastjson2KeyConvertor.INSTANCE).valueEncoder(JavaValueEncoder.INSTANCE)"
-                    + ".valueDecoder(JavaValueDecoder.INSTANCE).expireAfterWrite(10 min)`, as the documentation's"
-                    + " builder example (JetCache's default codec, Java serialization inside its own envelope)",
+                    + ".valueDecoder(JavaValueDecoder.INSTANCE).expireAfterWrite(10 min).cachePenetrateProtect(true)`, as"
+                    + " the documentation's builder example (JetCache's default codec, Java serialization inside its own"
+                    + " envelope), with penetration protection on",
             "read: `cache.computeIfAbsent(key, loader)`; write: `cache.put(key, value)`; bulk: `cache.getAll(keys)`"
-                    + " (one `MGET`)");
+                    + " (one `MGET`)",
+            "stampede protection: `cachePenetrateProtect(true)` (what `@CachePenetrationProtect` sets):"
+                    + " `computeIfAbsent` loads once per key in each JVM; nothing across JVMs");
 
     /** Creates the peer; the service loader calls this. */
     public JetCachePeer() {}
@@ -75,7 +79,7 @@ public final class JetCachePeer implements Peer {
     }
 
     @Override
-    public PeerCache open(String variantId, String host, int port) {
+    public PeerCache open(String variantId, String host, int port, Duration ttl) {
         Variant variant = variant(variantId);
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMinIdle(2);
@@ -88,7 +92,8 @@ public final class JetCachePeer implements Peer {
                 .keyConvertor(Fastjson2KeyConvertor.INSTANCE)
                 .valueEncoder(JavaValueEncoder.INSTANCE)
                 .valueDecoder(JavaValueDecoder.INSTANCE)
-                .expireAfterWrite(Workload.TTL.toMillis(), TimeUnit.MILLISECONDS)
+                .expireAfterWrite(ttl.toMillis(), TimeUnit.MILLISECONDS)
+                .cachePenetrateProtect(true)
                 .buildCache();
         if (variant.tier() == Variant.Tier.REDIS) {
             return new JetCache(remote, () -> {
@@ -98,7 +103,7 @@ public final class JetCachePeer implements Peer {
         }
         Cache<String, String> local = CaffeineCacheBuilder.createCaffeineCacheBuilder()
                 .limit(Workload.NEAR_SIZE)
-                .expireAfterWrite(Workload.NEAR_TTL.toMillis(), TimeUnit.MILLISECONDS)
+                .expireAfterWrite(Math.min(ttl.toMillis(), Workload.NEAR_TTL.toMillis()), TimeUnit.MILLISECONDS)
                 .keyConvertor(Fastjson2KeyConvertor.INSTANCE)
                 .buildCache();
         SimpleCacheManager cacheManager = new SimpleCacheManager();

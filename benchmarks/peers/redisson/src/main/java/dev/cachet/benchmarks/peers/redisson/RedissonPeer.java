@@ -4,6 +4,7 @@ import dev.cachet.benchmarks.peers.Peer;
 import dev.cachet.benchmarks.peers.PeerCache;
 import dev.cachet.benchmarks.peers.Variant;
 import dev.cachet.benchmarks.peers.Workload;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.function.Function;
 import org.redisson.Redisson;
 import org.redisson.api.RBucket;
 import org.redisson.api.RLocalCachedMap;
+import org.redisson.api.RLock;
 import org.redisson.api.RMap;
 import org.redisson.api.RMapCache;
 import org.redisson.api.RedissonClient;
@@ -55,7 +57,11 @@ public final class RedissonPeer implements Peer {
                         List.of(
                                 CLIENT,
                                 "one `RBucket` per key: `redisson.getBucket(key, codec)`; read: `get()`, and on a miss"
-                                        + " `set(value, 10 min)`; write: `set(value, Duration.ofMinutes(10))`",
+                                        + " `set(value, 10 min)` under the lock below; write: `set(value,"
+                                        + " Duration.ofMinutes(10))`",
+                                "stampede protection: on a miss, an `RLock` per key (`redisson.getLock(\"peers-lock:\" +"
+                                        + " key)`), `get()` again once it is held, load and `set` only if still"
+                                        + " missing",
                                 "bulk: `redisson.getBuckets(codec).get(keys...)` (`RBuckets`, one `MGET`)")),
                 new Variant(
                         "redisson-mapcache",
@@ -65,8 +71,11 @@ public final class RedissonPeer implements Peer {
                         List.of(
                                 CLIENT,
                                 "one `RMapCache` (`redisson.getMapCache(\"peers\", codec)`, a hash with per-entry TTL"
-                                        + " kept by scripts); read: `get(key)`, and on a miss `fastPut`; write:"
-                                        + " `fastPut(key, value, 10, MINUTES)`",
+                                        + " kept by scripts); read: `get(key)`, and on a miss `fastPut` under the lock"
+                                        + " below; write: `fastPut(key, value, 10, MINUTES)`",
+                                "stampede protection: on a miss, the map's own lock of the entry (`map.getLock(key)`,"
+                                        + " an `RLock`), `get(key)` again once it is held, load and `fastPut` only if"
+                                        + " still missing",
                                 "bulk: `getAll(keys)` (one script)")),
                 new Variant(
                         "redisson-spring",
@@ -78,7 +87,10 @@ public final class RedissonPeer implements Peer {
                                 "`new RedissonSpringCacheManager(redisson, Map.of(\"peers\", new CacheConfig(10 min"
                                         + " TTL, 0)), codec)`: a Spring `Cache` on an `RMapCache`",
                                 "read: `cache.get(key, valueLoader)`; write: `cache.put(key, value)`; no bulk read in"
-                                        + " Spring's `Cache`: `getAll` is a loop over `cache.get(key, String.class)`")),
+                                        + " Spring's `Cache`: `getAll` is a loop over `cache.get(key, String.class)`",
+                                "stampede protection: its own, `RedissonCache.get(key, valueLoader)` (what"
+                                        + " `@Cacheable(sync = true)` calls), which locks the entry in Redis around the"
+                                        + " load")),
                 new Variant(
                         "redisson-local",
                         "Redisson `RLocalCachedMap`",
@@ -95,15 +107,16 @@ public final class RedissonPeer implements Peer {
     }
 
     @Override
-    public PeerCache open(String variantId, String host, int port) {
+    public PeerCache open(String variantId, String host, int port, Duration ttl) {
         Variant variant = variant(variantId);
         Config config = new Config();
         config.useSingleServer().setAddress("redis://" + host + ":" + port);
         RedissonClient redisson = Redisson.create(config);
         return switch (variant.id()) {
-            case "redisson-bucket" -> new Buckets(redisson);
-            case "redisson-mapcache" -> new MapCache(redisson, redisson.getMapCache("peers", StringCodec.INSTANCE));
-            case "redisson-spring" -> new SpringCache(redisson);
+            case "redisson-bucket" -> new Buckets(redisson, ttl);
+            case "redisson-mapcache" ->
+                new MapCache(redisson, redisson.getMapCache("peers", StringCodec.INSTANCE), ttl);
+            case "redisson-spring" -> new SpringCache(redisson, ttl);
             case "redisson-local" ->
                 new LocalMap(
                         redisson,
@@ -111,7 +124,7 @@ public final class RedissonPeer implements Peer {
                                 .codec(StringCodec.INSTANCE)
                                 .cacheSize(Workload.NEAR_SIZE)
                                 .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
-                                .timeToLive(Workload.NEAR_TTL)
+                                .timeToLive(ttl.compareTo(Workload.NEAR_TTL) < 0 ? ttl : Workload.NEAR_TTL)
                                 .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR)
                                 .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)));
             default -> throw new IllegalArgumentException("no variant " + variantId);
@@ -133,24 +146,37 @@ public final class RedissonPeer implements Peer {
     }
 
     private static final class Buckets extends Client {
-        Buckets(RedissonClient redisson) {
+        private final Duration ttl;
+
+        Buckets(RedissonClient redisson, Duration ttl) {
             super(redisson);
+            this.ttl = ttl;
         }
 
         @Override
         public String get(String key, Function<String, String> loader) {
             RBucket<String> bucket = redisson.getBucket(key, StringCodec.INSTANCE);
             String value = bucket.get();
-            if (value == null) {
-                value = loader.apply(key);
-                bucket.set(value, Workload.TTL);
+            if (value != null) {
+                return value;
             }
-            return value;
+            RLock lock = redisson.getLock("peers-lock:" + key);
+            lock.lock();
+            try {
+                value = bucket.get();
+                if (value == null) {
+                    value = loader.apply(key);
+                    bucket.set(value, ttl);
+                }
+                return value;
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
         public void put(String key, String value) {
-            redisson.<String>getBucket(key, StringCodec.INSTANCE).set(value, Workload.TTL);
+            redisson.<String>getBucket(key, StringCodec.INSTANCE).set(value, ttl);
         }
 
         @Override
@@ -161,25 +187,37 @@ public final class RedissonPeer implements Peer {
 
     private static final class MapCache extends Client {
         private final RMapCache<String, String> map;
+        private final Duration ttl;
 
-        MapCache(RedissonClient redisson, RMapCache<String, String> map) {
+        MapCache(RedissonClient redisson, RMapCache<String, String> map, Duration ttl) {
             super(redisson);
             this.map = map;
+            this.ttl = ttl;
         }
 
         @Override
         public String get(String key, Function<String, String> loader) {
             String value = map.get(key);
-            if (value == null) {
-                value = loader.apply(key);
-                map.fastPut(key, value, Workload.TTL.toMillis(), TimeUnit.MILLISECONDS);
+            if (value != null) {
+                return value;
             }
-            return value;
+            RLock lock = map.getLock(key);
+            lock.lock();
+            try {
+                value = map.get(key);
+                if (value == null) {
+                    value = loader.apply(key);
+                    map.fastPut(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return value;
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
         public void put(String key, String value) {
-            map.fastPut(key, value, Workload.TTL.toMillis(), TimeUnit.MILLISECONDS);
+            map.fastPut(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -220,12 +258,10 @@ public final class RedissonPeer implements Peer {
     private static final class SpringCache extends Client {
         private final Cache cache;
 
-        SpringCache(RedissonClient redisson) {
+        SpringCache(RedissonClient redisson, Duration ttl) {
             super(redisson);
             RedissonSpringCacheManager manager = new RedissonSpringCacheManager(
-                    redisson,
-                    Map.of("peers-spring", new CacheConfig(Workload.TTL.toMillis(), 0)),
-                    StringCodec.INSTANCE);
+                    redisson, Map.of("peers-spring", new CacheConfig(ttl.toMillis(), 0)), StringCodec.INSTANCE);
             cache = Objects.requireNonNull(manager.getCache("peers-spring"), "no cache peers-spring");
         }
 

@@ -3,6 +3,7 @@ package dev.cachet.benchmarks.peers.springdata;
 import dev.cachet.benchmarks.peers.Peer;
 import dev.cachet.benchmarks.peers.PeerCache;
 import dev.cachet.benchmarks.peers.Variant;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,12 @@ public final class SpringDataRedisPeer implements Peer {
             "Lettuce 7.5 (Boot's default client): one shared native connection, no pool",
             "Boot's `RedisCacheConfiguration`: keys `peers::<key>` (String serializer), values by"
                     + " `JdkSerializationRedisSerializer` (Boot's default; Boot sets no other)",
-            "read: `cache.get(key, valueLoader)` (what `@Cacheable` calls); write: `cache.put(key, value)`;"
+            "read: `cache.get(key, valueLoader)` (what `@Cacheable(sync = true)` calls); write: `cache.put(key, value)`;"
                     + " no bulk read in Spring's `Cache`: `getAll` is a loop over `cache.get(key, String.class)`");
+
+    private static final String DEFAULT_PROTECTION = "stampede protection: `@Cacheable(sync = true)`, i.e."
+            + " `cache.get(key, valueLoader)`; `RedisCache` hands the load to its cache writer, and the default writer"
+            + " holds no lock, in the JVM or across JVMs";
 
     /** Creates the peer; the service loader calls this. */
     public SpringDataRedisPeer() {}
@@ -56,7 +61,7 @@ public final class SpringDataRedisPeer implements Peer {
                         "Spring Data Redis `RedisCacheManager`, default writer",
                         Variant.Tier.REDIS,
                         false,
-                        COMMON),
+                        concat(COMMON, DEFAULT_PROTECTION)),
                 new Variant(
                         "spring-locking",
                         "Spring Data Redis `RedisCacheManager`, locking writer",
@@ -66,11 +71,13 @@ public final class SpringDataRedisPeer implements Peer {
                                 COMMON,
                                 "a `RedisCacheManagerBuilderCustomizer` bean:"
                                         + " `builder.cacheWriter(RedisCacheWriter.lockingRedisCacheWriter(factory))`"
-                                        + " (a lock key per cache; every read first checks that no lock is held)")));
+                                        + " (a lock key per cache; every read first checks that no lock is held)",
+                                "stampede protection: `@Cacheable(sync = true)` as above; the locking writer takes its"
+                                        + " Redis lock (one per cache) around the load")));
     }
 
     @Override
-    public PeerCache open(String variantId, String host, int port) {
+    public PeerCache open(String variantId, String host, int port, Duration ttl) {
         Variant variant = variant(variantId);
         // Boot's own logging system would look for Logback or Log4j 2; the harness logs through slf4j-simple.
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -81,7 +88,7 @@ public final class SpringDataRedisPeer implements Peer {
                         "spring.main.banner-mode=off",
                         "spring.cache.type=redis",
                         "spring.cache.cache-names=" + CACHE,
-                        "spring.cache.redis.time-to-live=10m",
+                        "spring.cache.redis.time-to-live=" + ttl.toMillis() + "ms",
                         "spring.data.redis.host=" + host,
                         "spring.data.redis.port=" + port)
                 .run();
@@ -134,8 +141,8 @@ public final class SpringDataRedisPeer implements Peer {
         }
     }
 
-    private static List<String> concat(List<String> lines, String line) {
-        return java.util.stream.Stream.concat(lines.stream(), java.util.stream.Stream.of(line))
+    private static List<String> concat(List<String> lines, String... more) {
+        return java.util.stream.Stream.concat(lines.stream(), java.util.stream.Stream.of(more))
                 .toList();
     }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The smoke run of this peer for CI (see {@link PeerSmokeAssertions}); no timings are asserted. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SpringDataRedisPeerTest {
 
     @Test

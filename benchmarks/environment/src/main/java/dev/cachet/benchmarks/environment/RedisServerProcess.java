@@ -1,4 +1,4 @@
-package dev.cachet.benchmarks;
+package dev.cachet.benchmarks.environment;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away {@code redis-server} for the Redis figures (P5–P7): started on a free loopback port, with persistence
- * off ({@code --save "" --appendonly no}), and stopped by {@link #close()}.
+ * A throw-away {@code redis-server} for the Redis figures (the ratio report's P5–P7, the peers' figures): started on a
+ * free loopback port, with persistence off ({@code --save "" --appendonly no}), and stopped by {@link #close()}. For
+ * the peers' outage figure it can be killed ({@link #kill()}, {@code SIGKILL}) and started again, empty, on the same
+ * port ({@link #restart()}). Not thread-safe: one thread drives it.
  */
 public final class RedisServerProcess implements AutoCloseable {
     /** The executable, found on the {@code PATH}. */
@@ -21,11 +23,10 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(10);
 
-    private final Process process;
     private final int port;
+    private Process process;
 
-    private RedisServerProcess(Process process, int port) {
-        this.process = process;
+    private RedisServerProcess(int port) {
         this.port = port;
     }
 
@@ -46,13 +47,48 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a server and waits until it answers {@code PING}.
+     * Starts a server on a free loopback port and waits until it answers {@code PING}.
      *
      * @throws IllegalStateException if it cannot be started or does not answer within 10 s
      */
     public static RedisServerProcess start() {
-        int port = freePort();
-        Process process;
+        RedisServerProcess server = new RedisServerProcess(freePort());
+        server.launch();
+        return server;
+    }
+
+    /**
+     * Kills the server with {@code SIGKILL} (no shutdown, no goodbye to its clients, as a crash) and waits until it is
+     * gone.
+     *
+     * @throws IllegalStateException if it is still running 5 s later
+     */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(EXECUTABLE + " on port " + port + " survived SIGKILL for 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + EXECUTABLE + " on port " + port, e);
+        }
+    }
+
+    /**
+     * Starts the server again, empty, on the same port, after {@link #kill()} or {@link #close()}, and waits until it
+     * answers {@code PING}.
+     *
+     * @throws IllegalStateException if it is still running, or cannot be started, or does not answer within 10 s
+     */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(EXECUTABLE + " on port " + port + " is still running: kill it first");
+        }
+        launch();
+    }
+
+    private void launch() {
         try {
             process = new ProcessBuilder(List.of(
                             EXECUTABLE,
@@ -71,11 +107,10 @@ public final class RedisServerProcess implements AutoCloseable {
             throw new IllegalStateException(
                     "cannot start " + EXECUTABLE + " (is it installed and on the PATH?): " + e.getMessage(), e);
         }
-        RedisServerProcess server = new RedisServerProcess(process, port);
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-        while (!server.answersPing()) {
+        while (!answersPing()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                server.close();
+                close();
                 throw new IllegalStateException(EXECUTABLE + " on port " + port + " did not answer PING within "
                         + STARTUP_LIMIT.toSeconds() + " s");
             }
@@ -83,11 +118,10 @@ public final class RedisServerProcess implements AutoCloseable {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                server.close();
+                close();
                 throw new IllegalStateException("interrupted while starting " + EXECUTABLE, e);
             }
         }
-        return server;
     }
 
     /** Returns {@code redis://127.0.0.1:<port>}. */
@@ -100,7 +134,8 @@ public final class RedisServerProcess implements AutoCloseable {
         return port;
     }
 
-    private boolean answersPing() {
+    /** Returns whether the server answers {@code PING} within a second. */
+    public boolean answersPing() {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();

@@ -1,4 +1,4 @@
-package dev.cachet.benchmarks;
+package dev.cachet.benchmarks.environment;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,0 +1,223 @@
+package dev.cachet.benchmarks.peers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * P15 in one JVM: {@link #threads} threads read the {@value Workload#KEYS} keys through {@link PeerCache#get} without
+ * pause while Redis is killed ({@code SIGKILL}) and, a while later, started again, empty, on the same port. Each call
+ * is counted in the phase it ended in (before the kill, during the outage, after the restart), with the calls that
+ * threw and those that returned anything but the key's value; the loader (instant, the right value) counts, in the
+ * phase it ran in, the calls the cache could not answer from Redis or a near tier. Whoever kills and restarts Redis
+ * calls {@link #killed()} just before the kill and {@link #restarted()} once Redis answers again. Thread-safe.
+ */
+final class Outage {
+    /** Threads reading, as issue 13 asks. */
+    static final int THREADS = 32;
+
+    /** A call slower than this counts as blocked. */
+    static final Duration BLOCKED = Duration.ofSeconds(1);
+
+    private static final int BEFORE = 0;
+    private static final int DURING = 1;
+    private static final int AFTER = 2;
+
+    private final PeerCache cache;
+    private final int threads;
+    private final List<Thread> workers = new ArrayList<>();
+    private final LongAdder[] calls = adders();
+    private final LongAdder[] exceptions = adders();
+    private final LongAdder[] wrong = adders();
+    private final LongAdder[] loads = adders();
+    private final LongAdder blocked = new LongAdder();
+    private final AtomicLong slowestNanos = new AtomicLong();
+    private final AtomicLong lastFailure = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastLoad = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong inFlight = new AtomicLong();
+    private volatile int phase = BEFORE;
+    private volatile boolean running = true;
+    private volatile long restartedAt;
+
+    /**
+     * A count in each phase.
+     *
+     * @param before before the kill
+     * @param during while Redis was down
+     * @param after after the restart
+     */
+    record Phases(long before, long during, long after) {
+        static Phases of(LongAdder[] adders) {
+            return new Phases(adders[BEFORE].sum(), adders[DURING].sum(), adders[AFTER].sum());
+        }
+
+        static Phases parse(String text) {
+            String[] parts = text.split("/", -1);
+            return new Phases(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        }
+
+        @Override
+        public String toString() {
+            return before + "/" + during + "/" + after;
+        }
+    }
+
+    /**
+     * What the threads saw.
+     *
+     * @param calls calls ended
+     * @param exceptions calls that threw
+     * @param wrong calls that returned something other than the key's value
+     * @param loads loader calls
+     * @param blocked calls slower than {@link #BLOCKED}
+     * @param slowestMillis the slowest call
+     * @param lastFailureMillis the last exception or wrong value after the restart, ms after it, or 0 if none
+     * @param lastLoadMillis the last load after the restart, ms after it, or 0 if none
+     * @param stuck calls still running when the threads were stopped
+     */
+    record Result(
+            Phases calls,
+            Phases exceptions,
+            Phases wrong,
+            Phases loads,
+            long blocked,
+            double slowestMillis,
+            double lastFailureMillis,
+            double lastLoadMillis,
+            long stuck) {
+        /** Returns the time to recovery: the later of the last failure and the last load after the restart, in ms. */
+        double recoveryMillis() {
+            return Math.max(lastFailureMillis, lastLoadMillis);
+        }
+
+        /** Returns the worker's output line. */
+        String line() {
+            return String.format(
+                    Locale.ROOT,
+                    "OUTAGE\t%s\t%s\t%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%d",
+                    calls,
+                    exceptions,
+                    wrong,
+                    loads,
+                    blocked,
+                    slowestMillis,
+                    lastFailureMillis,
+                    lastLoadMillis,
+                    stuck);
+        }
+
+        /** Parses {@link #line()}, split at tabs. */
+        static Result parse(String[] f) {
+            return new Result(
+                    Phases.parse(f[1]),
+                    Phases.parse(f[2]),
+                    Phases.parse(f[3]),
+                    Phases.parse(f[4]),
+                    Long.parseLong(f[5]),
+                    Double.parseDouble(f[6]),
+                    Double.parseDouble(f[7]),
+                    Double.parseDouble(f[8]),
+                    Long.parseLong(f[9]));
+        }
+    }
+
+    Outage(PeerCache cache, int threads) {
+        this.cache = cache;
+        this.threads = threads;
+    }
+
+    /** Starts the threads, each walking the keys from its own offset. */
+    void start() {
+        for (int t = 0; t < threads; t++) {
+            int offset = t * (Workload.KEYS / threads);
+            Thread worker = new Thread(() -> read(offset), "outage-reader-" + t);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    private void read(int offset) {
+        for (int n = offset; running; n++) {
+            String key = Workload.key(n % Workload.KEYS);
+            inFlight.incrementAndGet();
+            long start = System.nanoTime();
+            boolean threw = false;
+            String value = null;
+            try {
+                value = cache.get(key, k -> {
+                    loads[phase].increment();
+                    if (phase == AFTER) {
+                        lastLoad.accumulateAndGet(System.nanoTime(), Math::max);
+                    }
+                    return Workload.valueOf(k);
+                });
+            } catch (RuntimeException e) {
+                threw = true;
+            }
+            long took = System.nanoTime() - start;
+            // Counted in the phase the call ended in: a call cut off by the kill fails during the outage.
+            int at = phase;
+            calls[at].increment();
+            if (threw) {
+                exceptions[at].increment();
+                failed(at);
+            } else if (!Workload.valueOf(key).equals(value)) {
+                wrong[at].increment();
+                failed(at);
+            }
+            inFlight.decrementAndGet();
+            slowestNanos.accumulateAndGet(took, Math::max);
+            if (took > BLOCKED.toNanos()) {
+                blocked.increment();
+            }
+        }
+    }
+
+    private void failed(int at) {
+        if (at == AFTER) {
+            lastFailure.accumulateAndGet(System.nanoTime(), Math::max);
+        }
+    }
+
+    /** Marks the moment just before Redis is killed. */
+    void killed() {
+        phase = DURING;
+    }
+
+    /** Marks the moment Redis answered again. */
+    void restarted() {
+        restartedAt = System.nanoTime();
+        phase = AFTER;
+    }
+
+    /** Stops the threads, waits up to {@code wait} for their calls to return, and returns what they saw. */
+    Result stop(Duration wait) throws InterruptedException {
+        running = false;
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Thread worker : workers) {
+            worker.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        return new Result(
+                Phases.of(calls),
+                Phases.of(exceptions),
+                Phases.of(wrong),
+                Phases.of(loads),
+                blocked.sum(),
+                slowestNanos.get() / 1e6,
+                sinceRestart(lastFailure.get()),
+                sinceRestart(lastLoad.get()),
+                inFlight.get());
+    }
+
+    private double sinceRestart(long at) {
+        return at == Long.MIN_VALUE ? 0 : Math.max(0, at - restartedAt) / 1e6;
+    }
+
+    private static LongAdder[] adders() {
+        return new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()};
+    }
+}
