@@ -3,6 +3,7 @@ package dev.cachet.benchmarks;
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
+import dev.cachet.benchmarks.environment.RedisServerProcess;
 import dev.cachet.redis.Codec;
 import dev.cachet.redis.RedisTier;
 import dev.cachet.redis.RedisTierConfig;
