@@ -145,13 +145,14 @@ abstract class NearCacheContract {
 
         a.put("k", "v2");
         int polls = pollUntil(() -> "v2".equals(b.get("k", noLoad)), "B reads A's new value");
-        assertThat(near(b).invalidationsReceived()).isEqualTo(2);
+        // B may read v2 once the write's ahead message dropped its copy, before the write's own message is counted.
+        awaitHeard(b, 2);
         assertThat(b.get("k", noLoad)).isEqualTo("v2");
         System.out.printf("%s: B read A's put after %d poll(s)%n", deployment(), polls);
 
         a.invalidate("k");
         polls = pollUntil(() -> b.getIfPresent("k") == null, "B no longer finds k");
-        assertThat(near(b).invalidationsReceived()).isEqualTo(3);
+        awaitHeard(b, 3);
         System.out.printf("%s: B missed A's invalidated key after %d poll(s)%n", deployment(), polls);
 
         a.put("x", "1");
