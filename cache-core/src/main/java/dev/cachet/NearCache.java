@@ -621,20 +621,18 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private final class Listener implements InvalidationListener {
         @Override
         public void onInvalidate(String key) {
-            Lock gate = fillGate.writeLock();
-            gate.lock();
-            try {
-                evictions.incrementAndGet();
-                near.invalidate(key);
-            } finally {
-                gate.unlock();
-            }
+            dropCopy(key);
             invalidationsReceived.increment();
         }
 
         /** Drops the copy as {@link #onInvalidate} does, but counts nothing: the write's own message is counted. */
         @Override
         public void onInvalidateAhead(String key) {
+            dropCopy(key);
+        }
+
+        /** Drops the near copy of {@code key}, excluding fills meanwhile so that none stores a copy read before. */
+        private void dropCopy(String key) {
             Lock gate = fillGate.writeLock();
             gate.lock();
             try {
