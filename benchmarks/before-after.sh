@@ -5,12 +5,15 @@
 # Each commit is checked out into a temporary work tree and built there (nothing is installed into ~/.m2); then
 # ROUNDS rounds (default 4) run one JMH fork per benchmark, thread count and commit, the two commits taking turns to
 # go first, so that a change in the machine's speed during the run falls on both alike. Run on an otherwise idle
-# machine; about 6 minutes per round on 2 cores. Raw JMH results are kept in benchmarks/target/before-after/.
+# machine; about 6 minutes per round on 2 cores. FIGURES picks some of them (default "P1 P2 P10"), e.g.
+#   ROUNDS=6 FIGURES=P2 benchmarks/before-after.sh b635a04
+# Raw JMH results are kept in benchmarks/target/before-after/.
 set -euo pipefail
 cd "$(dirname "$0")"
 before=$(git rev-parse --short "${1:?usage: before-after.sh <before-commit> [<after-commit>]}")
 after=$(git rev-parse --short "${2:-HEAD}")
 rounds=${ROUNDS:-4}
+figures=" ${FIGURES:-P1 P2 P10} "
 out=$PWD/target/before-after
 trees=$(mktemp -d "${TMPDIR:-/tmp}/cachet-before-after.XXXXXX")
 trap 'git worktree remove --force "$trees/before" 2>/dev/null; git worktree remove --force "$trees/after" 2>/dev/null; rm -rf "$trees"' EXIT
@@ -30,6 +33,7 @@ done
 fork() {
     local version=$1 figure=$2 threads=$3 round=$4 regex=$5
     shift 5
+    [[ $figures == *" $figure "* ]] || return 0
     local module=$trees/$version/benchmarks
     java -cp "$module/target/classes:$(cat "$module/target/classpath.txt")" org.openjdk.jmh.Main "$regex" \
         -t "$threads" -f 1 -wi 4 -w 1 "$@" -rf json -rff "$out/$version-$figure-t$threads-r$round.json" \
