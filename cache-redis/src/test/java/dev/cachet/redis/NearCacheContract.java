@@ -418,13 +418,17 @@ abstract class NearCacheContract {
                 .isEqualTo(2);
     }
 
-    /** A tier whose store a test can hold inside {@code put}, to stand for a write on its way. */
-    private static final class HeldWriteTier extends ForwardingRemoteTier {
+    /**
+     * A tier a test can hold at one call, to stand for a slow write or a slow process: after {@link #hold()}, the
+     * next thread to reach {@link #pass()} counts {@link #entered} down and waits there until {@link #release()} (or
+     * four {@code AWAIT}s, so that a failed test never leaves a thread behind).
+     */
+    private abstract static class HeldTier extends ForwardingRemoteTier {
         final CountDownLatch entered = new CountDownLatch(1);
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
-        HeldWriteTier(RedisTier delegate) {
-            super(delegate, "held-writes");
+        HeldTier(RedisTier delegate, String name) {
+            super(delegate, name);
         }
 
         void hold() {
@@ -435,10 +439,30 @@ abstract class NearCacheContract {
             gate.countDown();
         }
 
+        /** Called at the held call: waits while the tier is held, returns at once otherwise. */
+        void pass() {
+            CountDownLatch current = gate;
+            if (current.getCount() > 0) {
+                entered.countDown();
+                try {
+                    current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
         @Override
         public void close() {
             release();
             super.close();
+        }
+    }
+
+    /** A tier whose store a test can hold inside {@code put}, to stand for a write on its way. */
+    private static final class HeldWriteTier extends HeldTier {
+        HeldWriteTier(RedisTier delegate) {
+            super(delegate, "held-writes");
         }
 
         @Override
@@ -446,15 +470,7 @@ abstract class NearCacheContract {
             return new ForwardingRemoteStore(delegate().store(cacheName)) {
                 @Override
                 public void put(String key, byte[] value, Duration ttl) {
-                    CountDownLatch current = gate;
-                    if (current.getCount() > 0) {
-                        entered.countDown();
-                        try {
-                            current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
+                    pass();
                     super.put(key, value, ttl);
                 }
             };
@@ -573,26 +589,9 @@ abstract class NearCacheContract {
     }
 
     /** A tier whose channel's listener a test can hold inside {@code onInvalidate}, to stand for a slow process. */
-    private static final class HeldListenerTier extends ForwardingRemoteTier {
-        final CountDownLatch entered = new CountDownLatch(1);
-        private volatile CountDownLatch gate = new CountDownLatch(0);
-
+    private static final class HeldListenerTier extends HeldTier {
         HeldListenerTier(RedisTier delegate) {
             super(delegate, "held");
-        }
-
-        void hold() {
-            gate = new CountDownLatch(1);
-        }
-
-        void release() {
-            gate.countDown();
-        }
-
-        @Override
-        public void close() {
-            release();
-            super.close();
         }
 
         @Override
@@ -604,15 +603,7 @@ abstract class NearCacheContract {
                     channel.subscribe(new InvalidationListener() {
                         @Override
                         public void onInvalidate(String key) {
-                            CountDownLatch current = gate;
-                            if (current.getCount() > 0) {
-                                entered.countDown();
-                                try {
-                                    current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            }
+                            pass();
                             listener.onInvalidate(key);
                         }
 
