@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
@@ -482,8 +481,7 @@ abstract class NearCacheContract {
      * invalidateAll returned never returns the value B's near tier held before: each call returns only once B (and C,
      * which did not ask for acknowledgements itself but answers them) dropped the key. Without the option, B's
      * subscriber often drops the key only after A's call returned ({@link
-     * #measuresThePropagationDelayOfAPutToTheOthersNearTier} prints how often), so this fails. On a Cluster the writer
-     * cannot count its receivers: there every write returns at once, unacknowledged.
+     * #measuresThePropagationDelayOfAPutToTheOthersNearTier} prints how often), so this fails.
      */
     @Test
     @Timeout(60)
@@ -493,11 +491,6 @@ abstract class NearCacheContract {
         Cache<String, String> c = process(Codec.string());
         Function<String, String> noLoad = k -> fail("no load expected for " + k);
         a.put("k", "v0");
-        if (!countsReceivers()) {
-            assertThat(near(a).unacknowledged()).isEqualTo(1);
-            assertThat(near(a).acknowledged()).isZero();
-            return;
-        }
 
         int stale = 0;
         for (int i = 1; i <= ACK_WRITES; i++) {
@@ -532,7 +525,6 @@ abstract class NearCacheContract {
     @Test
     @Timeout(60)
     void anAcknowledgedPutReturnsOnlyOnceTheOtherProcessHasDroppedTheKey() throws Exception {
-        assumeTrue(countsReceivers(), "PUBLISH cannot count a Cluster's receivers");
         Cache<String, String> a = process(Codec.string(), Duration.ofSeconds(30));
         HeldListenerTier held = new HeldListenerTier(newTier(TIER_CONFIG));
         Cache<String, String> b = process(held, Codec.string(), null);
@@ -562,7 +554,6 @@ abstract class NearCacheContract {
     @Test
     @Timeout(60)
     void anAcknowledgedPutReturnsAfterTheWaitWhenAReceiverDoesNotAnswerAndCountsIt() throws Exception {
-        assumeTrue(countsReceivers(), "PUBLISH cannot count a Cluster's receivers");
         Duration wait = Duration.ofMillis(300);
         Cache<String, String> a = process(Codec.string(), wait);
         HeldListenerTier held = new HeldListenerTier(newTier(TIER_CONFIG));
@@ -581,11 +572,6 @@ abstract class NearCacheContract {
         }
         awaitHeard(b, 2);
         assertThat(b.getIfPresent("k")).isEqualTo("v1");
-    }
-
-    /** Whether PUBLISH counts every receiver (standalone, Sentinel), so that writes can wait for acknowledgements. */
-    boolean countsReceivers() {
-        return true;
     }
 
     /** A tier whose channel's listener a test can hold inside {@code onInvalidate}, to stand for a slow process. */
