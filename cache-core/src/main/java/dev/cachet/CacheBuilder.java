@@ -352,9 +352,9 @@ public final class CacheBuilder<K, V> {
      * policy says so for the write itself. A write that could not send its message, or whose receivers could not all
      * be counted or did not all confirm in time, returns after at most {@code maxWait} as unacknowledged; the near
      * tiers then converge as without this option (message, near TTL, clear on reconnection). The remote tier decides
-     * who can be counted: on Redis standalone and Sentinel, every subscribed process; on Redis Cluster none, so every
-     * write there returns at once, unacknowledged. Needs {@link #nearCache}. Off by default: a write returns once its
-     * message is sent, and other processes drop their copies a moment later.
+     * who can be counted: on Redis, every subscribed process (on a Cluster, counted node by node just after the
+     * message is sent, which the README's Consistency section qualifies). Needs {@link #nearCache}. Off by default: a
+     * write returns once its message is sent, and other processes drop their copies a moment later.
      *
      * @param maxWait the longest a write waits for confirmations
      * @throws IllegalStateException if already set

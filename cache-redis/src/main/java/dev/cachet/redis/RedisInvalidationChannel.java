@@ -23,6 +23,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -52,15 +55,26 @@ import redis.clients.jedis.exceptions.JedisException;
  * once, and again once subscribed (see {@link InvalidationSubscriber}).
  *
  * <p><b>Acknowledged publishing.</b> {@link #publishAcknowledged} and {@link #publishAllAcknowledged} send the
- * message with an acknowledgement id ({@link InvalidationMessage}) and wait for as many acknowledgements as {@code
- * PUBLISH} counted receivers. Every subscriber listens on its own acknowledgement channel too ({@link
- * InvalidationMessage#ackChannel}); a receiver answers there once its listener has returned for every key of the
- * message, that is once its near tier dropped them: from a shared daemon thread, {@code cachet-invalidation-acks},
- * so that the subscriber thread goes on with the next message at once. A process's own subscription is among the
- * receivers {@code PUBLISH} counts; it counts itself without a message. The wait ends at the deadline in any case: a
- * receiver that predates acknowledgements, or loses its connection, or a lost answer, make the call return false
- * then. On a Cluster, {@code PUBLISH} counts only the receivers on the node that ran it, so the number to wait for is
- * unknown: there the message is sent and false returned at once.
+ * message with an acknowledgement id ({@link InvalidationMessage}) and wait for one acknowledgement per receiver.
+ * Every subscriber listens on its own acknowledgement channel too ({@link InvalidationMessage#ackChannel}); a receiver
+ * answers there once its listener has returned for every key of the message, that is once its near tier dropped
+ * them: from a shared daemon thread, {@code cachet-invalidation-acks}, so that the subscriber thread goes on with the
+ * next message at once. A process's own subscription is among the receivers counted; it sends no answer but counts
+ * one when its own message comes back to it. The wait ends at the deadline in any case: a receiver that predates
+ * acknowledgements, or loses its connection, or a lost answer, make the call return false then.
+ *
+ * <p><b>Counting the receivers.</b> Off a Cluster they are the number {@code PUBLISH} returns, counted by Redis as it
+ * delivers. On a Cluster {@code PUBLISH} counts only the subscribers of the node that ran it, while the cluster bus
+ * relays the message to the others: there, once the message is sent, every node the client knows (masters and
+ * replicas) is asked {@code PUBSUB NUMSUB} of the channel, one round trip each, and the answers are summed. Asking
+ * after sending, not before, errs on the safe side: a process that subscribes in between is counted without receiving
+ * the message, so the write waits until the deadline and returns false, whereas a count taken before would let such a
+ * newcomer's answer stand in for a slow receiver's. What remains open, the count not being taken as Redis delivers: a
+ * receiver that answers and unsubscribes before its node is asked, or one that subscribes to a node after that node
+ * was asked but before the bus brought it the message, is not counted, and its answer may stand in for another's; so
+ * is a subscriber of a node the client does not know (outside its slot map). A node that cannot be asked (unreachable,
+ * failing, or none known) makes the call return false at once, the message sent, and logs a warning once per run of
+ * such failures.
  *
  * <p><b>Delivery is best effort.</b> Redis pub/sub keeps nothing: a message published while this channel is not
  * subscribed, or while its connection is silently dead and not yet found out, is lost, which the listener learns
@@ -101,7 +115,8 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     private volatile @Nullable InvalidationListener listener;
     private final ConcurrentLinkedQueue<Ack> acksToSend = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean ackSendQueued = new AtomicBoolean();
-    private final AtomicBoolean clusterWarned = new AtomicBoolean();
+    /** Whether the last count of the Cluster's subscriptions failed, so that a run of failures warns once. */
+    private final AtomicBoolean countFailing = new AtomicBoolean();
 
     // Confined to the subscriber thread.
     private boolean malformedLogged;
@@ -243,13 +258,14 @@ final class RedisInvalidationChannel implements InvalidationChannel {
      * {@inheritDoc}
      *
      * <p>One {@code PUBLISH} per {@value #MAX_BATCH} keys, as {@link #publishEach}, each carrying the same
-     * acknowledgement id; then waits for as many acknowledgements as the {@code PUBLISH}es counted receivers, this
-     * process's own subscription among them. On a Cluster, publishes and returns false at once (see the class
-     * comment).
+     * acknowledgement id; then waits for one acknowledgement per receiver of each message, this process's own
+     * subscription among them. The receivers are those the {@code PUBLISH}es counted, or on a Cluster the channel's
+     * subscriptions on every node, counted once the messages are sent; a Cluster node that cannot be asked makes the
+     * call return false at once, the messages sent (see the class comment).
      *
      * @throws NullPointerException if an argument or a key is null
      * @throws IllegalArgumentException if {@code maxWait} is not positive
-     * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
+     * @throws CacheUnavailableException if Redis cannot be reached to publish, or the channel or its tier is closed
      */
     @Override
     public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
@@ -259,28 +275,25 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         if (all.isEmpty()) {
             return true;
         }
-        if (tier.isCluster()) {
-            publishEach(all);
-            warnClusterOnce();
-            return false;
-        }
         long ackId = ACK_IDS.incrementAndGet();
         String sender = InvalidationMessage.sender(origin, ackId);
         PendingAck pending = new PendingAck(this);
         AWAITING.put(ackId, pending);
         try {
-            long receivers = 0;
             if (all.size() == 1) {
-                receivers = send("publish", InvalidationMessage.encodeKey(sender, all.get(0)));
-            } else {
-                for (int from = 0; from < all.size(); from += MAX_BATCH) {
-                    receivers += send(
-                            "publishEach",
-                            InvalidationMessage.encodeBatch(
-                                    sender, all.subList(from, Math.min(all.size(), from + MAX_BATCH))));
-                }
+                long receivers = send("publish", InvalidationMessage.encodeKey(sender, all.get(0)));
+                return await(pending, receivers, 1, deadline);
             }
-            return pending.await(receivers, deadline);
+            long receivers = 0;
+            int messages = 0;
+            for (int from = 0; from < all.size(); from += MAX_BATCH) {
+                receivers += send(
+                        "publishEach",
+                        InvalidationMessage.encodeBatch(
+                                sender, all.subList(from, Math.min(all.size(), from + MAX_BATCH))));
+                messages++;
+            }
+            return await(pending, receivers, messages, deadline);
         } finally {
             AWAITING.remove(ackId);
         }
@@ -293,23 +306,18 @@ final class RedisInvalidationChannel implements InvalidationChannel {
      *
      * @throws NullPointerException if {@code maxWait} is null
      * @throws IllegalArgumentException if {@code maxWait} is not positive
-     * @throws CacheUnavailableException if Redis cannot be reached, or the channel or its tier is closed
+     * @throws CacheUnavailableException if Redis cannot be reached to publish, or the channel or its tier is closed
      */
     @Override
     public boolean publishAllAcknowledged(Duration maxWait) {
         long deadline = deadline(maxWait);
-        if (tier.isCluster()) {
-            publishAll();
-            warnClusterOnce();
-            return false;
-        }
         long ackId = ACK_IDS.incrementAndGet();
         PendingAck pending = new PendingAck(this);
         AWAITING.put(ackId, pending);
         try {
             long receivers =
                     send("publishAll", InvalidationMessage.encodeAll(InvalidationMessage.sender(origin, ackId)));
-            return pending.await(receivers, deadline);
+            return await(pending, receivers, 1, deadline);
         } finally {
             AWAITING.remove(ackId);
         }
@@ -323,14 +331,62 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         return System.nanoTime() + maxWait.toNanos();
     }
 
-    private void warnClusterOnce() {
-        if (clusterWarned.compareAndSet(false, true)) {
-            logger.warn(
-                    "Cache '{}' asks for acknowledged invalidation, which a Redis Cluster cannot give (PUBLISH counts"
-                            + " only one node's receivers): its writes return without waiting and count as"
-                            + " unacknowledged",
-                    cacheName);
+    /**
+     * Waits for the acknowledgements of {@code messages} messages just published, whose {@code PUBLISH}es counted
+     * {@code published} receivers in all; returns whether they all came before the deadline. On a Cluster those counts
+     * are of one node each, so the channel's subscriptions on the whole Cluster are counted instead, now that the
+     * messages are out (see the class comment), and each is expected to answer every message.
+     */
+    private boolean await(PendingAck pending, long published, int messages, long deadline) {
+        if (!tier.isCluster()) {
+            return pending.await(published, deadline);
         }
+        long subscriptions = clusterSubscriptions();
+        return subscriptions >= 0 && pending.await(subscriptions * messages, deadline);
+    }
+
+    /**
+     * Returns how many subscriptions the channel has on the Cluster, the sum of {@code PUBSUB NUMSUB} over every node
+     * the client knows, masters and replicas; or -1 if that cannot be told: no node is known, or one does not answer
+     * (a subscriber may be connected to it). The first failure after a success is logged at WARN, the others at DEBUG.
+     */
+    private long clusterSubscriptions() {
+        Map<String, ConnectionPool> nodes;
+        try {
+            nodes = tier.clusterNodes();
+        } catch (RuntimeException e) { // the client closing under us
+            return countFailed("the nodes of " + tier.describe() + " cannot be listed: " + e);
+        }
+        if (nodes.isEmpty()) {
+            return countFailed("the client of " + tier.describe() + " knows no node");
+        }
+        long subscriptions = 0;
+        for (Map.Entry<String, ConnectionPool> node : nodes.entrySet()) {
+            try (Connection connection = node.getValue().getResource()) {
+                subscriptions += new Jedis(connection).pubsubNumSub(channel).getOrDefault(channel, 0L);
+            } catch (RuntimeException e) { // a JedisException, or the pool closing under us
+                String operation = "PUBSUB NUMSUB on node " + node.getKey();
+                return countFailed(
+                        e instanceof JedisException jedis
+                                ? tier.unavailable(cacheName, operation, jedis).getMessage()
+                                : "Redis " + operation + " for cache '" + cacheName + "' failed: " + e);
+            }
+        }
+        if (countFailing.get()) {
+            countFailing.set(false);
+        }
+        return subscriptions;
+    }
+
+    private long countFailed(String why) {
+        String message = "Cannot count the receivers of an acknowledged invalidation of cache '{}' ({}): the write is"
+                + " not waited for and counts as unacknowledged";
+        if (countFailing.compareAndSet(false, true)) {
+            logger.warn(message, cacheName, why);
+        } else {
+            logger.debug(message, cacheName, why);
+        }
+        return -1;
     }
 
     /** Returns true while the subscriber thread is subscribed; false before, during outages and after close. */

@@ -43,9 +43,4 @@ class NearCacheClusterTest extends NearCacheContract {
     String deployment() {
         return "cluster";
     }
-
-    @Override
-    boolean countsReceivers() {
-        return false;
-    }
 }

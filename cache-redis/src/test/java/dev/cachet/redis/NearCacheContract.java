@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
@@ -418,13 +417,17 @@ abstract class NearCacheContract {
                 .isEqualTo(2);
     }
 
-    /** A tier whose store a test can hold inside {@code put}, to stand for a write on its way. */
-    private static final class HeldWriteTier extends ForwardingRemoteTier {
+    /**
+     * A tier a test can hold at one call, to stand for a slow write or a slow process: after {@link #hold()}, the
+     * next thread to reach {@link #pass()} counts {@link #entered} down and waits there until {@link #release()} (or
+     * four {@code AWAIT}s, so that a failed test never leaves a thread behind).
+     */
+    private abstract static class HeldTier extends ForwardingRemoteTier {
         final CountDownLatch entered = new CountDownLatch(1);
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
-        HeldWriteTier(RedisTier delegate) {
-            super(delegate, "held-writes");
+        HeldTier(RedisTier delegate, String name) {
+            super(delegate, name);
         }
 
         void hold() {
@@ -435,10 +438,30 @@ abstract class NearCacheContract {
             gate.countDown();
         }
 
+        /** Called at the held call: waits while the tier is held, returns at once otherwise. */
+        void pass() {
+            CountDownLatch current = gate;
+            if (current.getCount() > 0) {
+                entered.countDown();
+                try {
+                    current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
         @Override
         public void close() {
             release();
             super.close();
+        }
+    }
+
+    /** A tier whose store a test can hold inside {@code put}, to stand for a write on its way. */
+    private static final class HeldWriteTier extends HeldTier {
+        HeldWriteTier(RedisTier delegate) {
+            super(delegate, "held-writes");
         }
 
         @Override
@@ -446,15 +469,7 @@ abstract class NearCacheContract {
             return new ForwardingRemoteStore(delegate().store(cacheName)) {
                 @Override
                 public void put(String key, byte[] value, Duration ttl) {
-                    CountDownLatch current = gate;
-                    if (current.getCount() > 0) {
-                        entered.countDown();
-                        try {
-                            current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
+                    pass();
                     super.put(key, value, ttl);
                 }
             };
@@ -466,8 +481,7 @@ abstract class NearCacheContract {
      * invalidateAll returned never returns the value B's near tier held before: each call returns only once B (and C,
      * which did not ask for acknowledgements itself but answers them) dropped the key. Without the option, B's
      * subscriber often drops the key only after A's call returned ({@link
-     * #measuresThePropagationDelayOfAPutToTheOthersNearTier} prints how often), so this fails. On a Cluster the writer
-     * cannot count its receivers: there every write returns at once, unacknowledged.
+     * #measuresThePropagationDelayOfAPutToTheOthersNearTier} prints how often), so this fails.
      */
     @Test
     @Timeout(60)
@@ -477,11 +491,6 @@ abstract class NearCacheContract {
         Cache<String, String> c = process(Codec.string());
         Function<String, String> noLoad = k -> fail("no load expected for " + k);
         a.put("k", "v0");
-        if (!countsReceivers()) {
-            assertThat(near(a).unacknowledged()).isEqualTo(1);
-            assertThat(near(a).acknowledged()).isZero();
-            return;
-        }
 
         int stale = 0;
         for (int i = 1; i <= ACK_WRITES; i++) {
@@ -516,7 +525,6 @@ abstract class NearCacheContract {
     @Test
     @Timeout(60)
     void anAcknowledgedPutReturnsOnlyOnceTheOtherProcessHasDroppedTheKey() throws Exception {
-        assumeTrue(countsReceivers(), "PUBLISH cannot count a Cluster's receivers");
         Cache<String, String> a = process(Codec.string(), Duration.ofSeconds(30));
         HeldListenerTier held = new HeldListenerTier(newTier(TIER_CONFIG));
         Cache<String, String> b = process(held, Codec.string(), null);
@@ -546,7 +554,6 @@ abstract class NearCacheContract {
     @Test
     @Timeout(60)
     void anAcknowledgedPutReturnsAfterTheWaitWhenAReceiverDoesNotAnswerAndCountsIt() throws Exception {
-        assumeTrue(countsReceivers(), "PUBLISH cannot count a Cluster's receivers");
         Duration wait = Duration.ofMillis(300);
         Cache<String, String> a = process(Codec.string(), wait);
         HeldListenerTier held = new HeldListenerTier(newTier(TIER_CONFIG));
@@ -567,32 +574,10 @@ abstract class NearCacheContract {
         assertThat(b.getIfPresent("k")).isEqualTo("v1");
     }
 
-    /** Whether PUBLISH counts every receiver (standalone, Sentinel), so that writes can wait for acknowledgements. */
-    boolean countsReceivers() {
-        return true;
-    }
-
     /** A tier whose channel's listener a test can hold inside {@code onInvalidate}, to stand for a slow process. */
-    private static final class HeldListenerTier extends ForwardingRemoteTier {
-        final CountDownLatch entered = new CountDownLatch(1);
-        private volatile CountDownLatch gate = new CountDownLatch(0);
-
+    private static final class HeldListenerTier extends HeldTier {
         HeldListenerTier(RedisTier delegate) {
             super(delegate, "held");
-        }
-
-        void hold() {
-            gate = new CountDownLatch(1);
-        }
-
-        void release() {
-            gate.countDown();
-        }
-
-        @Override
-        public void close() {
-            release();
-            super.close();
         }
 
         @Override
@@ -604,15 +589,7 @@ abstract class NearCacheContract {
                     channel.subscribe(new InvalidationListener() {
                         @Override
                         public void onInvalidate(String key) {
-                            CountDownLatch current = gate;
-                            if (current.getCount() > 0) {
-                                entered.countDown();
-                                try {
-                                    current.await(AWAIT.toMillis() * 4, TimeUnit.MILLISECONDS);
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            }
+                            pass();
                             listener.onInvalidate(key);
                         }
 
