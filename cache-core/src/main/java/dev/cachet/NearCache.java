@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -287,6 +288,35 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
         requireNonNull(keys, "keys");
         requireNonNull(bulkLoader, "bulkLoader");
+        return readThrough(keys, (missing, fill) -> {
+            try {
+                return remote.getAll(missing, bulkLoader, fill);
+            } catch (RuntimeException e) {
+                return serveNearStale(missing, e);
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keys held near are answered from there, the rest from the remote tier in one bulk read, which fills the near
+     * tier as {@link #getAll} does. Nothing is loaded or written.
+     */
+    @Override
+    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
+        requireNonNull(keys, "keys");
+        return readThrough(keys, remote::getAllPresent);
+    }
+
+    /**
+     * The bulk read behind {@link #getAll} and {@link #getAllPresent}: answers the keys the near tier holds, asks
+     * {@code remoteRead} for the others (once, and only if there are any), then keeps near copies of what it reported
+     * to its {@link RemoteCache.BulkFill} as {@link #fillAll} does. Returns what was found, in the order of {@code
+     * keys}.
+     */
+    private Map<K, V> readThrough(
+            Iterable<? extends K> keys, BiFunction<List<K>, RemoteCache.BulkFill, Map<K, V>> remoteRead) {
         List<K> requested = new ArrayList<>();
         keys.forEach(requested::add);
         Map<K, V> result = new LinkedHashMap<>();
@@ -305,47 +335,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         }
         long seen = evictions.get();
         List<Fill> fills = new ArrayList<>();
-        Map<K, V> fromRemote;
-        try {
-            fromRemote = remote.getAll(
-                    missing,
-                    bulkLoader,
-                    (encodedKey, found, remaining) -> fills.add(new Fill(encodedKey, found, near.lifetime(remaining))));
-        } catch (RuntimeException e) {
-            fromRemote = serveNearStale(missing, e);
-        }
-        fillAll(fills, seen);
-        return BulkResults.inKeyOrder(requested, result, fromRemote);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Keys held near are answered from there, the rest from the remote tier in one bulk read, which fills the near
-     * tier as {@link #getAll} does. Nothing is loaded or written.
-     */
-    @Override
-    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
-        requireNonNull(keys, "keys");
-        List<K> requested = new ArrayList<>();
-        keys.forEach(requested::add);
-        Map<K, V> result = new LinkedHashMap<>();
-        List<K> missing = new ArrayList<>();
-        for (K key : requested) {
-            Object found = near.lookupOrCachedNull(remote.encodeKey(requireNonNull(key, "key")));
-            if (found == null) {
-                monitor.onMiss();
-                missing.add(key);
-            } else if (found != CACHED_NULL) {
-                result.put(key, cast(found));
-            }
-        }
-        if (missing.isEmpty()) {
-            return BulkResults.inKeyOrder(requested, result, Map.of());
-        }
-        long seen = evictions.get();
-        List<Fill> fills = new ArrayList<>();
-        Map<K, V> fromRemote = remote.getAllPresent(
+        Map<K, V> fromRemote = remoteRead.apply(
                 missing,
                 (encodedKey, found, remaining) -> fills.add(new Fill(encodedKey, found, near.lifetime(remaining))));
         fillAll(fills, seen);
