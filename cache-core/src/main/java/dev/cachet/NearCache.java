@@ -54,10 +54,11 @@ import org.slf4j.LoggerFactory;
  * after it reaches the remote tier, which returns the value and refreshes it ({@link RefreshAhead}); once a refresh
  * wrote its value, the key is published like a write, so every process drops its copy and reads the new value.
  *
- * <p>Without {@code acknowledgedInvalidation}, a single-key write or invalidation also tells the other processes before
- * it goes to the remote tier ({@link InvalidationChannel#publishAhead}): they drop their copies while the write is on
- * its way, so that a read of theirs right after it returned mostly goes to the remote tier instead of finding a copy
- * the write's own message has not dropped yet. That costs one more round trip per write.
+ * <p>Without {@code acknowledgedInvalidation}, a write or invalidation of one key or of a batch ({@code putAll},
+ * {@code invalidateAll(keys)}: one message for the batch) also tells the other processes before it goes to the remote
+ * tier ({@link InvalidationChannel#publishAhead}): they drop their copies while the write is on its way, so that a
+ * read of theirs right after it returned mostly goes to the remote tier instead of finding a copy the write's own
+ * message has not dropped yet. That costs one more round trip per write.
  *
  * <p>With {@code acknowledgedInvalidation} a write or invalidation publishes its message through {@link
  * InvalidationChannel#publishAcknowledged} and returns once every receiver confirmed it, or once the bounded wait ran
@@ -231,7 +232,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void putNull(K key) {
         String encodedKey = remote.encodeKey(key);
-        publishAhead(encodedKey);
+        publishAhead(List.of(encodedKey));
         remote.putNull(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -367,12 +368,13 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     /**
      * {@inheritDoc}
      *
-     * <p>One bulk write to the remote tier, then one invalidation message for the whole batch, then a near copy of
-     * each value that lives no longer than its remote value.
+     * <p>One ahead message for the whole batch (without acknowledged invalidation), then one bulk write to the remote
+     * tier, then one invalidation message for the whole batch, then a near copy of each value that lives no longer
+     * than its remote value. An empty map sends nothing.
      */
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
-        Map<String, Duration> remaining = remote.writeAll(entries);
+        Map<String, Duration> remaining = remote.writeAll(entries, this::publishAhead);
         if (remaining.isEmpty()) {
             return;
         }
@@ -402,7 +404,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
-        publishAhead(encodedKey);
+        publishAhead(List.of(encodedKey));
         Lifetime remaining = near.lifetime(remote.write(key, value, ttl));
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -428,7 +430,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void invalidate(K key) {
         String encodedKey = remote.encodeKey(key);
-        publishAhead(encodedKey);
+        publishAhead(List.of(encodedKey));
         remote.invalidate(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -438,11 +440,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     /**
      * {@inheritDoc}
      *
-     * <p>One bulk delete in the remote tier, then one invalidation message for the whole batch, then the near copies.
+     * <p>One ahead message for the whole batch (without acknowledged invalidation), then one bulk delete in the remote
+     * tier, then one invalidation message for the whole batch, then the near copies. No keys, no message.
      */
     @Override
     public void invalidateAll(Iterable<? extends K> keys) {
-        Set<String> encodedKeys = remote.invalidateEach(keys);
+        Set<String> encodedKeys = remote.invalidateEach(keys, this::publishAhead);
         if (encodedKeys.isEmpty()) {
             return;
         }
@@ -481,12 +484,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     }
 
     /**
-     * Tells the other processes that {@code encodedKey} is about to change, unless the write waits for their
-     * acknowledgements anyway. A hint: a failure is logged and the write goes on.
+     * Tells the other processes that {@code encodedKeys} are about to change, in one message where the channel can,
+     * unless the write waits for their acknowledgements anyway. A hint: a failure is logged and the write goes on.
      */
-    private void publishAhead(String encodedKey) {
+    private void publishAhead(Collection<String> encodedKeys) {
         if (acknowledgeWait == null) {
-            publish(() -> channel.publishAhead(List.of(encodedKey)));
+            publish(() -> channel.publishAhead(encodedKeys));
         }
     }
 
