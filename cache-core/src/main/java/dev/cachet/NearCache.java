@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -53,10 +54,11 @@ import org.slf4j.LoggerFactory;
  * after it reaches the remote tier, which returns the value and refreshes it ({@link RefreshAhead}); once a refresh
  * wrote its value, the key is published like a write, so every process drops its copy and reads the new value.
  *
- * <p>Without {@code acknowledgedInvalidation}, a single-key write or invalidation also tells the other processes before
- * it goes to the remote tier ({@link InvalidationChannel#publishAhead}): they drop their copies while the write is on
- * its way, so that a read of theirs right after it returned mostly goes to the remote tier instead of finding a copy
- * the write's own message has not dropped yet. That costs one more round trip per write.
+ * <p>Without {@code acknowledgedInvalidation}, a write or invalidation of one key or of a batch ({@code putAll},
+ * {@code invalidateAll(keys)}: one message for the batch) also tells the other processes before it goes to the remote
+ * tier ({@link InvalidationChannel#publishAhead}): they drop their copies while the write is on its way, so that a
+ * read of theirs right after it returned mostly goes to the remote tier instead of finding a copy the write's own
+ * message has not dropped yet. That costs one more round trip per write.
  *
  * <p>With {@code acknowledgedInvalidation} a write or invalidation publishes its message through {@link
  * InvalidationChannel#publishAcknowledged} and returns once every receiver confirmed it, or once the bounded wait ran
@@ -230,7 +232,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void putNull(K key) {
         String encodedKey = remote.encodeKey(key);
-        publishAhead(encodedKey);
+        publishAhead(List.of(encodedKey));
         remote.putNull(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -287,6 +289,35 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
         requireNonNull(keys, "keys");
         requireNonNull(bulkLoader, "bulkLoader");
+        return readThrough(keys, (missing, fill) -> {
+            try {
+                return remote.getAll(missing, bulkLoader, fill);
+            } catch (RuntimeException e) {
+                return serveNearStale(missing, e);
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keys held near are answered from there, the rest from the remote tier in one bulk read, which fills the near
+     * tier as {@link #getAll} does. Nothing is loaded or written.
+     */
+    @Override
+    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
+        requireNonNull(keys, "keys");
+        return readThrough(keys, remote::getAllPresent);
+    }
+
+    /**
+     * The bulk read behind {@link #getAll} and {@link #getAllPresent}: answers the keys the near tier holds, asks
+     * {@code remoteRead} for the others (once, and only if there are any), then keeps near copies of what it reported
+     * to its {@link RemoteCache.BulkFill} as {@link #fillAll} does. Returns what was found, in the order of {@code
+     * keys}.
+     */
+    private Map<K, V> readThrough(
+            Iterable<? extends K> keys, BiFunction<List<K>, RemoteCache.BulkFill, Map<K, V>> remoteRead) {
         List<K> requested = new ArrayList<>();
         keys.forEach(requested::add);
         Map<K, V> result = new LinkedHashMap<>();
@@ -305,47 +336,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         }
         long seen = evictions.get();
         List<Fill> fills = new ArrayList<>();
-        Map<K, V> fromRemote;
-        try {
-            fromRemote = remote.getAll(
-                    missing,
-                    bulkLoader,
-                    (encodedKey, found, remaining) -> fills.add(new Fill(encodedKey, found, near.lifetime(remaining))));
-        } catch (RuntimeException e) {
-            fromRemote = serveNearStale(missing, e);
-        }
-        fillAll(fills, seen);
-        return BulkResults.inKeyOrder(requested, result, fromRemote);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Keys held near are answered from there, the rest from the remote tier in one bulk read, which fills the near
-     * tier as {@link #getAll} does. Nothing is loaded or written.
-     */
-    @Override
-    public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
-        requireNonNull(keys, "keys");
-        List<K> requested = new ArrayList<>();
-        keys.forEach(requested::add);
-        Map<K, V> result = new LinkedHashMap<>();
-        List<K> missing = new ArrayList<>();
-        for (K key : requested) {
-            Object found = near.lookupOrCachedNull(remote.encodeKey(requireNonNull(key, "key")));
-            if (found == null) {
-                monitor.onMiss();
-                missing.add(key);
-            } else if (found != CACHED_NULL) {
-                result.put(key, cast(found));
-            }
-        }
-        if (missing.isEmpty()) {
-            return BulkResults.inKeyOrder(requested, result, Map.of());
-        }
-        long seen = evictions.get();
-        List<Fill> fills = new ArrayList<>();
-        Map<K, V> fromRemote = remote.getAllPresent(
+        Map<K, V> fromRemote = remoteRead.apply(
                 missing,
                 (encodedKey, found, remaining) -> fills.add(new Fill(encodedKey, found, near.lifetime(remaining))));
         fillAll(fills, seen);
@@ -377,12 +368,13 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     /**
      * {@inheritDoc}
      *
-     * <p>One bulk write to the remote tier, then one invalidation message for the whole batch, then a near copy of
-     * each value that lives no longer than its remote value.
+     * <p>One ahead message for the whole batch (without acknowledged invalidation), then one bulk write to the remote
+     * tier, then one invalidation message for the whole batch, then a near copy of each value that lives no longer
+     * than its remote value. An empty map sends nothing.
      */
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
-        Map<String, Duration> remaining = remote.writeAll(entries);
+        Map<String, Duration> remaining = remote.writeAll(entries, this::publishAhead);
         if (remaining.isEmpty()) {
             return;
         }
@@ -412,7 +404,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
-        publishAhead(encodedKey);
+        publishAhead(List.of(encodedKey));
         Lifetime remaining = near.lifetime(remote.write(key, value, ttl));
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -438,7 +430,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void invalidate(K key) {
         String encodedKey = remote.encodeKey(key);
-        publishAhead(encodedKey);
+        publishAhead(List.of(encodedKey));
         remote.invalidate(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
@@ -448,11 +440,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     /**
      * {@inheritDoc}
      *
-     * <p>One bulk delete in the remote tier, then one invalidation message for the whole batch, then the near copies.
+     * <p>One ahead message for the whole batch (without acknowledged invalidation), then one bulk delete in the remote
+     * tier, then one invalidation message for the whole batch, then the near copies. No keys, no message.
      */
     @Override
     public void invalidateAll(Iterable<? extends K> keys) {
-        Set<String> encodedKeys = remote.invalidateEach(keys);
+        Set<String> encodedKeys = remote.invalidateEach(keys, this::publishAhead);
         if (encodedKeys.isEmpty()) {
             return;
         }
@@ -491,12 +484,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     }
 
     /**
-     * Tells the other processes that {@code encodedKey} is about to change, unless the write waits for their
-     * acknowledgements anyway. A hint: a failure is logged and the write goes on.
+     * Tells the other processes that {@code encodedKeys} are about to change, in one message where the channel can,
+     * unless the write waits for their acknowledgements anyway. A hint: a failure is logged and the write goes on.
      */
-    private void publishAhead(String encodedKey) {
+    private void publishAhead(Collection<String> encodedKeys) {
         if (acknowledgeWait == null) {
-            publish(() -> channel.publishAhead(List.of(encodedKey)));
+            publish(() -> channel.publishAhead(encodedKeys));
         }
     }
 

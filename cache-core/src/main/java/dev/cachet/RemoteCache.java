@@ -641,8 +641,11 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
      * be encoded, or an Expiry that fails, writes none), as one step against this process's loads of those keys, and
      * returns how long each written value has left by its encoded key: a near tier keeps its copy no longer. Under
      * fail-open a failed call makes each key a pending invalidation.
+     *
+     * @param beforeWrite given the encoded keys once every entry is encoded, before the tier is called (a near cache
+     *     announces the write ahead); not called for an empty map, nor when an entry cannot be encoded
      */
-    Map<String, Duration> writeAll(Map<? extends K, ? extends V> entries) {
+    Map<String, Duration> writeAll(Map<? extends K, ? extends V> entries, Consumer<Set<String>> beforeWrite) {
         requireNonNull(entries, "entries");
         Map<String, RemoteWrite> writes = new LinkedHashMap<>();
         Map<String, Long> expiresAt = new HashMap<>();
@@ -661,6 +664,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return Map.of();
         }
         List<RemoteWrite> batch = List.copyOf(writes.values());
+        beforeWrite.accept(Collections.unmodifiableSet(writes.keySet()));
         flights.writeAll(writes.keySet(), () -> guard.writeEach("putAll", writes.keySet(), () -> store.putAll(batch)));
         stats.recordPuts(batch.size());
         Map<String, Duration> remaining = new LinkedHashMap<>();
@@ -670,20 +674,24 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
-        var unused = writeAll(entries);
+        var unused = writeAll(entries, encodedKeys -> {});
     }
 
     /**
      * Removes every key in one bulk call ({@link RemoteStore#deleteEach}), as one step against this process's loads of
      * those keys, and returns their encoded keys. Under fail-open a failed call makes each key a pending invalidation.
+     *
+     * @param beforeWrite given the encoded keys before the tier is called (a near cache announces the invalidation
+     *     ahead); not called when there are no keys
      */
-    Set<String> invalidateEach(Iterable<? extends K> keys) {
+    Set<String> invalidateEach(Iterable<? extends K> keys, Consumer<Set<String>> beforeWrite) {
         requireNonNull(keys, "keys");
         Set<String> encodedKeys = new LinkedHashSet<>();
         for (K key : keys) {
             encodedKeys.add(keyEncoder.apply(requireNonNull(key, "key")));
         }
         if (!encodedKeys.isEmpty()) {
+            beforeWrite.accept(Collections.unmodifiableSet(encodedKeys));
             flights.writeAll(
                     encodedKeys,
                     () -> guard.writeEach("invalidateAll(keys)", encodedKeys, () -> store.deleteEach(encodedKeys)));
@@ -693,7 +701,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     @Override
     public void invalidateAll(Iterable<? extends K> keys) {
-        var unused = invalidateEach(keys);
+        var unused = invalidateEach(keys, encodedKeys -> {});
     }
 
     @Override

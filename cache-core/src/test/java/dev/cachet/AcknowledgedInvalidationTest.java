@@ -87,22 +87,36 @@ class AcknowledgedInvalidationTest {
 
         assertThat(tier.channel.acknowledgedCalls)
                 .containsExactly("k:s:a", "k:s:b", "k:s:c,s:d", "k:s:a", "k:s:b,s:c", "all");
-        assertThat(tier.channel.plainCalls).isEmpty();
+        assertThat(tier.channel.plainCalls)
+                .as("no message, and no write announced ahead: the receivers' answers are waited for instead")
+                .isEmpty();
         NearStats stats = cache.nearStats().orElseThrow();
         assertThat(stats.acknowledged()).isEqualTo(6);
         assertThat(stats.unacknowledged()).isZero();
     }
 
     @Test
-    void withoutTheOptionNothingWaits() {
+    void withoutTheOptionNothingWaitsAndEachWriteIsAnnouncedAhead() {
         Cache<String, String> cache = nearCache(false);
 
         cache.put("a", "1");
         cache.invalidate("a");
+        cache.putAll(Map.of("c", "3", "d", "4"));
+        cache.invalidateAll(List.of("b", "c"));
         cache.invalidateAll();
 
         assertThat(tier.channel.acknowledgedCalls).isEmpty();
-        assertThat(tier.channel.plainCalls).containsExactly("k:s:a", "k:s:a", "all");
+        assertThat(tier.channel.plainCalls)
+                .containsExactly(
+                        "ahead:s:a",
+                        "k:s:a",
+                        "ahead:s:a",
+                        "k:s:a",
+                        "ahead:s:c,s:d",
+                        "k:s:c,s:d",
+                        "ahead:s:b,s:c",
+                        "k:s:b,s:c",
+                        "all");
         assertThat(cache.nearStats().orElseThrow().acknowledged()).isZero();
         assertThat(cache.nearStats().orElseThrow().unacknowledged()).isZero();
     }
@@ -208,7 +222,12 @@ class AcknowledgedInvalidationTest {
 
         @Override
         public void publishEach(Collection<String> keys) {
-            plainCalls.add("k:" + String.join(",", keys));
+            plainCalls.add("k:" + sorted(keys));
+        }
+
+        @Override
+        public void publishAhead(Collection<String> keys) {
+            plainCalls.add("ahead:" + sorted(keys));
         }
 
         @Override
@@ -220,9 +239,12 @@ class AcknowledgedInvalidationTest {
         public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
             assertThat(maxWait).isEqualTo(WAIT);
             fail();
-            acknowledgedCalls.add(
-                    "k:" + String.join(",", Set.copyOf(keys).stream().sorted().toList()));
+            acknowledgedCalls.add("k:" + sorted(keys));
             return answer;
+        }
+
+        private static String sorted(Collection<String> keys) {
+            return String.join(",", Set.copyOf(keys).stream().sorted().toList());
         }
 
         @Override

@@ -146,7 +146,32 @@ class BulkOperationsTest {
             a.invalidateAll(values("v", 20).keySet());
             assertThat(b.getAll(values("v", 20).keySet(), keys -> Map.of())).isEmpty();
 
-            assertThat(tier.messages()).containsExactly("publishEach[20]", "publishEach[20]");
+            assertThat(tier.messages())
+                    .containsExactly("publishAhead[20]", "publishEach[20]", "publishAhead[20]", "publishEach[20]");
+        }
+
+        /**
+         * A near cache announces a bulk write, once for the batch, before the remote write goes out (other processes
+         * drop their copies while it is on its way), as it does a single-key one; an empty batch sends nothing.
+         */
+        @Test
+        void aNearCacheAnnouncesABulkWriteAheadOfTheRemoteWrite() {
+            Cache<String, String> a = near(builder());
+            tier.reset();
+
+            a.putAll(values("v", 20));
+            a.invalidateAll(values("v", 20).keySet());
+            a.putAll(Map.of());
+            a.invalidateAll(List.of());
+
+            assertThat(tier.sequence())
+                    .containsExactly(
+                            "publishAhead[20]",
+                            "putAll[20]",
+                            "publishEach[20]",
+                            "publishAhead[20]",
+                            "deleteEach[20]",
+                            "publishEach[20]");
         }
 
         @Test
@@ -365,6 +390,7 @@ class BulkOperationsTest {
     private static final class CountingTier extends ForwardingRemoteTier {
         private final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<String> sequence = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         CountingTier(RemoteTier shared) {
             super(shared, "counting");
@@ -373,6 +399,17 @@ class BulkOperationsTest {
         void reset() {
             calls.clear();
             messages.clear();
+            sequence.clear();
+        }
+
+        private void call(String call) {
+            calls.add(call);
+            sequence.add(call);
+        }
+
+        private void message(String message) {
+            messages.add(message);
+            sequence.add(message);
         }
 
         List<String> calls() {
@@ -383,54 +420,59 @@ class BulkOperationsTest {
             return List.copyOf(messages);
         }
 
+        /** Returns the store calls and the messages together, in the order they were made. */
+        List<String> sequence() {
+            return List.copyOf(sequence);
+        }
+
         @Override
         public RemoteStore store(String cacheName) {
             return new ForwardingRemoteStore(delegate().store(cacheName)) {
                 @Override
                 public Lookup lookup(String key, long maxBytes) {
-                    calls.add("lookup");
+                    call("lookup");
                     return super.lookup(key, maxBytes);
                 }
 
                 @Override
                 public List<Lookup> lookupAll(List<String> keys, long maxBytes) {
-                    calls.add("lookupAll[" + keys.size() + "]");
+                    call("lookupAll[" + keys.size() + "]");
                     return delegate().lookupAll(keys, maxBytes);
                 }
 
                 @Override
                 public List<Optional<byte[]>> peekAll(List<String> keys, long maxBytes) {
-                    calls.add("peekAll[" + keys.size() + "]");
+                    call("peekAll[" + keys.size() + "]");
                     return delegate().peekAll(keys, maxBytes);
                 }
 
                 @Override
                 public void put(String key, byte[] value, Duration ttl) {
-                    calls.add("put");
+                    call("put");
                     super.put(key, value, ttl);
                 }
 
                 @Override
                 public void putAll(List<RemoteWrite> writes) {
-                    calls.add("putAll[" + writes.size() + "]");
+                    call("putAll[" + writes.size() + "]");
                     delegate().putAll(writes);
                 }
 
                 @Override
                 public List<Boolean> putAllIfUnchanged(List<RemoteWrite> writes, long[] leases) {
-                    calls.add("putAllIfUnchanged[" + writes.size() + "]");
+                    call("putAllIfUnchanged[" + writes.size() + "]");
                     return delegate().putAllIfUnchanged(writes, leases);
                 }
 
                 @Override
                 public void delete(String key) {
-                    calls.add("delete");
+                    call("delete");
                     super.delete(key);
                 }
 
                 @Override
                 public void deleteEach(Collection<String> keys) {
-                    calls.add("deleteEach[" + keys.size() + "]");
+                    call("deleteEach[" + keys.size() + "]");
                     delegate().deleteEach(keys);
                 }
             };
@@ -447,19 +489,25 @@ class BulkOperationsTest {
 
                 @Override
                 public void publish(String key) {
-                    messages.add("publish");
+                    message("publish");
                     channel.publish(key);
                 }
 
                 @Override
                 public void publishEach(Collection<String> keys) {
-                    messages.add("publishEach[" + keys.size() + "]");
+                    message("publishEach[" + keys.size() + "]");
                     channel.publishEach(keys);
                 }
 
                 @Override
+                public void publishAhead(Collection<String> keys) {
+                    message("publishAhead[" + keys.size() + "]");
+                    channel.publishAhead(keys);
+                }
+
+                @Override
                 public void publishAll() {
-                    messages.add("publishAll");
+                    message("publishAll");
                     channel.publishAll();
                 }
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -415,6 +416,51 @@ abstract class NearCacheContract {
         assertThat(near(b).invalidationsReceived())
                 .as("the announcement is not counted as a message")
                 .isEqualTo(2);
+    }
+
+    /**
+     * A putAll is announced before it goes to Redis as a put is, in one message for the batch: while A's write is held
+     * on its way, B has already dropped its copy of every key (without counting a message), so B's reads go to Redis.
+     */
+    @Test
+    @Timeout(60)
+    void aBulkWriteIsAnnouncedBeforeItGoesToRedisSoOtherProcessesDropTheirCopiesEarly() throws Exception {
+        HeldWriteTier held = new HeldWriteTier(newTier(TIER_CONFIG));
+        Cache<String, String> a = process(held, Codec.string(), null);
+        Cache<String, String> b = process(Codec.string());
+        Function<String, String> noLoad = k -> fail("no load expected for " + k);
+        List<String> keys = List.of("j", "k");
+        a.putAll(Map.of("j", "v0", "k", "v0"));
+        awaitHeard(b, 2);
+        keys.forEach(key -> assertThat(b.get(key, noLoad)).isEqualTo("v0"));
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            held.hold();
+            // The forwarding store sends a putAll through put, where the tier holds it.
+            Future<?> putAll = writer.submit(() -> a.putAll(Map.of("j", "v1", "k", "v1")));
+            assertThat(held.entered.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("A's write reaches Redis's store call")
+                    .isTrue();
+            // B's near tier drops both keys while A's write is held: B's reads then miss near and find v0 in Redis.
+            for (String key : keys) {
+                POLLING.alias("B drops its copy of " + key + " before A's write is done")
+                        .until(() -> {
+                            long misses = near(b).misses();
+                            String read = b.getIfPresent(key);
+                            return near(b).misses() > misses && "v0".equals(read);
+                        });
+            }
+            held.release();
+            putAll.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            held.release();
+            writer.shutdownNow();
+        }
+        awaitHeard(b, 4);
+        keys.forEach(key -> assertThat(b.get(key, noLoad)).isEqualTo("v1"));
+        assertThat(near(b).invalidationsReceived())
+                .as("the announcement is not counted as a message")
+                .isEqualTo(4);
     }
 
     /**

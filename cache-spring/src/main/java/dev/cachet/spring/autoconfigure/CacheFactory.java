@@ -88,6 +88,9 @@ final class CacheFactory {
         if (definition.refreshAfterWrite() != null) {
             builder.refreshAfterWrite(definition.refreshAfterWrite());
         }
+        if (definition.acknowledgedInvalidation() != null) {
+            builder.acknowledgedInvalidation(definition.acknowledgedInvalidation());
+        }
         customize(customization);
         requireTtl(name, definition, customization);
         if (tier != CacheTier.LOCAL && customization.codec == null) {
@@ -173,25 +176,23 @@ final class CacheFactory {
         notNegative(name, "expire-after-write", definition.expireAfterWrite());
         notNegative(name, "expire-after-access", definition.expireAfterAccess());
         notNegative(name, "near-maximum-size", definition.nearMaximumSize());
-        Duration cacheNulls = definition.cacheNulls();
-        if (cacheNulls != null && (cacheNulls.isZero() || cacheNulls.isNegative())) {
-            throw new InvalidConfigurationPropertyValueException(
-                    property(name, "cache-nulls"), cacheNulls, "must be positive: how long a null value is cached");
-        }
-        Duration staleIfError = definition.staleIfError();
-        if (staleIfError != null && (staleIfError.isZero() || staleIfError.isNegative())) {
-            throw new InvalidConfigurationPropertyValueException(
-                    property(name, "stale-if-error"),
-                    staleIfError,
-                    "must be positive: how long an expired value is kept for a failed reload");
-        }
+        positive(name, "cache-nulls", definition.cacheNulls(), "how long a null value is cached");
+        positive(
+                name,
+                "stale-if-error",
+                definition.staleIfError(),
+                "how long an expired value is kept for a failed reload");
         Duration refresh = definition.refreshAfterWrite();
-        if (refresh != null && (refresh.isZero() || refresh.isNegative())) {
-            throw new InvalidConfigurationPropertyValueException(
-                    property(name, "refresh-after-write"),
-                    refresh,
-                    "must be positive: how long after a value was written a read reloads it in the background");
-        }
+        positive(
+                name,
+                "refresh-after-write",
+                refresh,
+                "how long after a value was written a read reloads it in the background");
+        positive(
+                name,
+                "acknowledged-invalidation",
+                definition.acknowledgedInvalidation(),
+                "how long a write waits at most for the other processes to drop their copies");
         Duration ttl = definition.expireAfterWrite();
         if (refresh != null && ttl != null && refresh.compareTo(ttl) >= 0) {
             throw new InvalidConfigurationPropertyValueException(
@@ -242,6 +243,12 @@ final class CacheFactory {
         } else {
             onlyFor(name, "near-maximum-size", definition.nearMaximumSize(), "near");
             onlyFor(name, "near-expire-after-write", definition.nearExpireAfterWrite(), "near");
+            onlyFor(
+                    name,
+                    "acknowledged-invalidation",
+                    definition.acknowledgedInvalidation(),
+                    "applies to near caches only: writes wait for the other processes' near tiers to drop their"
+                            + " copies");
         }
         if (definition.copier() != null) {
             if (tier == CacheTier.REMOTE) {
@@ -364,6 +371,14 @@ final class CacheFactory {
     private static void notNegative(String name, String leaf, @Nullable Duration value) {
         if (value != null && value.isNegative()) {
             throw new InvalidConfigurationPropertyValueException(property(name, leaf), value, "must be zero or more");
+        }
+    }
+
+    /** Rejects a duration that is zero or negative; {@code meaning} says what the property is, for the message. */
+    private static void positive(String name, String leaf, @Nullable Duration value, String meaning) {
+        if (value != null && (value.isZero() || value.isNegative())) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property(name, leaf), value, "must be positive: " + meaning);
         }
     }
 

@@ -25,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       expire-after-write: 30s            # the Redis time to live; required for remote and near
  *       maximum-size: 1000                 # the local copy's bound (default 10000; alias near-maximum-size)
  *       near-expire-after-write: 5s        # how stale a local copy may get if an invalidation is lost; required
+ *       acknowledged-invalidation: 100ms   # a write returns once the other processes dropped their copies, or
+ *                                          # after this long (near caches only; unset, writes do not wait)
  *       value-type: com.example.Price      # values cross Redis as JSON of this type (or java.util.List<...>)
  *     sessions:
  *       maximum-size: 10000
@@ -169,6 +171,9 @@ public record CachetProperties(
      *     {@code @Cacheable(sync = true)}) returns it and reloads it in the background (positive, shorter than
      *     expire-after-write, which a local cache needs); on remote and near caches one process refreshes, under the
      *     Redis lock, and every process then reads the new value
+     * @param acknowledgedInvalidation Near: how long a write or invalidation waits at most, once sent, for every other
+     *     process to say it dropped its copy (positive, such as 100ms); each outcome is counted as acknowledged or
+     *     unacknowledged in the near stats. Unset, writes do not wait
      */
     public record CacheDefinition(
             @DefaultValue("local") CacheTier tier,
@@ -183,7 +188,8 @@ public record CachetProperties(
             @Nullable FailurePolicy failurePolicy,
             @Nullable Duration cacheNulls,
             @Nullable Duration staleIfError,
-            @Nullable Duration refreshAfterWrite) {}
+            @Nullable Duration refreshAfterWrite,
+            @Nullable Duration acknowledgedInvalidation) {}
 
     /**
      * The Spring {@code CacheManager} backed by Cachet's caches.
