@@ -28,7 +28,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -104,7 +103,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     /** Keys whose refresh is scheduled or running: one at a time per key. */
     private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
 
-    private final AtomicBoolean refreshFailureLogged = new AtomicBoolean();
+    private final RefreshFailureLogger refreshFailures;
     private final SingleFlight.Participant<K, V> refreshParticipant = new RefreshParticipant();
 
     /**
@@ -154,6 +153,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                         .orElseThrow(() -> new IllegalStateException("cache '" + config.name() + "': refreshAfterWrite"
                                 + " without a loader of its own needs expireAfterWrite"));
         this.refreshExecutor = settings.executor() != null ? settings.executor() : ForkJoinPool.commonPool();
+        this.refreshFailures = new RefreshFailureLogger(log, config.name());
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -307,24 +307,14 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 try {
                     flights.refresh(key, reload, refreshParticipant);
                 } catch (RuntimeException e) {
-                    refreshFailed(e);
+                    refreshFailures.failed(e);
                 } finally {
                     refreshing.remove(key);
                 }
             });
         } catch (RejectedExecutionException e) {
             refreshing.remove(key);
-            refreshFailed(e);
-        }
-    }
-
-    private void refreshFailed(RuntimeException e) {
-        if (refreshFailureLogged.compareAndSet(false, true)) {
-            log.warn(
-                    "cache '{}': a refresh failed ({}); the value it was to replace stays until it expires. Further"
-                            + " failures are counted, not logged.",
-                    config.name(),
-                    e.toString());
+            refreshFailures.failed(e);
         }
     }
 
