@@ -44,27 +44,7 @@ record CacheSettings(
         requireNonNull(refreshAfterWrite, "refreshAfterWrite");
     }
 
-    /** Settings without refresh-ahead. */
-    CacheSettings(
-            String name,
-            OptionalLong maximumSize,
-            Optional<Duration> expireAfterWrite,
-            Optional<Duration> expireAfterAccess,
-            Optional<Duration> cacheNulls,
-            Optional<Expiry<Object, Object>> expiry,
-            Optional<Duration> staleIfError) {
-        this(
-                name,
-                maximumSize,
-                expireAfterWrite,
-                expireAfterAccess,
-                cacheNulls,
-                expiry,
-                staleIfError,
-                Optional.empty());
-    }
-
-    /** Settings that do not cache null results and have no per-entry expiry. */
+    /** Settings that do not cache null results and have no per-entry expiry, stale-if-error or refresh-ahead. */
     CacheSettings(
             String name,
             OptionalLong maximumSize,
@@ -75,6 +55,7 @@ record CacheSettings(
                 maximumSize,
                 expireAfterWrite,
                 expireAfterAccess,
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty());

@@ -28,7 +28,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -104,7 +103,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     /** Keys whose refresh is scheduled or running: one at a time per key. */
     private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
 
-    private final AtomicBoolean refreshFailureLogged = new AtomicBoolean();
+    private final RefreshFailureLogger refreshFailures;
     private final SingleFlight.Participant<K, V> refreshParticipant = new RefreshParticipant();
 
     /**
@@ -154,6 +153,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                         .orElseThrow(() -> new IllegalStateException("cache '" + config.name() + "': refreshAfterWrite"
                                 + " without a loader of its own needs expireAfterWrite"));
         this.refreshExecutor = settings.executor() != null ? settings.executor() : ForkJoinPool.commonPool();
+        this.refreshFailures = new RefreshFailureLogger(log, config.name());
         this.monitor = new HitRatioMonitor(
                 config.name(),
                 config.hitRatioThreshold(),
@@ -307,24 +307,14 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 try {
                     flights.refresh(key, reload, refreshParticipant);
                 } catch (RuntimeException e) {
-                    refreshFailed(e);
+                    refreshFailures.failed(e);
                 } finally {
                     refreshing.remove(key);
                 }
             });
         } catch (RejectedExecutionException e) {
             refreshing.remove(key);
-            refreshFailed(e);
-        }
-    }
-
-    private void refreshFailed(RuntimeException e) {
-        if (refreshFailureLogged.compareAndSet(false, true)) {
-            log.warn(
-                    "cache '{}': a refresh failed ({}); the value it was to replace stays until it expires. Further"
-                            + " failures are counted, not logged.",
-                    config.name(),
-                    e.toString());
+            refreshFailures.failed(e);
         }
     }
 
@@ -360,9 +350,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         if (stales == null) {
             return;
         }
-        long deadline = ticker.read()
-                + Math.min(saturatedNanos(expiry), Long.MAX_VALUE / 4)
-                + Math.min(staleGraceNanos, Long.MAX_VALUE / 4);
+        long deadline = staleDeadline(saturatedNanos(expiry));
         stales.asMap().computeIfPresent(key, (k, stale) -> new Stale<>(stale.value(), deadline));
     }
 
@@ -381,9 +369,15 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return;
         }
         long ttl = lifetime == null ? writeTtlNanos : saturatedNanos(lifetime);
-        long deadline =
-                ticker.read() + Math.min(ttl, Long.MAX_VALUE / 4) + Math.min(staleGraceNanos, Long.MAX_VALUE / 4);
-        stales.put(key, new Stale<>(prepared, deadline));
+        stales.put(key, new Stale<>(prepared, staleDeadline(ttl)));
+    }
+
+    /**
+     * Returns the ticker time at which a value that lives {@code ttlNanos} from now stops being served stale, after
+     * the grace. Each term is capped at a quarter of the range, so that the sum cannot overflow.
+     */
+    private long staleDeadline(long ttlNanos) {
+        return ticker.read() + Math.min(ttlNanos, Long.MAX_VALUE / 4) + Math.min(staleGraceNanos, Long.MAX_VALUE / 4);
     }
 
     /** Records a value Caffeine refreshed through the cache's loader: a successful load of its key. */
@@ -698,17 +692,45 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     /** Stores a prepared value; {@code duration} is its expiry, or null for a cache without an {@link Expiry}. */
     private void storePrepared(K key, V prepared, @Nullable Duration duration) {
-        VarExpiration<K, V> variable = variableExpiry;
         flights.write(key, () -> {
             asyncLoads.remove(key);
-            if (variable == null || duration == null) {
-                store.put(key, prepared);
-            } else {
-                var unused = variable.put(key, prepared, duration);
-            }
+            putInStore(key, prepared, duration);
             keepStale(key, prepared, duration);
         });
         stats.recordPuts(1);
+    }
+
+    /** Returns how long a value a load returned lives: what the Expiry says on creation, or null without one. */
+    private @Nullable Duration durationOfLoad(K key, V prepared) {
+        GuardedExpiry<K, V> entryExpiry = expiry;
+        if (entryExpiry == null) {
+            return null;
+        }
+        return prepared instanceof NullMarker ? Duration.ofNanos(nullTtlNanos) : entryExpiry.create(key, prepared);
+    }
+
+    /**
+     * Stores a value a load or a refresh returned, for {@code duration} (from {@link #durationOfLoad}, asked before
+     * anything changed); keeps it to serve stale, ends the key's outage and counts the put. Called under the flight's
+     * lock ({@link SingleFlight.Participant#store}).
+     */
+    private void storeLoaded(K key, V prepared, @Nullable Duration duration) {
+        putInStore(key, prepared, duration);
+        if (staleServing != null) {
+            keepStale(key, prepared, duration);
+            staleServing.loaded(key);
+        }
+        stats.recordPuts(1);
+    }
+
+    /** Puts a prepared value in Caffeine, with its own {@code duration} if the cache has an {@link Expiry}. */
+    private void putInStore(K key, V prepared, @Nullable Duration duration) {
+        VarExpiration<K, V> variable = variableExpiry;
+        if (variable == null || duration == null) {
+            store.put(key, prepared);
+        } else {
+            var unused = variable.put(key, prepared, duration);
+        }
     }
 
     @Override
@@ -820,20 +842,9 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             // The entry is absent or expired. Replacing an expired entry in place would let a reader that fetched
             // its old value just before the write see the new write time and return the old value; removing it
             // first makes that reader see it expired. The Expiry is asked first: if it fails, nothing changes.
-            Duration duration = expiry == null
-                    ? null
-                    : prepared instanceof NullMarker ? Duration.ofNanos(nullTtlNanos) : expiry.create(key, prepared);
+            Duration duration = durationOfLoad(key, prepared);
             store.invalidate(key);
-            if (variableExpiry == null || duration == null) {
-                store.put(key, prepared);
-            } else {
-                var unused = variableExpiry.put(key, prepared, duration);
-            }
-            if (staleServing != null) {
-                keepStale(key, prepared, duration);
-                staleServing.loaded(key);
-            }
-            stats.recordPuts(1);
+            storeLoaded(key, prepared, duration);
         }
 
         @Override
@@ -864,19 +875,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final class RefreshParticipant extends Participant {
         @Override
         public void store(K key, V prepared) {
-            Duration duration = expiry == null
-                    ? null
-                    : prepared instanceof NullMarker ? Duration.ofNanos(nullTtlNanos) : expiry.create(key, prepared);
-            if (variableExpiry == null || duration == null) {
-                store.put(key, prepared);
-            } else {
-                var unused = variableExpiry.put(key, prepared, duration);
-            }
-            if (staleServing != null) {
-                keepStale(key, prepared, duration);
-                staleServing.loaded(key);
-            }
-            stats.recordPuts(1);
+            storeLoaded(key, prepared, durationOfLoad(key, prepared));
         }
     }
 

@@ -40,16 +40,4 @@ record LocalCacheSettings<K, V>(
         requireNonNull(copier, "copier");
         requireNonNull(lowHitRatioHandler, "lowHitRatioHandler");
     }
-
-    /** Settings without a per-entry expiry: the config's fixed durations apply. */
-    LocalCacheSettings(
-            CacheConfig config,
-            Ticker ticker,
-            @Nullable Executor executor,
-            Copier<V> copier,
-            @Nullable Weigher<? super K, ? super V> weigher,
-            @Nullable RemovalListener<? super K, ? super V> removalListener,
-            Consumer<? super LowHitRatio> lowHitRatioHandler) {
-        this(config, ticker, executor, copier, weigher, removalListener, lowHitRatioHandler, null);
-    }
 }

@@ -97,7 +97,8 @@ final class MemoTable implements Cache<Object, Object>, HitRatios, LoadTracking 
                 CacheBuilder.DEFAULT_HIT_RATIO_THRESHOLD,
                 CacheBuilder.DEFAULT_HIT_RATIO_WINDOW);
         Ticker ticker = Ticker.systemTicker();
-        return new LocalCacheSettings<>(config, ticker, null, valueCopier, null, null, new LowHitRatioLogger(ticker));
+        return new LocalCacheSettings<>(
+                config, ticker, null, valueCopier, null, null, new LowHitRatioLogger(ticker), null);
     }
 
     /** Returns the cache, which the memoised functions call directly (see {@link MemoizedFunction}). */

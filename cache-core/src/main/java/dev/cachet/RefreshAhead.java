@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,6 @@ final class RefreshAhead<V> {
     // RemoteCache's logger, so that the failure log keeps the category users configure.
     private static final Logger log = LoggerFactory.getLogger(RemoteCache.class);
 
-    private final String cacheName;
     private final long refreshMillis;
     private final Executor executor;
     private final LoadElection<V> election;
@@ -48,7 +46,7 @@ final class RefreshAhead<V> {
     /** The keys this process is refreshing: one refresh per key at a time. */
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private final RefreshFailureLogger failures;
     private volatile Consumer<String> onRefreshed = key -> {};
 
     RefreshAhead(
@@ -59,7 +57,7 @@ final class RefreshAhead<V> {
             EnvelopeCodec<V> envelopes,
             TierClock clock,
             RemoteCounters counters) {
-        this.cacheName = requireNonNull(cacheName, "cacheName");
+        this.failures = new RefreshFailureLogger(log, cacheName); // checks cacheName
         this.refreshMillis =
                 requireNonNull(refreshAfterWrite, "refreshAfterWrite").toMillis();
         this.executor = requireNonNull(executor, "executor");
@@ -102,7 +100,7 @@ final class RefreshAhead<V> {
             });
         } catch (RejectedExecutionException e) {
             refreshing.remove(encodedKey);
-            failed(e);
+            failures.failed(e);
         }
     }
 
@@ -131,17 +129,7 @@ final class RefreshAhead<V> {
                 }
             }
         } catch (Exception e) { // includes checked exceptions a loader throws by stealth
-            failed(e);
-        }
-    }
-
-    private void failed(Exception e) {
-        if (failureLogged.compareAndSet(false, true)) {
-            log.warn(
-                    "cache '{}': a refresh failed ({}); the value it was to replace stays until it expires. Further"
-                            + " failures are counted, not logged.",
-                    cacheName,
-                    e.toString());
+            failures.failed(e);
         }
     }
 }

@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -119,23 +118,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
      * @param entryExpiry gives each value its own TTL ({@link Expiry#expireAfterCreate}), or null
      * @param lowHitRatioHandler told of low hit-ratio windows of this tier's own hits and misses; null turns the
      *     monitor off (under a near cache, which watches the combined ratio)
-     */
-    RemoteCache(
-            CacheConfig config,
-            RemoteConfig remote,
-            RemoteStore store,
-            ValueCodec<V> codec,
-            TierClock clock,
-            @Nullable Expiry<? super K, ? super V> entryExpiry,
-            @Nullable Consumer<? super LowHitRatio> lowHitRatioHandler) {
-        this(config, remote, store, codec, clock, entryExpiry, lowHitRatioHandler, ForkJoinPool.commonPool());
-    }
-
-    /**
-     * Builds the cache, like the constructor above, with the executor its refreshes run on ({@code
-     * refreshAfterWrite} of {@code config}; see {@link RefreshAhead}).
-     *
-     * @param refreshExecutor runs refreshes; unused without {@code refreshAfterWrite}
+     * @param refreshExecutor runs refreshes ({@code refreshAfterWrite} of {@code config}; see {@link RefreshAhead});
+     *     unused without {@code refreshAfterWrite}
      */
     RemoteCache(
             CacheConfig config,
