@@ -2,6 +2,7 @@ package dev.cachet.benchmarks.peers;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * One way of setting a peer up, as the report shows it.
@@ -36,6 +37,14 @@ public record Variant(String id, String label, Tier tier, boolean bulkGetAll, Li
         if (id.isBlank() || id.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("variant id must be non-blank without whitespace: '" + id + "'");
         }
+    }
+
+    /**
+     * Returns {@code shared} followed by {@code more}: the configuration of a variant that adds lines to those its
+     * peer's variants share.
+     */
+    public static List<String> lines(List<String> shared, String... more) {
+        return Stream.concat(shared.stream(), Stream.of(more)).toList();
     }
 
     /** Returns whether this is one of Cachet's own variants, the numerator of every ratio. */

@@ -13,10 +13,7 @@ import dev.cachet.redis.RedisTier;
 import dev.cachet.redis.RedisTierConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * Cachet with a Redis tier ({@link Variant#CACHET}) and with a near tier as well ({@link Variant#CACHET_NEAR}), set up
@@ -49,9 +46,9 @@ public final class CachetPeer implements Peer {
                 Variant.Tier tier,
                 String configuration,
                 UnaryOperator<CacheBuilder<Object, String>> setup) {
-            List<String> lines = tier == Variant.Tier.NEAR ? concat(COMMON, NEAR) : COMMON;
+            List<String> lines = tier == Variant.Tier.NEAR ? Variant.lines(COMMON, NEAR) : COMMON;
             if (configuration != null) {
-                lines = concat(lines, configuration);
+                lines = Variant.lines(lines, configuration);
             }
             return new Setup(new Variant(id, label, tier, true, lines), setup);
         }
@@ -93,32 +90,12 @@ public final class CachetPeer implements Peer {
                     .hitRatioWarning(0, 1);
         }
         Cache<String, String> cache = setup.setup().apply(builder).<String, String>build();
-        return new PeerCache() {
-            @Override
-            public String get(String key, Function<String, String> loader) {
-                return cache.get(key, loader);
-            }
-
-            @Override
-            public void put(String key, String value) {
-                cache.put(key, value);
-            }
-
-            @Override
-            public Map<String, String> getAll(List<String> keys) {
-                return cache.getAll(keys, missing -> {
+        return PeerCache.of(
+                cache::get,
+                cache::put,
+                keys -> cache.getAll(keys, missing -> {
                     throw new IllegalStateException("getAll of present keys loaded " + missing);
-                });
-            }
-
-            @Override
-            public void close() {
-                tier.close();
-            }
-        };
-    }
-
-    private static List<String> concat(List<String> lines, String line) {
-        return Stream.concat(lines.stream(), Stream.of(line)).toList();
+                }),
+                tier::close);
     }
 }
