@@ -2,7 +2,6 @@ package dev.cachet.benchmarks.peers;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * P13: how often a read on another JVM, right after a {@code put} returned and the writer told it so, is stale, and
@@ -49,28 +48,12 @@ final class Staleness {
 
         /** Returns the worker's output line. */
         String line() {
-            return String.format(
-                    Locale.ROOT,
-                    "STALE\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f",
-                    writes,
-                    stale,
-                    never,
-                    loads,
-                    p50Micros,
-                    p99Micros,
-                    maxMicros);
+            return ResultLine.of("STALE", this);
         }
 
         /** Parses {@link #line()}, split at tabs. */
-        static ReaderResult parse(String[] f) {
-            return new ReaderResult(
-                    Integer.parseInt(f[1]),
-                    Integer.parseInt(f[2]),
-                    Integer.parseInt(f[3]),
-                    Long.parseLong(f[4]),
-                    Double.parseDouble(f[5]),
-                    Double.parseDouble(f[6]),
-                    Double.parseDouble(f[7]));
+        static ReaderResult parse(String[] fields) {
+            return ResultLine.parse(ReaderResult.class, fields);
         }
     }
 
@@ -87,12 +70,12 @@ final class Staleness {
 
         /** Returns the worker's output line. */
         String line() {
-            return String.format(Locale.ROOT, "PUTS\t%.1f\t%.1f", p50Micros, p99Micros);
+            return ResultLine.of("PUTS", this);
         }
 
         /** Parses {@link #line()}, split at tabs. */
-        static WriterResult parse(String[] f) {
-            return new WriterResult(Double.parseDouble(f[1]), Double.parseDouble(f[2]));
+        static WriterResult parse(String[] fields) {
+            return ResultLine.parse(WriterResult.class, fields);
         }
     }
 

@@ -41,18 +41,14 @@ final class Stampede implements AutoCloseable {
      * @param nanos from the release until the last thread had its value
      */
     record Round(int loads, int wrong, int exceptions, long nanos) {
-        /** Returns the line a worker sends the driver: {@code DONE loads wrong exceptions nanos}. */
+        /** Returns the line a worker sends the driver: {@code DONE}, loads, wrong, exceptions and nanos. */
         String line() {
-            return "DONE " + loads + " " + wrong + " " + exceptions + " " + nanos;
+            return ResultLine.of("DONE", this);
         }
 
-        /** Parses {@link #line()}. */
+        /** Parses {@link #line()}, split at tabs. */
         static Round parse(String[] fields) {
-            return new Round(
-                    Integer.parseInt(fields[1]),
-                    Integer.parseInt(fields[2]),
-                    Integer.parseInt(fields[3]),
-                    Long.parseLong(fields[4]));
+            return ResultLine.parse(Round.class, fields);
         }
     }
 
