@@ -14,10 +14,13 @@ import java.util.stream.Stream;
  * @param configuration how the variant is set up, one Markdown line each, written into the report
  */
 public record Variant(String id, String label, Tier tier, boolean bulkGetAll, List<String> configuration) {
-    /** Cachet with a Redis tier and no near tier: every hit is answered by Redis. */
+    /**
+     * Cachet with a Redis tier and no near tier (every hit is answered by Redis), its default setup: Cachet's figure
+     * in every Redis-tier ratio.
+     */
     public static final String CACHET = "cachet";
 
-    /** Cachet with a Redis tier and a near tier. */
+    /** Cachet with a Redis tier and a near tier, its default setup: Cachet's figure in every near-tier ratio. */
     public static final String CACHET_NEAR = "cachet-near";
 
     /** Where a hit is answered. */
@@ -50,5 +53,10 @@ public record Variant(String id, String label, Tier tier, boolean bulkGetAll, Li
     /** Returns whether this is one of Cachet's own variants, the numerator of every ratio. */
     public boolean isCachet() {
         return id.equals(CACHET) || id.equals(CACHET_NEAR);
+    }
+
+    /** Returns the id of Cachet's variant whose figures are Cachet's in the ratios of {@code tier}. */
+    public static String cachetOf(Tier tier) {
+        return tier == Tier.NEAR ? CACHET_NEAR : CACHET;
     }
 }
