@@ -171,8 +171,10 @@ final class PeersReport {
                 + "-character String values, written through the library (TTL 10 min) and read once before measuring;"
                 + " every measured call is a hit (a loader call fails the run). JMH runs inside each library's JVM"
                 + " (`PeerBenchmark`, one forked JVM per figure and variant, variants interleaved). ± is JMH's 99.9 %"
-                + " confidence half-width; a ratio's ± is propagated from both. Reproduce with"
-                + " `benchmarks/peers/run.sh`.\n\n");
+                + " confidence half-width; a ratio's ± is propagated from both. Cachet's figure in every ratio is"
+                + " its default setup's of the tier (`" + Variant.CACHET + "`, `" + Variant.CACHET_NEAR + "`);"
+                + " Cachet's other setups (e.g. acknowledged invalidation) have rows of their own, whose ratio compares"
+                + " that default with them. Reproduce with `benchmarks/peers/run.sh`.\n\n");
 
         md.append("### P10: Redis-tier hit throughput, ops/s (Cachet ÷ peer above 1: Cachet is faster)\n\n");
         md.append(
@@ -417,7 +419,10 @@ final class PeersReport {
         md.append("\nCounts are before / during / after.\n");
     }
 
-    /** Returns the bars of the chart: per figure and peer, how many times better Cachet does (see {@link PeersChart}). */
+    /**
+     * Returns the bars of the chart: per figure and peer, how many times better Cachet does (see {@link PeersChart});
+     * P13 has a group for each other near-tier setup of Cachet as well.
+     */
     List<PeersChart.Bar> bars() {
         List<PeersChart.Bar> bars = new ArrayList<>();
         for (int t : PeersDriver.REDIS_THREADS) {
@@ -428,6 +433,12 @@ final class PeersReport {
         }
         addBars(bars, "P12 loads per expiry", Variant.Tier.REDIS, this::loadsPerExpiry, false);
         addBars(bars, "P13 stale first reads", Variant.Tier.NEAR, this::staleShare, false);
+        for (Variant cachet : tier(Variant.Tier.NEAR)) {
+            if (cachet.isCachet() && !cachet.id().equals(Variant.cachetOf(Variant.Tier.NEAR))) {
+                String setup = cachet.id().substring(Variant.CACHET.length() + 1);
+                addBars(bars, "P13 stale, " + setup, cachet.id(), Variant.Tier.NEAR, this::staleShare, false);
+            }
+        }
         addBars(bars, "P14 getAll µs", Variant.Tier.REDIS, id -> value(getAlls.get(id)), false);
         addBars(bars, "P16 heap per entry", Variant.Tier.NEAR, id -> medianOrNaN(heaps.get(id)), false);
         addBars(bars, "P17 bytes per hit", Variant.Tier.REDIS, id -> medianOrNaN(allocations.get(id)), false);

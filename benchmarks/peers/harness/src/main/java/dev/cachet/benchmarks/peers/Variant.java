@@ -7,7 +7,8 @@ import java.util.stream.Stream;
 /**
  * One way of setting a peer up, as the report shows it.
  *
- * @param id a short unique id, e.g. {@code redisson-bucket}; Cachet's are {@link #CACHET} and {@link #CACHET_NEAR}
+ * @param id a short unique id, e.g. {@code redisson-bucket}; Cachet's are {@link #CACHET} or start with {@code
+ *     cachet-}, and of those {@link #CACHET} and {@link #CACHET_NEAR} are Cachet's figures in every ratio
  * @param label what the report calls it, e.g. {@code Redisson RBucket}
  * @param tier where a hit is answered: Redis, or a near tier in the JVM
  * @param bulkGetAll whether {@link PeerCache#getAll} is the library's own bulk call ({@code false}: a loop over get)
@@ -50,9 +51,12 @@ public record Variant(String id, String label, Tier tier, boolean bulkGetAll, Li
         return Stream.concat(shared.stream(), Stream.of(more)).toList();
     }
 
-    /** Returns whether this is one of Cachet's own variants, the numerator of every ratio. */
+    /**
+     * Returns whether this is one of Cachet's own variants: those the peers are compared with ({@link #cachetOf}) and
+     * any other way of setting Cachet up, which the report shows as a row of its own, never as a peer.
+     */
     public boolean isCachet() {
-        return id.equals(CACHET) || id.equals(CACHET_NEAR);
+        return id.equals(CACHET) || id.startsWith(CACHET + "-");
     }
 
     /** Returns the id of Cachet's variant whose figures are Cachet's in the ratios of {@code tier}. */

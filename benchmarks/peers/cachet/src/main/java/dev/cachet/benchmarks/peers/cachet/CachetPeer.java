@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Cachet with a Redis tier ({@link Variant#CACHET}) and with a near tier as well ({@link Variant#CACHET_NEAR}), set up
- * as the README recommends: {@code RedisTier.connect} with its defaults, {@code Codec.string()}. A further way of
+ * Cachet with a Redis tier ({@link Variant#CACHET}), with a near tier as well ({@link Variant#CACHET_NEAR}) and with a
+ * near tier whose writes wait for the other processes' acknowledgements ({@code cachet-near-ack}), set up as the
+ * README recommends: {@code RedisTier.connect} with its defaults, {@code Codec.string()}. A further way of
  * setting Cachet up is one more line in {@link #SETUPS}: its id, label, tier, the configuration line the report shows
  * and what it does to the builder. Every figure of its tier then measures it.
  */
@@ -32,6 +33,9 @@ public final class CachetPeer implements Peer {
 
     private static final String NEAR =
             "`.nearCache(10_000, 5 min)`: the near tier, kept in step by invalidation" + " messages (Redis pub/sub)";
+
+    /** How long a write of the acknowledged variant waits for the other processes at most. */
+    private static final Duration ACK_WAIT = Duration.ofMillis(100);
 
     /**
      * One way of setting Cachet up.
@@ -56,7 +60,14 @@ public final class CachetPeer implements Peer {
 
     private static final List<Setup> SETUPS = List.of(
             Setup.of(Variant.CACHET, "Cachet, Redis tier", Variant.Tier.REDIS, null, b -> b),
-            Setup.of(Variant.CACHET_NEAR, "Cachet, near tier", Variant.Tier.NEAR, null, b -> b));
+            Setup.of(Variant.CACHET_NEAR, "Cachet, near tier", Variant.Tier.NEAR, null, b -> b),
+            Setup.of(
+                    "cachet-near-ack",
+                    "Cachet, near tier, acknowledged invalidation",
+                    Variant.Tier.NEAR,
+                    "`.acknowledgedInvalidation(Duration.ofMillis(100))`: a `put` returns once every other subscribed"
+                            + " process has dropped its copy and said so, or after 100 ms more at most",
+                    b -> b.acknowledgedInvalidation(ACK_WAIT)));
 
     /** Creates the peer; the service loader calls this. */
     public CachetPeer() {}
