@@ -278,7 +278,8 @@ final class PeersReport {
                 .append(" JVMs × ")
                 .append(PeersDriver.STAMPEDE_THREADS)
                 .append(" threads (Cachet ÷ peer below 1: Cachet loads less)\n\n");
-        md.append("Each Redis-tier variant opens its cache with a TTL of " + Stampede.TTL.toMillis() + " ms in "
+        md.append("Each Redis-tier variant opens its cache with a TTL of " + Stampede.TTL.toSeconds() + " s (longer"
+                + " than any round should take, so that a slow round does not see its value expire again) in "
                 + PeersDriver.STAMPEDE_JVMS + " JVMs. Each round, the driver releases every JVM (a message over a"
                 + " loopback socket each) and each JVM its " + PeersDriver.STAMPEDE_THREADS + " threads onto one key"
                 + " through `get(key, loader)`, the library's read-through call, with its own stampede protection as"
