@@ -344,7 +344,9 @@ final class PeersReport {
                 + " value each write replaces). *Seen after*: from the writer's `put` returning to the reader's read"
                 + " that returned the write (one machine, one monotonic clock for both JVMs); a first read that is"
                 + " fresh counts its own time. *Never seen*: not within " + Staleness.CONVERGENCE_LIMIT.toSeconds()
-                + " s.\n\n");
+                + " s. The reader's loader returns the last value written under the key, as one reading the system of"
+                + " record would: a read that falls through to it (a Redis call failing open) is fresh, and counted"
+                + " as a load.\n\n");
         md.append("| variant | stale first reads | never seen | seen after, µs: p50 / p99 / max | `put`, µs: p50 / p99"
                 + " | Cachet ÷ peer, stale share |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
@@ -377,7 +379,7 @@ final class PeersReport {
         if (loads > 0) {
             md.append("\nThe readers' loaders ran ")
                     .append(loads)
-                    .append(" times (every key is in Redis: none were" + " expected; such a read counts as stale).\n");
+                    .append(" times (every key is in Redis: none were expected, unless a Redis read failed open).\n");
         }
     }
 

@@ -20,6 +20,11 @@ final class FakeCaches {
         return of(key -> value);
     }
 
+    /** A cache that holds nothing and answers every read from the loader, as one failing open on every call. */
+    static PeerCache failingOpen() {
+        return cache((key, loader) -> loader.apply(key), (key, value) -> {});
+    }
+
     /** A cache whose calls {@code behaviour} answers. */
     static PeerCache of(Function<String, String> behaviour) {
         return cache((key, loader) -> behaviour.apply(key), (key, value) -> {});

@@ -59,9 +59,22 @@ class MultiJvmFiguresTest {
                 .isEqualTo(50);
     }
 
+    @Test
+    void aReadThatFailsOpenGetsTheLastWriteFromTheLoaderAndCountsAsALoadNotAsStale() throws Exception {
+        // Every read of this reader falls through to its loader, as a near tier's does when its Redis call fails.
+        Staleness.ReaderResult failingOpen = staleness(FakeCaches.singleFlight(), FakeCaches.failingOpen(), 3);
+
+        assertThat(failingOpen.writes()).isEqualTo(3);
+        assertThat(failingOpen.loads()).isEqualTo(3);
+        assertThat(failingOpen.stale()).isZero();
+        assertThat(failingOpen.never()).isZero();
+    }
+
     private static Staleness.ReaderResult staleness(FakeCaches.NearPair pair, int writes) throws Exception {
-        PeerCache writer = pair.writer();
-        PeerCache reader = pair.reader();
+        return staleness(pair.writer(), pair.reader(), writes);
+    }
+
+    private static Staleness.ReaderResult staleness(PeerCache writer, PeerCache reader, int writes) throws Exception {
         Staleness.prepareWriter(writer);
         Staleness.prepareReader(reader);
         ExecutorService readerThread = Executors.newSingleThreadExecutor();
