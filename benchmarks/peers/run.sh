@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Cachet against its peers (issue 13) and writes the "Against the peers" section of ../RESULTS.md (the ratio
-# report's other sections stay) and the chart ../peers.png. About 12 minutes on 2 cores; run it on an otherwise idle
+# report's other sections stay) and the chart ../peers.png. About 15 minutes on 2 cores; run it on an otherwise idle
 # machine. Needs redis-server on the PATH. JVM options go to the driver, e.g.
 #   benchmarks/peers/run.sh -Dpeers.rounds=3 -Dpeers.measurements=8
 #   benchmarks/peers/run.sh -Dpeers.figures=P12,P13,P15

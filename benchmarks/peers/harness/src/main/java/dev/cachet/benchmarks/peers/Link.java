@@ -77,13 +77,14 @@ final class Link implements AutoCloseable {
     }
 
     /**
-     * Returns the next line, which must start with {@code word}, split at spaces.
+     * Returns the next line, which must start with {@code word}, split at spaces and tabs (a result's line, see {@link
+     * ResultLine}).
      *
      * @throws IllegalStateException if it starts with another word
      */
     String[] receive(String word) {
         String line = receive();
-        String[] fields = line.split(" ", -1);
+        String[] fields = line.split("[ \t]", -1);
         if (!fields[0].equals(word)) {
             throw new IllegalStateException("expected '" + word + " ...', received '" + line + "'");
         }

@@ -3,7 +3,6 @@ package dev.cachet.benchmarks.peers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -54,11 +53,6 @@ final class Outage {
             return new Phases(adders[BEFORE].sum(), adders[DURING].sum(), adders[AFTER].sum());
         }
 
-        static Phases parse(String text) {
-            String[] parts = text.split("/", -1);
-            return new Phases(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-        }
-
         @Override
         public String toString() {
             return before + "/" + during + "/" + after;
@@ -95,32 +89,12 @@ final class Outage {
 
         /** Returns the worker's output line. */
         String line() {
-            return String.format(
-                    Locale.ROOT,
-                    "OUTAGE\t%s\t%s\t%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%d",
-                    calls,
-                    exceptions,
-                    wrong,
-                    loads,
-                    blocked,
-                    slowestMillis,
-                    lastFailureMillis,
-                    lastLoadMillis,
-                    stuck);
+            return ResultLine.of("OUTAGE", this);
         }
 
         /** Parses {@link #line()}, split at tabs. */
-        static Result parse(String[] f) {
-            return new Result(
-                    Phases.parse(f[1]),
-                    Phases.parse(f[2]),
-                    Phases.parse(f[3]),
-                    Phases.parse(f[4]),
-                    Long.parseLong(f[5]),
-                    Double.parseDouble(f[6]),
-                    Double.parseDouble(f[7]),
-                    Double.parseDouble(f[8]),
-                    Long.parseLong(f[9]));
+        static Result parse(String[] fields) {
+            return ResultLine.parse(Result.class, fields);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The "Against the peers" section of {@code RESULTS.md}: a table per figure, each peer beside Cachet with the ratio
@@ -170,34 +171,20 @@ final class PeersReport {
                 + "-character String values, written through the library (TTL 10 min) and read once before measuring;"
                 + " every measured call is a hit (a loader call fails the run). JMH runs inside each library's JVM"
                 + " (`PeerBenchmark`, one forked JVM per figure and variant, variants interleaved). ± is JMH's 99.9 %"
-                + " confidence half-width; a ratio's ± is propagated from both. Reproduce with"
-                + " `benchmarks/peers/run.sh`.\n\n");
+                + " confidence half-width; a ratio's ± is propagated from both. Cachet's figure in every ratio is"
+                + " its default setup's of the tier (`" + Variant.CACHET + "`, `" + Variant.CACHET_NEAR + "`);"
+                + " Cachet's other setups (e.g. acknowledged invalidation) have rows of their own, whose ratio compares"
+                + " that default with them. Reproduce with `benchmarks/peers/run.sh`.\n\n");
 
         md.append("### P10: Redis-tier hit throughput, ops/s (Cachet ÷ peer above 1: Cachet is faster)\n\n");
         md.append(
                 "| variant | 1 thread | 2 threads | 8 threads | Cachet ÷ peer, 1 / 2 / 8 | Redis commands per hit |\n");
         md.append("|---|---:|---:|---:|---|---:|\n");
-        for (Variant v : tier(Variant.Tier.REDIS)) {
-            md.append("| ").append(v.label());
-            for (int t : PeersDriver.REDIS_THREADS) {
-                md.append(" | ").append(throughput(median(hits.get(v.id() + "@" + t))));
-            }
-            md.append(" | ").append(ratios(v, Variant.CACHET, PeersDriver.REDIS_THREADS));
-            md.append(" | ").append(commands(v, 1, "%.2f"));
-            md.append(" |\n");
-        }
+        appendHitRows(md, Variant.Tier.REDIS, PeersDriver.REDIS_THREADS, v -> " | " + commands(v, 1, "%.2f"));
 
         md.append("\n### P11: near-tier hit throughput, ops/s (Cachet ÷ peer above 1: Cachet is faster)\n\n");
         md.append("| variant | 1 thread | 2 threads | Cachet ÷ peer, 1 / 2 |\n|---|---:|---:|---|\n");
-        for (Variant v : tier(Variant.Tier.NEAR)) {
-            md.append("| ").append(v.label());
-            for (int t : PeersDriver.NEAR_THREADS) {
-                md.append(" | ").append(throughput(median(hits.get(v.id() + "@" + t))));
-            }
-            md.append(" | ")
-                    .append(ratios(v, Variant.CACHET_NEAR, PeersDriver.NEAR_THREADS))
-                    .append(" |\n");
-        }
+        appendHitRows(md, Variant.Tier.NEAR, PeersDriver.NEAR_THREADS, v -> "");
 
         md.append("\n### P14: `getAll` of ")
                 .append(Workload.GET_ALL_KEYS)
@@ -216,7 +203,7 @@ final class PeersReport {
             md.append(" | ").append(commands(v, 3, "%.1f"));
             md.append(" | ").append(score == null ? "–" : withError(score.score(), score.error()));
             md.append(" | ")
-                    .append(ratio(median(getAlls.get(Variant.CACHET)), score))
+                    .append(ratio(median(getAlls.get(Variant.cachetOf(Variant.Tier.REDIS))), score))
                     .append(" |\n");
         }
 
@@ -227,24 +214,12 @@ final class PeersReport {
                 + " keys and values, so they are not counted, while any copy or wrapper the near tier makes is."
                 + " 100 other keys are written and read first, so the client's lazily made buffers are not"
                 + " counted.\n\n");
-        md.append("| variant | bytes per entry | Cachet ÷ peer |\n|---|---:|---:|\n");
-        Double cachetHeap = median(heaps.get(Variant.CACHET_NEAR), d -> d);
-        for (Variant v : tier(Variant.Tier.NEAR)) {
-            Double heap = median(heaps.get(v.id()), d -> d);
-            md.append("| ").append(v.label()).append(" | ").append(plain(heap, "%.0f"));
-            md.append(" | ").append(plainRatio(cachetHeap, heap)).append(" |\n");
-        }
+        appendBytesRows(md, "bytes per entry", Variant.Tier.NEAR, heaps);
 
         md.append("\n### P17: bytes allocated per Redis-tier hit (Cachet ÷ peer below 1: Cachet allocates less)\n\n");
         md.append("JMH's `-prof gc` (`gc.alloc.rate.norm`) on P10's 1-thread run: every thread of the JVM counts, so"
                 + " a client's I/O threads are included.\n\n");
-        md.append("| variant | bytes per hit | Cachet ÷ peer |\n|---|---:|---:|\n");
-        Double cachetAlloc = median(allocations.get(Variant.CACHET), d -> d);
-        for (Variant v : tier(Variant.Tier.REDIS)) {
-            Double alloc = median(allocations.get(v.id()), d -> d);
-            md.append("| ").append(v.label()).append(" | ").append(plain(alloc, "%.0f"));
-            md.append(" | ").append(plainRatio(cachetAlloc, alloc)).append(" |\n");
-        }
+        appendBytesRows(md, "bytes per hit", Variant.Tier.REDIS, allocations);
 
         appendStampede(md);
         appendStaleness(md);
@@ -273,13 +248,38 @@ final class PeersReport {
         return md.toString();
     }
 
+    /** Appends a row of hit throughputs per variant of {@code tier}, its ratios, then {@code more}'s columns. */
+    private void appendHitRows(
+            StringBuilder md, Variant.Tier tier, List<Integer> threads, Function<Variant, String> more) {
+        for (Variant v : tier(tier)) {
+            md.append("| ").append(v.label());
+            for (int t : threads) {
+                md.append(" | ").append(throughput(median(hits.get(v.id() + "@" + t))));
+            }
+            md.append(" | ").append(ratios(v, Variant.cachetOf(tier), threads));
+            md.append(more.apply(v)).append(" |\n");
+        }
+    }
+
+    /** Appends a table of the median bytes of each variant of {@code tier} and its ratio (less is better). */
+    private void appendBytesRows(StringBuilder md, String what, Variant.Tier tier, Map<String, List<Double>> bytes) {
+        md.append("| variant | ").append(what).append(" | Cachet ÷ peer |\n|---|---:|---:|\n");
+        Double cachet = median(bytes.get(Variant.cachetOf(tier)), d -> d);
+        for (Variant v : tier(tier)) {
+            Double value = median(bytes.get(v.id()), d -> d);
+            md.append("| ").append(v.label()).append(" | ").append(plain(value, "%.0f"));
+            md.append(" | ").append(plainRatio(cachet, value)).append(" |\n");
+        }
+    }
+
     private void appendStampede(StringBuilder md) {
         md.append("\n### P12: loads per expiry, ")
                 .append(PeersDriver.STAMPEDE_JVMS)
                 .append(" JVMs × ")
                 .append(PeersDriver.STAMPEDE_THREADS)
                 .append(" threads (Cachet ÷ peer below 1: Cachet loads less)\n\n");
-        md.append("Each Redis-tier variant opens its cache with a TTL of " + Stampede.TTL.toMillis() + " ms in "
+        md.append("Each Redis-tier variant opens its cache with a TTL of " + Stampede.TTL.toSeconds() + " s (longer"
+                + " than any round should take, so that a slow round does not see its value expire again) in "
                 + PeersDriver.STAMPEDE_JVMS + " JVMs. Each round, the driver releases every JVM (a message over a"
                 + " loopback socket each) and each JVM its " + PeersDriver.STAMPEDE_THREADS + " threads onto one key"
                 + " through `get(key, loader)`, the library's read-through call, with its own stampede protection as"
@@ -293,7 +293,7 @@ final class PeersReport {
         md.append("| variant | stampede protection | loads per expiry: mean (min–max) | ms per round: median (max)"
                 + " | rounds longer than the TTL | Cachet ÷ peer, loads | wrong values / exceptions |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|\n");
-        double cachet = loadsPerExpiry(Variant.CACHET);
+        double cachet = loadsPerExpiry(Variant.cachetOf(Variant.Tier.REDIS));
         for (Variant v : tier(Variant.Tier.REDIS)) {
             List<Expiry> rounds = expiries.get(v.id());
             md.append("| ")
@@ -344,11 +344,13 @@ final class PeersReport {
                 + " value each write replaces). *Seen after*: from the writer's `put` returning to the reader's read"
                 + " that returned the write (one machine, one monotonic clock for both JVMs); a first read that is"
                 + " fresh counts its own time. *Never seen*: not within " + Staleness.CONVERGENCE_LIMIT.toSeconds()
-                + " s.\n\n");
+                + " s. The reader's loader returns the last value written under the key, as one reading the system of"
+                + " record would: a read that falls through to it (a Redis call failing open) is fresh, and counted"
+                + " as a load.\n\n");
         md.append("| variant | stale first reads | never seen | seen after, µs: p50 / p99 / max | `put`, µs: p50 / p99"
                 + " | Cachet ÷ peer, stale share |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
-        double cachet = staleShare(Variant.CACHET_NEAR);
+        double cachet = staleShare(Variant.cachetOf(Variant.Tier.NEAR));
         for (Variant v : tier(Variant.Tier.NEAR)) {
             Staleness.ReaderResult r = staleReads.get(v.id());
             Staleness.WriterResult w = stalePuts.get(v.id());
@@ -377,7 +379,7 @@ final class PeersReport {
         if (loads > 0) {
             md.append("\nThe readers' loaders ran ")
                     .append(loads)
-                    .append(" times (every key is in Redis: none were" + " expected; such a read counts as stale).\n");
+                    .append(" times (every key is in Redis: none were expected, unless a Redis read failed open).\n");
         }
     }
 
@@ -420,54 +422,67 @@ final class PeersReport {
         md.append("\nCounts are before / during / after.\n");
     }
 
-    /** Returns the bars of the chart: per figure and peer, how many times better Cachet does (see {@link PeersChart}). */
+    /**
+     * Returns the bars of the chart: per figure and peer, how many times better Cachet does (see {@link PeersChart});
+     * P13 has a group for each other near-tier setup of Cachet as well.
+     */
     List<PeersChart.Bar> bars() {
         List<PeersChart.Bar> bars = new ArrayList<>();
         for (int t : PeersDriver.REDIS_THREADS) {
-            for (Variant v : peers(Variant.Tier.REDIS)) {
-                bars.add(bar(
-                        "P10 hit, " + t + " thr",
-                        v,
-                        value(hits.get(Variant.CACHET + "@" + t)),
-                        value(hits.get(v.id() + "@" + t))));
-            }
+            addBars(bars, "P10 hit, " + t + " thr", Variant.Tier.REDIS, hitsWith(t), true);
         }
         for (int t : PeersDriver.NEAR_THREADS) {
-            for (Variant v : peers(Variant.Tier.NEAR)) {
-                bars.add(bar(
-                        "P11 near hit, " + t + " thr",
-                        v,
-                        value(hits.get(Variant.CACHET_NEAR + "@" + t)),
-                        value(hits.get(v.id() + "@" + t))));
+            addBars(bars, "P11 near hit, " + t + " thr", Variant.Tier.NEAR, hitsWith(t), true);
+        }
+        addBars(bars, "P12 loads per expiry", Variant.Tier.REDIS, this::loadsPerExpiry, false);
+        addBars(bars, "P13 stale first reads", Variant.Tier.NEAR, this::staleShare, false);
+        for (Variant cachet : tier(Variant.Tier.NEAR)) {
+            if (cachet.isCachet() && !cachet.id().equals(Variant.cachetOf(Variant.Tier.NEAR))) {
+                String setup = cachet.id().substring(Variant.CACHET.length() + 1);
+                addBars(bars, "P13 stale, " + setup, cachet.id(), Variant.Tier.NEAR, this::staleShare, false);
             }
         }
-        for (Variant v : peers(Variant.Tier.REDIS)) {
-            bars.add(bar("P12 loads per expiry", v, loadsPerExpiry(v.id()), loadsPerExpiry(Variant.CACHET)));
-        }
-        for (Variant v : peers(Variant.Tier.NEAR)) {
-            bars.add(bar("P13 stale first reads", v, staleShare(v.id()), staleShare(Variant.CACHET_NEAR)));
-        }
-        for (Variant v : peers(Variant.Tier.REDIS)) {
-            bars.add(bar("P14 getAll µs", v, value(getAlls.get(v.id())), value(getAlls.get(Variant.CACHET))));
-        }
-        for (Variant v : peers(Variant.Tier.NEAR)) {
-            Double peer = median(heaps.get(v.id()), d -> d);
-            Double cachet = median(heaps.get(Variant.CACHET_NEAR), d -> d);
-            bars.add(bar(
-                    "P16 heap per entry", v, peer == null ? Double.NaN : peer, cachet == null ? Double.NaN : cachet));
-        }
-        for (Variant v : peers(Variant.Tier.REDIS)) {
-            Double peer = median(allocations.get(v.id()), d -> d);
-            Double cachet = median(allocations.get(Variant.CACHET), d -> d);
-            bars.add(bar(
-                    "P17 bytes per hit", v, peer == null ? Double.NaN : peer, cachet == null ? Double.NaN : cachet));
-        }
+        addBars(bars, "P14 getAll µs", Variant.Tier.REDIS, id -> value(getAlls.get(id)), false);
+        addBars(bars, "P16 heap per entry", Variant.Tier.NEAR, id -> medianOrNaN(heaps.get(id)), false);
+        addBars(bars, "P17 bytes per hit", Variant.Tier.REDIS, id -> medianOrNaN(allocations.get(id)), false);
         return bars.stream().filter(b -> !Double.isNaN(b.factor())).toList();
     }
 
-    /** A bar whose factor is {@code better ÷ worse}: the figure where more is better for Cachet goes on top. */
-    private static PeersChart.Bar bar(String figure, Variant peer, double numerator, double denominator) {
-        return new PeersChart.Bar(figure, peer.label().replace("`", ""), numerator / denominator);
+    private ToDoubleFunction<String> hitsWith(int threads) {
+        return id -> value(hits.get(id + "@" + threads));
+    }
+
+    private void addBars(
+            List<PeersChart.Bar> bars,
+            String figure,
+            Variant.Tier tier,
+            ToDoubleFunction<String> figureOf,
+            boolean moreIsBetter) {
+        addBars(bars, figure, Variant.cachetOf(tier), tier, figureOf, moreIsBetter);
+    }
+
+    /**
+     * Adds a bar per peer of {@code tier}: how many times better Cachet's variant {@code cachetId} does on {@code
+     * figureOf} (higher is better if {@code moreIsBetter}, lower otherwise).
+     */
+    private void addBars(
+            List<PeersChart.Bar> bars,
+            String figure,
+            String cachetId,
+            Variant.Tier tier,
+            ToDoubleFunction<String> figureOf,
+            boolean moreIsBetter) {
+        double cachet = figureOf.applyAsDouble(cachetId);
+        for (Variant v : peers(tier)) {
+            double peer = figureOf.applyAsDouble(v.id());
+            bars.add(new PeersChart.Bar(
+                    figure, v.label().replace("`", ""), moreIsBetter ? cachet / peer : peer / cachet));
+        }
+    }
+
+    private static double medianOrNaN(List<Double> values) {
+        Double median = median(values, d -> d);
+        return median == null ? Double.NaN : median;
     }
 
     private static double value(List<PeersDriver.Score> scores) {

@@ -2,7 +2,10 @@ package dev.cachet.benchmarks.peers;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * P13: how often a read on another JVM, right after a {@code put} returned and the writer told it so, is stale, and
@@ -10,8 +13,11 @@ import java.util.Locale;
  * {@link Link}, a loopback socket, the writer sends {@code W <i> <nanoTime after put>} after each {@code put} and waits
  * for the reader's {@code OK}. The reader reads once (stale or not), then reads again until it sees the write, and
  * replies. Writes cycle over {@value #KEYS} keys that the reader read first, so each write replaces a value the
- * reader's near tier holds. Both JVMs run on one machine, whose {@link System#nanoTime()} is one clock for every
- * process (Linux's {@code CLOCK_MONOTONIC}), so the reader can time a write from the moment its {@code put} returned.
+ * reader's near tier holds. The reader's loader returns the last value written under the key, which the writer's
+ * signals tell it: a read that the cache answers from the loader (failing open when a Redis call fails) returns what
+ * Redis holds, so it is counted as a load, not as stale or never seen. Both JVMs run on one machine, whose {@link
+ * System#nanoTime()} is one clock for every process (Linux's {@code CLOCK_MONOTONIC}), so the reader can time a write
+ * from the moment its {@code put} returned.
  */
 final class Staleness {
     /** Keys the writes cycle over. */
@@ -28,7 +34,7 @@ final class Staleness {
      * @param writes writes signalled
      * @param stale first reads that returned an older value
      * @param never writes not seen within {@link #CONVERGENCE_LIMIT}
-     * @param loads loader calls (none expected: every key is in Redis)
+     * @param loads loader calls (none expected: every key is in Redis; each returned the key's last written value)
      * @param p50Micros the median time from the writer's {@code put} returning to the reader's read that returned the
      *     write, over the writes seen
      * @param p99Micros its 99th percentile
@@ -49,28 +55,12 @@ final class Staleness {
 
         /** Returns the worker's output line. */
         String line() {
-            return String.format(
-                    Locale.ROOT,
-                    "STALE\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f",
-                    writes,
-                    stale,
-                    never,
-                    loads,
-                    p50Micros,
-                    p99Micros,
-                    maxMicros);
+            return ResultLine.of("STALE", this);
         }
 
         /** Parses {@link #line()}, split at tabs. */
-        static ReaderResult parse(String[] f) {
-            return new ReaderResult(
-                    Integer.parseInt(f[1]),
-                    Integer.parseInt(f[2]),
-                    Integer.parseInt(f[3]),
-                    Long.parseLong(f[4]),
-                    Double.parseDouble(f[5]),
-                    Double.parseDouble(f[6]),
-                    Double.parseDouble(f[7]));
+        static ReaderResult parse(String[] fields) {
+            return ResultLine.parse(ReaderResult.class, fields);
         }
     }
 
@@ -87,12 +77,12 @@ final class Staleness {
 
         /** Returns the worker's output line. */
         String line() {
-            return String.format(Locale.ROOT, "PUTS\t%.1f\t%.1f", p50Micros, p99Micros);
+            return ResultLine.of("PUTS", this);
         }
 
         /** Parses {@link #line()}, split at tabs. */
-        static WriterResult parse(String[] f) {
-            return new WriterResult(Double.parseDouble(f[1]), Double.parseDouble(f[2]));
+        static WriterResult parse(String[] fields) {
+            return ResultLine.parse(WriterResult.class, fields);
         }
     }
 
@@ -119,8 +109,9 @@ final class Staleness {
      * @throws IllegalStateException if a key does not hold its first value
      */
     static void prepareReader(PeerCache cache) {
+        LastWrites loader = new LastWrites();
         for (int k = 0; k < KEYS; k++) {
-            String value = cache.get(key(k), Workload::valueOf);
+            String value = cache.get(key(k), loader);
             if (!value(0, key(k)).equals(value)) {
                 throw new IllegalStateException("reader read " + value + " for " + key(k) + " before any write");
             }
@@ -149,7 +140,7 @@ final class Staleness {
 
     /** Answers the writer's signals until it sends {@code END}. */
     static ReaderResult read(PeerCache cache, Link writer) {
-        Workload.CountingLoader loader = new Workload.CountingLoader();
+        LastWrites loader = new LastWrites();
         long[] convergence = new long[1024];
         int seen = 0;
         int writes = 0;
@@ -162,6 +153,7 @@ final class Staleness {
             long putReturned = Long.parseLong(signal[2]);
             String key = key(i);
             String expected = value(i, key);
+            loader.written(key, expected);
             writes++;
             String value = cache.get(key, loader);
             long readAt = System.nanoTime();
@@ -187,6 +179,42 @@ final class Staleness {
         long[] sorted = Arrays.copyOf(convergence, seen);
         Arrays.sort(sorted);
         return ReaderResult.of(writes, stale, never, loader.calls(), sorted);
+    }
+
+    /**
+     * The reader's loader: returns the last value written under a key as the writer's signals said (the first value of
+     * every key until then), as a loader that reads the system of record would, and counts its calls. Thread-safe: a
+     * cache may call its loader on a thread of its own.
+     */
+    static final class LastWrites implements Function<String, String> {
+        private final Map<String, String> last = new ConcurrentHashMap<>();
+        private final AtomicLong calls = new AtomicLong();
+
+        LastWrites() {
+            for (int k = 0; k < KEYS; k++) {
+                last.put(key(k), value(0, key(k)));
+            }
+        }
+
+        /** Records that {@code value} was written under {@code key}. */
+        void written(String key, String value) {
+            last.put(key, value);
+        }
+
+        @Override
+        public String apply(String key) {
+            calls.incrementAndGet();
+            String value = last.get(key);
+            if (value == null) {
+                throw new IllegalArgumentException("the reader loaded '" + key + "', which no write uses");
+            }
+            return value;
+        }
+
+        /** Returns the calls so far. */
+        long calls() {
+            return calls.get();
+        }
     }
 
     /** Returns the {@code q}-quantile (nearest rank) of sorted {@code values}, or NaN if there are none. */

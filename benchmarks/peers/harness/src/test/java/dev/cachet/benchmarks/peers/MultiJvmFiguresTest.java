@@ -1,6 +1,7 @@
 package dev.cachet.benchmarks.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,7 @@ class MultiJvmFiguresTest {
             assertThat(round.wrong()).isZero();
             assertThat(round.exceptions()).isZero();
             assertThat(round.nanos()).isGreaterThanOrEqualTo(Stampede.LOAD_TIME.toNanos());
-            assertThat(Stampede.Round.parse(round.line().split(" ", -1))).isEqualTo(round);
+            assertThat(Stampede.Round.parse(round.line().split("\t", -1))).isEqualTo(round);
         }
     }
 
@@ -58,9 +59,22 @@ class MultiJvmFiguresTest {
                 .isEqualTo(50);
     }
 
+    @Test
+    void aReadThatFailsOpenGetsTheLastWriteFromTheLoaderAndCountsAsALoadNotAsStale() throws Exception {
+        // Every read of this reader falls through to its loader, as a near tier's does when its Redis call fails.
+        Staleness.ReaderResult failingOpen = staleness(FakeCaches.singleFlight(), FakeCaches.failingOpen(), 3);
+
+        assertThat(failingOpen.writes()).isEqualTo(3);
+        assertThat(failingOpen.loads()).isEqualTo(3);
+        assertThat(failingOpen.stale()).isZero();
+        assertThat(failingOpen.never()).isZero();
+    }
+
     private static Staleness.ReaderResult staleness(FakeCaches.NearPair pair, int writes) throws Exception {
-        PeerCache writer = pair.writer();
-        PeerCache reader = pair.reader();
+        return staleness(pair.writer(), pair.reader(), writes);
+    }
+
+    private static Staleness.ReaderResult staleness(PeerCache writer, PeerCache reader, int writes) throws Exception {
         Staleness.prepareWriter(writer);
         Staleness.prepareReader(reader);
         ExecutorService readerThread = Executors.newSingleThreadExecutor();
@@ -119,6 +133,31 @@ class MultiJvmFiguresTest {
                 .isZero();
         assertThat(result.stuck()).isZero();
         assertThat(Outage.Result.parse(result.line().split("\t", -1)).line()).isEqualTo(result.line());
+    }
+
+    @Test
+    void aResultLineHoldsEveryComponentExactlyAndANestedRecordAsOneField() {
+        Outage.Result result = new Outage.Result(
+                new Outage.Phases(1, 2, 3),
+                new Outage.Phases(0, 5, 0),
+                new Outage.Phases(0, 0, 7),
+                new Outage.Phases(4, 5, 6),
+                8,
+                30.25,
+                Double.NaN,
+                0.125,
+                9);
+
+        String line = result.line();
+
+        assertThat(line).isEqualTo("OUTAGE\t1/2/3\t0/5/0\t0/0/7\t4/5/6\t8\t30.25\tNaN\t0.125\t9");
+        assertThat(Outage.Result.parse(line.split("\t", -1))).isEqualTo(result);
+        assertThat(Staleness.WriterResult.parse("PUTS\t1.5\t2.5".split("\t", -1)))
+                .isEqualTo(new Staleness.WriterResult(1.5, 2.5));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Staleness.WriterResult.parse("PUTS\t1.5".split("\t", -1)))
+                .withMessageContaining("WriterResult has 2 components")
+                .withMessageContaining("PUTS\t1.5");
     }
 
     @Test

@@ -2,12 +2,15 @@ package dev.cachet.benchmarks.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PeersReportTest {
+    private static final PeersDriver.Settings SETTINGS =
+            new PeersDriver.Settings(1, 1, 1, 100, 10, 2, 100, 500, 500, "P12,P13,P15");
 
     @Test
     void theSectionGoesAfterTheRatioReportsMarkerAndReplacesItselfNextTime() {
@@ -53,8 +56,7 @@ class PeersReportTest {
 
     @Test
     void theMultiJvmFiguresHaveTheirTablesAndTheirBarsPointCachetsWay() {
-        PeersReport report =
-                new PeersReport(new PeersDriver.Settings(1, 1, 1, 100, 10, 2, 100, 500, 500, "P12,P13,P15"));
+        PeersReport report = new PeersReport(SETTINGS);
         Variant cachet = variant(Variant.CACHET, Variant.Tier.REDIS, "stampede protection: a lock");
         Variant peer = variant("peer", Variant.Tier.REDIS, "stampede protection: none");
         Variant cachetNear = variant(Variant.CACHET_NEAR, Variant.Tier.NEAR, "near");
@@ -101,6 +103,41 @@ class PeersReportTest {
                 .contains(
                         new PeersChart.Bar("P12 loads per expiry", "peer", 4.0),
                         new PeersChart.Bar("P13 stale first reads", "peer-near", 4.0));
+    }
+
+    @Test
+    void cachetsOtherNearSetupHasARowAndABarGroupOfItsOwnWhileEveryRatioStaysTheDefaultSetups() {
+        PeersReport report = new PeersReport(SETTINGS);
+        Variant cachetNear = variant(Variant.CACHET_NEAR, Variant.Tier.NEAR, "near");
+        Variant ack = variant("cachet-near-ack", Variant.Tier.NEAR, "near, acknowledged");
+        Variant peerNear = variant("peer-near", Variant.Tier.NEAR, "near");
+        for (Variant v : java.util.List.of(cachetNear, ack, peerNear)) {
+            report.variant("lib", v);
+        }
+        Staleness.WriterResult puts = new Staleness.WriterResult(350, 850);
+        report.staleness(cachetNear, new Staleness.ReaderResult(100, 40, 0, 0, 250, 990, 1600), puts);
+        report.staleness(ack, new Staleness.ReaderResult(100, 1, 0, 0, 250, 990, 1600), puts);
+        report.staleness(peerNear, new Staleness.ReaderResult(100, 20, 0, 0, 250, 990, 1600), puts);
+        report.finish("1 / 1 / 1", "2 / 2 / 2", 1.0);
+
+        assertThat(ack.isCachet()).isTrue();
+        assertThat(report.markdown())
+                .contains("| peer-near | 20 of 100 (20.0 %) | 0 | 250 / 990 / 1600 | 350 / 850 | 2.00 |")
+                .contains("| cachet-near-ack | 1 of 100 (1.0 %) | 0 | 250 / 990 / 1600 | 350 / 850 | 40.00 |");
+        assertThat(report.bars())
+                .containsExactly(
+                        new PeersChart.Bar("P13 stale first reads", "peer-near", 0.5),
+                        new PeersChart.Bar("P13 stale, near-ack", "peer-near", 20.0));
+    }
+
+    @Test
+    void p12sTtlOutlastsTheSlowestPeersRoundsAndTheReportSaysWhichItIs() {
+        PeersReport report = new PeersReport(SETTINGS);
+        report.finish("1 / 1 / 1", "2 / 2 / 2", 1.0);
+
+        // Rounds of the peers that queue on a Redis lock took up to 1.8 s (median) under load.
+        assertThat(Stampede.TTL).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(report.markdown()).contains("opens its cache with a TTL of 4 s");
     }
 
     private static Variant variant(String id, Variant.Tier tier, String line) {

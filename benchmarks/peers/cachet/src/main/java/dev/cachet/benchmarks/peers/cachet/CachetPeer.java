@@ -13,14 +13,12 @@ import dev.cachet.redis.RedisTier;
 import dev.cachet.redis.RedisTierConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
- * Cachet with a Redis tier ({@link Variant#CACHET}) and with a near tier as well ({@link Variant#CACHET_NEAR}), set up
- * as the README recommends: {@code RedisTier.connect} with its defaults, {@code Codec.string()}. A further way of
+ * Cachet with a Redis tier ({@link Variant#CACHET}), with a near tier as well ({@link Variant#CACHET_NEAR}) and with a
+ * near tier whose writes wait for the other processes' acknowledgements ({@code cachet-near-ack}), set up as the
+ * README recommends: {@code RedisTier.connect} with its defaults, {@code Codec.string()}. A further way of
  * setting Cachet up is one more line in {@link #SETUPS}: its id, label, tier, the configuration line the report shows
  * and what it does to the builder. Every figure of its tier then measures it.
  */
@@ -36,6 +34,9 @@ public final class CachetPeer implements Peer {
     private static final String NEAR =
             "`.nearCache(10_000, 5 min)`: the near tier, kept in step by invalidation" + " messages (Redis pub/sub)";
 
+    /** How long a write of the acknowledged variant waits for the other processes at most. */
+    private static final Duration ACK_WAIT = Duration.ofMillis(100);
+
     /**
      * One way of setting Cachet up.
      *
@@ -49,9 +50,9 @@ public final class CachetPeer implements Peer {
                 Variant.Tier tier,
                 String configuration,
                 UnaryOperator<CacheBuilder<Object, String>> setup) {
-            List<String> lines = tier == Variant.Tier.NEAR ? concat(COMMON, NEAR) : COMMON;
+            List<String> lines = tier == Variant.Tier.NEAR ? Variant.lines(COMMON, NEAR) : COMMON;
             if (configuration != null) {
-                lines = concat(lines, configuration);
+                lines = Variant.lines(lines, configuration);
             }
             return new Setup(new Variant(id, label, tier, true, lines), setup);
         }
@@ -59,7 +60,14 @@ public final class CachetPeer implements Peer {
 
     private static final List<Setup> SETUPS = List.of(
             Setup.of(Variant.CACHET, "Cachet, Redis tier", Variant.Tier.REDIS, null, b -> b),
-            Setup.of(Variant.CACHET_NEAR, "Cachet, near tier", Variant.Tier.NEAR, null, b -> b));
+            Setup.of(Variant.CACHET_NEAR, "Cachet, near tier", Variant.Tier.NEAR, null, b -> b),
+            Setup.of(
+                    "cachet-near-ack",
+                    "Cachet, near tier, acknowledged invalidation",
+                    Variant.Tier.NEAR,
+                    "`.acknowledgedInvalidation(Duration.ofMillis(100))`: a `put` returns once every other subscribed"
+                            + " process has dropped its copy and said so, or after 100 ms more at most",
+                    b -> b.acknowledgedInvalidation(ACK_WAIT)));
 
     /** Creates the peer; the service loader calls this. */
     public CachetPeer() {}
@@ -93,32 +101,12 @@ public final class CachetPeer implements Peer {
                     .hitRatioWarning(0, 1);
         }
         Cache<String, String> cache = setup.setup().apply(builder).<String, String>build();
-        return new PeerCache() {
-            @Override
-            public String get(String key, Function<String, String> loader) {
-                return cache.get(key, loader);
-            }
-
-            @Override
-            public void put(String key, String value) {
-                cache.put(key, value);
-            }
-
-            @Override
-            public Map<String, String> getAll(List<String> keys) {
-                return cache.getAll(keys, missing -> {
+        return PeerCache.of(
+                cache::get,
+                cache::put,
+                keys -> cache.getAll(keys, missing -> {
                     throw new IllegalStateException("getAll of present keys loaded " + missing);
-                });
-            }
-
-            @Override
-            public void close() {
-                tier.close();
-            }
-        };
-    }
-
-    private static List<String> concat(List<String> lines, String line) {
-        return Stream.concat(lines.stream(), Stream.of(line)).toList();
+                }),
+                tier::close);
     }
 }

@@ -11,6 +11,6 @@ class CachetPeerTest {
 
     @Test
     void everyVariantAnswersHitsAndGetAllAndItsRedisCommandsAreCounted() throws Exception {
-        PeerSmokeAssertions.runAndCheck(new CachetPeer(), "cachet", "cachet-near");
+        PeerSmokeAssertions.runAndCheck(new CachetPeer(), "cachet", "cachet-near", "cachet-near-ack");
     }
 }

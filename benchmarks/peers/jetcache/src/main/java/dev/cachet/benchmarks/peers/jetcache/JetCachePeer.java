@@ -17,9 +17,7 @@ import dev.cachet.benchmarks.peers.Workload;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
@@ -63,19 +61,17 @@ public final class JetCachePeer implements Peer {
                         "JetCache two-level, `syncLocal`",
                         Variant.Tier.NEAR,
                         true,
-                        java.util.stream.Stream.concat(
-                                        REMOTE.stream(),
-                                        java.util.stream.Stream.of(
-                                                "local: `CaffeineCacheBuilder.createCaffeineCacheBuilder().limit(10_000)"
-                                                        + ".expireAfterWrite(5 min).keyConvertor(Fastjson2KeyConvertor"
-                                                        + ".INSTANCE)` (Caffeine 2.9.3, JetCache's own version)",
-                                                "`MultiLevelCacheBuilder.createMultiLevelCacheBuilder().addCache(local,"
-                                                        + " remote).useExpireOfSubCache(true)`",
-                                                "`syncLocal`: a `SimpleCacheManager` with the remote builder's"
-                                                        + " `createBroadcastManager` on channel `peers` (subscribed), and"
-                                                        + " a `CacheNotifyMonitor` on the two-level cache, as"
-                                                        + " JetCache's `LocalCacheSyncExample` does"))
-                                .toList()));
+                        Variant.lines(
+                                REMOTE,
+                                "local: `CaffeineCacheBuilder.createCaffeineCacheBuilder().limit(10_000)"
+                                        + ".expireAfterWrite(5 min).keyConvertor(Fastjson2KeyConvertor"
+                                        + ".INSTANCE)` (Caffeine 2.9.3, JetCache's own version)",
+                                "`MultiLevelCacheBuilder.createMultiLevelCacheBuilder().addCache(local,"
+                                        + " remote).useExpireOfSubCache(true)`",
+                                "`syncLocal`: a `SimpleCacheManager` with the remote builder's"
+                                        + " `createBroadcastManager` on channel `peers` (subscribed), and"
+                                        + " a `CacheNotifyMonitor` on the two-level cache, as"
+                                        + " JetCache's `LocalCacheSyncExample` does")));
     }
 
     @Override
@@ -96,7 +92,7 @@ public final class JetCachePeer implements Peer {
                 .cachePenetrateProtect(true)
                 .buildCache();
         if (variant.tier() == Variant.Tier.REDIS) {
-            return new JetCache(remote, () -> {
+            return jetCache(remote, () -> {
                 remote.close();
                 pool.close();
             });
@@ -120,7 +116,7 @@ public final class JetCachePeer implements Peer {
                 .buildCache();
         cacheManager.putCache(CACHE_NAME, both);
         both.config().getMonitors().add(new CacheNotifyMonitor(cacheManager, CACHE_NAME));
-        return new JetCache(both, () -> {
+        return jetCache(both, () -> {
             both.close();
             try {
                 broadcast.close();
@@ -131,33 +127,8 @@ public final class JetCachePeer implements Peer {
         });
     }
 
-    private static final class JetCache implements PeerCache {
-        private final Cache<String, String> cache;
-        private final Runnable close;
-
-        JetCache(Cache<String, String> cache, Runnable close) {
-            this.cache = cache;
-            this.close = close;
-        }
-
-        @Override
-        public String get(String key, Function<String, String> loader) {
-            return cache.computeIfAbsent(key, loader);
-        }
-
-        @Override
-        public void put(String key, String value) {
-            cache.put(key, value);
-        }
-
-        @Override
-        public Map<String, String> getAll(List<String> keys) {
-            return cache.getAll(new LinkedHashSet<>(keys));
-        }
-
-        @Override
-        public void close() {
-            close.run();
-        }
+    /** Returns {@code cache} as the workload drives it; {@code close} closes it and what it uses. */
+    private static PeerCache jetCache(Cache<String, String> cache, Runnable close) {
+        return PeerCache.of(cache::computeIfAbsent, cache::put, keys -> cache.getAll(new LinkedHashSet<>(keys)), close);
     }
 }

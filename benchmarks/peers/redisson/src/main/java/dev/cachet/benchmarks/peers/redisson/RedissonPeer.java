@@ -5,18 +5,17 @@ import dev.cachet.benchmarks.peers.PeerCache;
 import dev.cachet.benchmarks.peers.Variant;
 import dev.cachet.benchmarks.peers.Workload;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.redisson.Redisson;
 import org.redisson.api.RBucket;
 import org.redisson.api.RLocalCachedMap;
 import org.redisson.api.RLock;
-import org.redisson.api.RMap;
 import org.redisson.api.RMapCache;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.LocalCachedMapOptions;
@@ -113,178 +112,98 @@ public final class RedissonPeer implements Peer {
         config.useSingleServer().setAddress("redis://" + host + ":" + port);
         RedissonClient redisson = Redisson.create(config);
         return switch (variant.id()) {
-            case "redisson-bucket" -> new Buckets(redisson, ttl);
-            case "redisson-mapcache" ->
-                new MapCache(redisson, redisson.getMapCache("peers", StringCodec.INSTANCE), ttl);
-            case "redisson-spring" -> new SpringCache(redisson, ttl);
-            case "redisson-local" ->
-                new LocalMap(
-                        redisson,
-                        redisson.getLocalCachedMap(LocalCachedMapOptions.<String, String>name("peers-local")
-                                .codec(StringCodec.INSTANCE)
-                                .cacheSize(Workload.NEAR_SIZE)
-                                .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
-                                .timeToLive(ttl.compareTo(Workload.NEAR_TTL) < 0 ? ttl : Workload.NEAR_TTL)
-                                .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR)
-                                .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)));
+            case "redisson-bucket" -> buckets(redisson, ttl);
+            case "redisson-mapcache" -> mapCache(redisson, ttl);
+            case "redisson-spring" -> springCache(redisson, ttl);
+            case "redisson-local" -> localMap(redisson, ttl);
             default -> throw new IllegalArgumentException("no variant " + variantId);
         };
     }
 
-    /** Closes the client. */
-    private abstract static class Client implements PeerCache {
-        final RedissonClient redisson;
-
-        Client(RedissonClient redisson) {
-            this.redisson = redisson;
-        }
-
-        @Override
-        public void close() {
-            redisson.shutdown();
-        }
+    private static PeerCache buckets(RedissonClient redisson, Duration ttl) {
+        Function<String, RBucket<String>> bucket = key -> redisson.getBucket(key, StringCodec.INSTANCE);
+        Function<String, String> read = key -> bucket.apply(key).get();
+        Function<String, RLock> lock = key -> redisson.getLock("peers-lock:" + key);
+        BiConsumer<String, String> put = (key, value) -> bucket.apply(key).set(value, ttl);
+        return PeerCache.of(
+                (key, loader) -> lockedReadThrough(key, read, lock, loader, put),
+                put,
+                keys -> redisson.getBuckets(StringCodec.INSTANCE).get(keys.toArray(String[]::new)),
+                redisson::shutdown);
     }
 
-    private static final class Buckets extends Client {
-        private final Duration ttl;
-
-        Buckets(RedissonClient redisson, Duration ttl) {
-            super(redisson);
-            this.ttl = ttl;
-        }
-
-        @Override
-        public String get(String key, Function<String, String> loader) {
-            RBucket<String> bucket = redisson.getBucket(key, StringCodec.INSTANCE);
-            String value = bucket.get();
-            if (value != null) {
-                return value;
-            }
-            RLock lock = redisson.getLock("peers-lock:" + key);
-            lock.lock();
-            try {
-                value = bucket.get();
-                if (value == null) {
-                    value = loader.apply(key);
-                    bucket.set(value, ttl);
-                }
-                return value;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void put(String key, String value) {
-            redisson.<String>getBucket(key, StringCodec.INSTANCE).set(value, ttl);
-        }
-
-        @Override
-        public Map<String, String> getAll(List<String> keys) {
-            return redisson.getBuckets(StringCodec.INSTANCE).get(keys.toArray(String[]::new));
-        }
+    private static PeerCache mapCache(RedissonClient redisson, Duration ttl) {
+        RMapCache<String, String> map = redisson.getMapCache("peers", StringCodec.INSTANCE);
+        Function<String, String> read = map::get;
+        Function<String, RLock> lock = map::getLock;
+        BiConsumer<String, String> put = (key, value) -> map.fastPut(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS);
+        return PeerCache.of(
+                (key, loader) -> lockedReadThrough(key, read, lock, loader, put),
+                put,
+                keys -> map.getAll(new LinkedHashSet<>(keys)),
+                redisson::shutdown);
     }
 
-    private static final class MapCache extends Client {
-        private final RMapCache<String, String> map;
-        private final Duration ttl;
-
-        MapCache(RedissonClient redisson, RMapCache<String, String> map, Duration ttl) {
-            super(redisson);
-            this.map = map;
-            this.ttl = ttl;
-        }
-
-        @Override
-        public String get(String key, Function<String, String> loader) {
-            String value = map.get(key);
-            if (value != null) {
-                return value;
-            }
-            RLock lock = map.getLock(key);
-            lock.lock();
-            try {
-                value = map.get(key);
-                if (value == null) {
-                    value = loader.apply(key);
-                    map.fastPut(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS);
-                }
-                return value;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void put(String key, String value) {
-            map.fastPut(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public Map<String, String> getAll(List<String> keys) {
-            return map.getAll(new LinkedHashSet<>(keys));
-        }
-    }
-
-    private static final class LocalMap extends Client {
-        private final RMap<String, String> map;
-
-        LocalMap(RedissonClient redisson, RLocalCachedMap<String, String> map) {
-            super(redisson);
-            this.map = map;
-        }
-
-        @Override
-        public String get(String key, Function<String, String> loader) {
-            String value = map.get(key);
-            if (value == null) {
-                value = loader.apply(key);
-                map.fastPut(key, value);
-            }
+    /**
+     * The read-through of the variants with an {@code RLock} (its functions are made once per cache, so a hit
+     * allocates no more than the library does): {@code read}, and on a miss, under {@code lock}, {@code
+     * read} again, then load and {@code write} only if still missing. The lock is not even made on a hit.
+     */
+    private static String lockedReadThrough(
+            String key,
+            Function<String, String> read,
+            Function<String, RLock> lock,
+            Function<String, String> loader,
+            BiConsumer<String, String> write) {
+        String value = read.apply(key);
+        if (value != null) {
             return value;
         }
-
-        @Override
-        public void put(String key, String value) {
-            map.fastPut(key, value);
-        }
-
-        @Override
-        public Map<String, String> getAll(List<String> keys) {
-            return map.getAll(new LinkedHashSet<>(keys));
+        RLock held = lock.apply(key);
+        held.lock();
+        try {
+            value = read.apply(key);
+            if (value == null) {
+                value = loader.apply(key);
+                write.accept(key, value);
+            }
+            return value;
+        } finally {
+            held.unlock();
         }
     }
 
-    private static final class SpringCache extends Client {
-        private final Cache cache;
+    private static PeerCache localMap(RedissonClient redisson, Duration ttl) {
+        RLocalCachedMap<String, String> map =
+                redisson.getLocalCachedMap(LocalCachedMapOptions.<String, String>name("peers-local")
+                        .codec(StringCodec.INSTANCE)
+                        .cacheSize(Workload.NEAR_SIZE)
+                        .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
+                        .timeToLive(ttl.compareTo(Workload.NEAR_TTL) < 0 ? ttl : Workload.NEAR_TTL)
+                        .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR)
+                        .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE));
+        return PeerCache.of(
+                (key, loader) -> {
+                    String value = map.get(key);
+                    if (value == null) {
+                        value = loader.apply(key);
+                        map.fastPut(key, value);
+                    }
+                    return value;
+                },
+                map::fastPut,
+                keys -> map.getAll(new LinkedHashSet<>(keys)),
+                redisson::shutdown);
+    }
 
-        SpringCache(RedissonClient redisson, Duration ttl) {
-            super(redisson);
-            RedissonSpringCacheManager manager = new RedissonSpringCacheManager(
-                    redisson, Map.of("peers-spring", new CacheConfig(ttl.toMillis(), 0)), StringCodec.INSTANCE);
-            cache = Objects.requireNonNull(manager.getCache("peers-spring"), "no cache peers-spring");
-        }
-
-        @Override
-        public String get(String key, Function<String, String> loader) {
-            return cache.get(key, () -> loader.apply(key));
-        }
-
-        @Override
-        public void put(String key, String value) {
-            cache.put(key, value);
-        }
-
-        @Override
-        public Map<String, String> getAll(List<String> keys) {
-            Map<String, String> values = new LinkedHashMap<>();
-            for (String key : keys) {
-                String value = cache.get(key, String.class);
-                if (value != null) {
-                    values.put(key, value);
-                }
-            }
-            return values;
-        }
+    private static PeerCache springCache(RedissonClient redisson, Duration ttl) {
+        RedissonSpringCacheManager manager = new RedissonSpringCacheManager(
+                redisson, Map.of("peers-spring", new CacheConfig(ttl.toMillis(), 0)), StringCodec.INSTANCE);
+        Cache cache = Objects.requireNonNull(manager.getCache("peers-spring"), "no cache peers-spring");
+        return PeerCache.of(
+                (key, loader) -> cache.get(key, () -> loader.apply(key)),
+                cache::put,
+                keys -> PeerCache.readEach(keys, key -> cache.get(key, String.class)),
+                redisson::shutdown);
     }
 }

@@ -4,11 +4,8 @@ import dev.cachet.benchmarks.peers.Peer;
 import dev.cachet.benchmarks.peers.PeerCache;
 import dev.cachet.benchmarks.peers.Variant;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -61,13 +58,13 @@ public final class SpringDataRedisPeer implements Peer {
                         "Spring Data Redis `RedisCacheManager`, default writer",
                         Variant.Tier.REDIS,
                         false,
-                        concat(COMMON, DEFAULT_PROTECTION)),
+                        Variant.lines(COMMON, DEFAULT_PROTECTION)),
                 new Variant(
                         "spring-locking",
                         "Spring Data Redis `RedisCacheManager`, locking writer",
                         Variant.Tier.REDIS,
                         false,
-                        concat(
+                        Variant.lines(
                                 COMMON,
                                 "a `RedisCacheManagerBuilderCustomizer` bean:"
                                         + " `builder.cacheWriter(RedisCacheWriter.lockingRedisCacheWriter(factory))`"
@@ -94,34 +91,11 @@ public final class SpringDataRedisPeer implements Peer {
                 .run();
         Cache cache = Objects.requireNonNull(
                 context.getBean(CacheManager.class).getCache(CACHE), "Boot made no cache " + CACHE);
-        return new PeerCache() {
-            @Override
-            public String get(String key, Function<String, String> loader) {
-                return cache.get(key, () -> loader.apply(key));
-            }
-
-            @Override
-            public void put(String key, String value) {
-                cache.put(key, value);
-            }
-
-            @Override
-            public Map<String, String> getAll(List<String> keys) {
-                Map<String, String> values = new LinkedHashMap<>();
-                for (String key : keys) {
-                    String value = cache.get(key, String.class);
-                    if (value != null) {
-                        values.put(key, value);
-                    }
-                }
-                return values;
-            }
-
-            @Override
-            public void close() {
-                context.close();
-            }
-        };
+        return PeerCache.of(
+                (key, loader) -> cache.get(key, () -> loader.apply(key)),
+                cache::put,
+                keys -> PeerCache.readEach(keys, key -> cache.get(key, String.class)),
+                context::close);
     }
 
     /** The application with Boot's defaults. */
@@ -139,10 +113,5 @@ public final class SpringDataRedisPeer implements Peer {
         RedisCacheManagerBuilderCustomizer lockingWriter(RedisConnectionFactory factory) {
             return builder -> builder.cacheWriter(RedisCacheWriter.lockingRedisCacheWriter(factory));
         }
-    }
-
-    private static List<String> concat(List<String> lines, String... more) {
-        return java.util.stream.Stream.concat(lines.stream(), java.util.stream.Stream.of(more))
-                .toList();
     }
 }
