@@ -84,70 +84,54 @@ public final class SingleFlight<K, V> {
             }
             awaitWrite(key, current);
         }
-        return fly(key, loader, participant, mine, true);
-    }
-
-    /**
-     * Runs {@code mine}, the flight of {@code key} the caller has just registered in the map: loads, stores the
-     * prepared value unless a write of the key came since, and answers the flight's waiters. Returns the loader's own
-     * object, or, when {@code afterMiss} and a value is stored already, a {@link Participant#share shared} copy of it.
-     * A load and a refresh both run here.
-     *
-     * @param afterMiss whether the flight follows the caller's miss, so that a value stored since answers instead; a
-     *     refresh reloads a value it knows is there
-     * @throws RuntimeException what the loader threw (a checked exception wrapped), after the flight ended
-     */
-    private @Nullable V fly(
-            K key,
-            Function<? super K, ? extends @Nullable V> loader,
-            Participant<K, V> participant,
-            Flight<V> mine,
-            boolean afterMiss) {
         List<Flight<?>> onThisThread = LOADS_ON_THIS_THREAD.get();
         int depth = onThisThread.size();
         onThisThread.add(mine);
         Throwable failure = null;
         try {
-            if (afterMiss) {
-                // A flight that ended between the caller's miss and our registration has stored its value already.
-                V present = participant.lookupQuietly(key);
-                if (present != null) {
-                    flights.remove(key, mine);
-                    mine.complete(present);
-                    return participant.share(present);
-                }
-            }
-            // Timing is done here, not in a wrapping lambda: every frame counts when a memoised function recurses.
-            long start = participant.loadStarted();
-            V loaded;
-            try {
-                loaded = loader.apply(key);
-            } catch (Throwable t) {
-                participant.loadEnded(start, false);
-                throw t;
-            }
-            participant.loadEnded(start, true);
-            V prepared = loaded == null ? null : participant.prepare(loaded);
-            if (prepared != null) {
-                // Storing may throw too (a weigher's bad weight): the flight then ends in endFlightsFrom, as a failure.
-                flights.computeIfPresent(key, (k, flight) -> {
-                    if (flight != mine) {
-                        return flight;
-                    }
-                    participant.store(k, prepared);
-                    return null;
-                });
-            } else {
-                flights.remove(key, mine);
-            }
-            mine.complete(prepared);
-            return loaded;
+            return run(key, loader, participant, mine);
         } catch (Throwable t) {
             failure = t;
             throw propagate(key, t);
         } finally {
             endFlightsFrom(onThisThread, depth, failure);
         }
+    }
+
+    private @Nullable V run(
+            K key, Function<? super K, ? extends @Nullable V> loader, Participant<K, V> participant, Flight<V> mine) {
+        // A flight that ended between the caller's miss and our registration has stored its value already.
+        V present = participant.lookupQuietly(key);
+        if (present != null) {
+            flights.remove(key, mine);
+            mine.complete(present);
+            return participant.share(present);
+        }
+        // Timing is done here, not in a wrapping lambda: every frame counts when a memoised function recurses.
+        long start = participant.loadStarted();
+        V loaded;
+        try {
+            loaded = loader.apply(key);
+        } catch (Throwable t) {
+            participant.loadEnded(start, false);
+            throw t;
+        }
+        participant.loadEnded(start, true);
+        V prepared = loaded == null ? null : participant.prepare(loaded);
+        if (prepared != null) {
+            // Storing may throw too (a weigher's bad weight): the flight then ends in endFlightsFrom like any failure.
+            flights.computeIfPresent(key, (k, flight) -> {
+                if (flight != mine) {
+                    return flight;
+                }
+                participant.store(k, prepared);
+                return null;
+            });
+        } else {
+            flights.remove(key, mine);
+        }
+        mine.complete(prepared);
+        return loaded;
     }
 
     /**
@@ -182,8 +166,40 @@ public final class SingleFlight<K, V> {
         if (flights.putIfAbsent(key, mine) != null) {
             return false;
         }
-        fly(key, loader, participant, mine, false);
-        return true;
+        List<Flight<?>> onThisThread = LOADS_ON_THIS_THREAD.get();
+        int depth = onThisThread.size();
+        onThisThread.add(mine);
+        Throwable failure = null;
+        try {
+            long start = participant.loadStarted();
+            V loaded;
+            try {
+                loaded = loader.apply(key);
+            } catch (Throwable t) {
+                participant.loadEnded(start, false);
+                throw t;
+            }
+            participant.loadEnded(start, true);
+            V prepared = loaded == null ? null : participant.prepare(loaded);
+            if (prepared != null) {
+                flights.computeIfPresent(key, (k, flight) -> {
+                    if (flight != mine) {
+                        return flight;
+                    }
+                    participant.store(k, prepared);
+                    return null;
+                });
+            } else {
+                flights.remove(key, mine);
+            }
+            mine.complete(prepared);
+            return true;
+        } catch (Throwable t) {
+            failure = t;
+            throw propagate(key, t);
+        } finally {
+            endFlightsFrom(onThisThread, depth, failure);
+        }
     }
 
     /**
