@@ -2,6 +2,7 @@ package dev.cachet.redis.history;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -100,7 +101,7 @@ final class HistoryChecker {
      */
     record AckCoverage(Map<String, List<Outage>> outages, long unexplained, long excusedReads) {
         AckCoverage {
-            outages = Map.copyOf(outages);
+            outages = Collections.unmodifiableMap(new TreeMap<>(outages)); // by process, for the report
         }
 
         long outageCount() {
@@ -300,7 +301,8 @@ final class HistoryChecker {
             }
             // Only what surely drops a subscription opens an outage no renewal closed: a blackhole or latency does not
             // (Redis keeps the subscription and waits for its answer) unless the process cut it, which it records.
-            earliestDrop(previous, Long.MAX_VALUE, cuts, false)
+            // Faults after the process was killed did not drop its subscription.
+            earliestDrop(previous, history.killedAt().getOrDefault(process, Long.MAX_VALUE), cuts, false)
                     .ifPresent(drop -> list.add(new Outage(drop, Long.MAX_VALUE, true)));
             if (!list.isEmpty()) {
                 result.put(process, List.copyOf(list));

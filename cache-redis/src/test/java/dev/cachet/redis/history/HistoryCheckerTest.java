@@ -181,6 +181,18 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aFaultAfterAProcessWasKilledOpensNoOutageOfIt() {
+        faults.add(new FaultEvent(FaultSchedule.Kind.KILL, READER, millis(50), millis(60), "restarted as w1.1"));
+        faults.add(new FaultEvent(FaultSchedule.Kind.PUBSUB_KILL, "redis", millis(90), millis(90), "2 killed"));
+        staleCopyThenWrite(true);
+
+        HistoryReport report = HistoryChecker.check(
+                new History(1, ops, channelEvents, faults, Map.of(READER, millis(50)), 0, millis(10_000), List.of()));
+
+        assertThat(report.ack().outages()).containsOnlyKeys(WRITER);
+    }
+
+    @Test
     void aFaultBeforeTheReaderWasBornExcusesNothing() {
         faults.add(new FaultEvent(FaultSchedule.Kind.PUBSUB_KILL, "redis", millis(5), millis(5), "2 killed"));
         faults.add(new FaultEvent(FaultSchedule.Kind.KILL, READER, millis(8), millis(9), "restarted as w1.1"));
