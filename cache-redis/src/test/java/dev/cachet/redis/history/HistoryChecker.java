@@ -98,8 +98,11 @@ final class HistoryChecker {
      * @param unexplained how many of them had no fault or cut before their renewal
      * @param excusedReads reads of the acknowledged cache older than an acknowledged write of another process, excused
      *     from (e) because their process's subscription may have been down when the write was published
+     * @param heldReads reads that (e) held to an acknowledged write of another process which returned less than the near
+     *     TTL plus slack before they began, so that (a) alone would have let them return an older version: how much
+     *     (e) adds
      */
-    record AckCoverage(Map<String, List<Outage>> outages, long unexplained, long excusedReads) {
+    record AckCoverage(Map<String, List<Outage>> outages, long unexplained, long excusedReads, long heldReads) {
         AckCoverage {
             outages = Collections.unmodifiableMap(new TreeMap<>(outages)); // by process, for the report
         }
@@ -130,6 +133,7 @@ final class HistoryChecker {
     private final Map<String, Op> stalest = new HashMap<>();
     private final Map<String, List<Outage>> outages;
     private long excusedReads;
+    private long heldReads;
 
     private HistoryChecker(History history) {
         this.history = history;
@@ -158,7 +162,7 @@ final class HistoryChecker {
                 checker.violations,
                 checker.maxStaleness,
                 checker.stalest,
-                new AckCoverage(checker.outages, unexplained, checker.excusedReads));
+                new AckCoverage(checker.outages, unexplained, checker.excusedReads, checker.heldReads));
     }
 
     private void checkVersions() {
@@ -205,6 +209,7 @@ final class HistoryChecker {
                 violations.add(staleRead(read, required, ops));
             } else if (!acknowledged.isEmpty()) {
                 checkAcknowledged(read, acknowledged, acknowledgedEnds, ops);
+                countHeld(read, acknowledged, acknowledgedEnds, nearAllowance);
             }
         }
     }
@@ -237,6 +242,20 @@ final class HistoryChecker {
         }
         if (excused) {
             excusedReads++;
+        }
+    }
+
+    /** Counts {@code read} in {@link AckCoverage#heldReads()} if (e) held it to more than (a) did. */
+    private void countHeld(Op read, List<Op> acknowledged, long[] ends, long nearAllowance) {
+        for (int i = endedBefore(ends, read.start()) - 1; i >= 0; i--) {
+            Op write = acknowledged.get(i);
+            if (read.start() - write.end() > nearAllowance) {
+                return;
+            }
+            if (!write.process().equals(read.process()) && !unsubscribedWhen(read.process(), write, read)) {
+                heldReads++;
+                return;
+            }
         }
     }
 

@@ -48,6 +48,7 @@ class HistoryCheckerTest {
             assertThat(violation.summary()).contains("w1.0 read version 1", "version 2 in w0.0 returned acknowledged");
         });
         assertThat(report.violationsByCheck()).containsEntry(HistoryChecker.Check.STALE_AFTER_ACKNOWLEDGED_WRITE, 1L);
+        assertThat(report.ack().heldReads()).isEqualTo(2); // the fill, held to version 1, and the stale read
         assertThat(report.render()).contains("(e) stale read in another process after an acknowledged write: 1");
     }
 
@@ -102,6 +103,8 @@ class HistoryCheckerTest {
             assertThat(violation.excerpt()).contains(afterRenewal);
         });
         assertThat(report.ack().excusedReads()).isEqualTo(1);
+        // The fill and the excused read (to version 1, written before the kill), and the read after the renewal.
+        assertThat(report.ack().heldReads()).isEqualTo(3);
         assertThat(report.ack().outages().get(READER))
                 .containsExactly(new HistoryChecker.Outage(millis(90), millis(300), true));
     }

@@ -103,9 +103,11 @@ record HistoryReport(
                         .merge(event.kind(), 1L, Long::sum));
         out.append(String.format("- Subscriptions cut and renewed, by cache: %s%n", channelEvents));
         out.append(String.format(
-                "- Acknowledged invalidation (e): %d times a %s subscription may have been down (%d with no fault or"
-                        + " cut to explain it); %d reads older than an acknowledged write excused by them%n",
-                ack.outageCount(), HistorySettings.NEAR_ACK, ack.unexplained(), ack.excusedReads()));
+                "- Acknowledged invalidation (e): %d reads held to an acknowledged write of another process that had"
+                        + " returned within the near TTL + slack (where (a) allows older); %d times a %s subscription"
+                        + " may have been down (%d with no fault or cut to explain it); %d reads older than an"
+                        + " acknowledged write excused by them%n",
+                ack.heldReads(), ack.outageCount(), HistorySettings.NEAR_ACK, ack.unexplained(), ack.excusedReads()));
         List<String> outages = new ArrayList<>();
         ack.outages()
                 .forEach((process, list) -> list.forEach(outage -> outages.add(String.format(
