@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param seed the run's seed
  * @param ops every finished operation of every worker incarnation
+ * @param channelEvents every cut and renewal of a near cache's invalidation subscription, of every incarnation
  * @param faults the faults injected, in order
  * @param killedAt each killed incarnation ({@code w0.1}) and when it was killed ({@link System#nanoTime()})
  * @param start when the workers started operating
@@ -17,6 +18,7 @@ import java.util.Map;
 record History(
         long seed,
         List<Op> ops,
+        List<ChannelEvent> channelEvents,
         List<FaultEvent> faults,
         Map<String, Long> killedAt,
         long start,
@@ -24,6 +26,7 @@ record History(
         List<String> problems) {
     History {
         ops = List.copyOf(ops);
+        channelEvents = List.copyOf(channelEvents);
         faults = List.copyOf(faults);
         killedAt = Map.copyOf(killedAt);
         problems = List.copyOf(problems);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The history checker in CI: a short seeded run of {@link HistorySettings#WORKERS} worker JVMs against a Redis behind a
  * {@link FaultProxy}, with kills, stops, dropped subscriptions, blackholes, resets and latency, held to the
- * consistency contract by {@link HistoryChecker}. {@code scripts/history-check.sh} runs a long one.
+ * consistency contract by {@link HistoryChecker}, acknowledged invalidation included. {@code scripts/history-check.sh} runs a long one.
  *
  * <p>System properties: {@code history.seed} (default {@value #DEFAULT_SEED}), {@code history.seconds} (default
  * {@value #DEFAULT_SECONDS}), {@code history.report} (default {@code target/history-report.md}), {@code history.dir}
@@ -64,6 +64,19 @@ class HistoryCheckTest {
                 .filter(op -> op.isWrite() && op.confirmed())
                 .count();
         assertThat(confirmed).as("confirmed writes of %d; %s", writes, text).isGreaterThan(writes / 2);
+        // Check (e) holds reads to acknowledged writes only: if a change made every write of the acknowledged cache
+        // time
+        // out (or RecordingTier stopped seeing publishAcknowledged), it would go blind.
+        long ackWrites = report.history().ops().stream()
+                .filter(op -> op.isWrite() && op.tier().equals(HistorySettings.NEAR_ACK))
+                .count();
+        long acknowledged = report.history().ops().stream()
+                .filter(op -> op.isWrite() && op.tier().equals(HistorySettings.NEAR_ACK))
+                .filter(op -> op.confirmed() && op.acknowledged())
+                .count();
+        assertThat(acknowledged)
+                .as("acknowledged and confirmed writes of %d to %s; %s", ackWrites, HistorySettings.NEAR_ACK, text)
+                .isGreaterThan(ackWrites / 4);
         assertThat(report.violations()).as(text).isEmpty();
     }
 }

@@ -12,12 +12,27 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Appends a worker's operations to its history file, one line each, handed to the OS as soon as the operation ends:
- * a worker killed with SIGKILL loses only the operations it had not finished. Thread-safe.
+ * Appends a worker's operations and its near caches' {@link ChannelEvent}s to its history file, one line each, handed
+ * to the OS as soon as the operation ends or the event happened: a worker killed with SIGKILL loses only the
+ * operations it had not finished. Thread-safe.
  */
 final class HistoryRecorder implements AutoCloseable {
+    /**
+     * What the history files of a run hold.
+     *
+     * @param ops every operation
+     * @param channelEvents every channel event
+     */
+    record Recorded(List<Op> ops, List<ChannelEvent> channelEvents) {
+        Recorded {
+            ops = List.copyOf(ops);
+            channelEvents = List.copyOf(channelEvents);
+        }
+    }
+
     private final Path file;
     private final BufferedWriter out;
+    private boolean closed;
 
     HistoryRecorder(Path file) throws IOException {
         this.file = file;
@@ -26,8 +41,22 @@ final class HistoryRecorder implements AutoCloseable {
     }
 
     synchronized void record(Op op) {
+        append(op.toLine());
+    }
+
+    /**
+     * Records a channel event; once the recorder is closed, does nothing: a subscription ending while the worker exits
+     * is no part of its history.
+     */
+    synchronized void record(ChannelEvent event) {
+        if (!closed) {
+            append(event.toLine());
+        }
+    }
+
+    private void append(String line) {
         try {
-            out.write(op.toLine());
+            out.write(line);
             out.newLine();
             out.flush();
         } catch (IOException e) {
@@ -37,6 +66,7 @@ final class HistoryRecorder implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         out.close();
     }
 
@@ -44,8 +74,9 @@ final class HistoryRecorder implements AutoCloseable {
      * Reads every history file ({@code *.history}) in {@code dir}. A last line cut short by a kill is skipped, any
      * other bad line fails.
      */
-    static List<Op> readAll(Path dir) throws IOException {
+    static Recorded readAll(Path dir) throws IOException {
         List<Op> ops = new ArrayList<>();
+        List<ChannelEvent> channelEvents = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(path -> path.toString().endsWith(".history"))
@@ -55,8 +86,13 @@ final class HistoryRecorder implements AutoCloseable {
         for (Path path : files) {
             List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
                 try {
-                    ops.add(Op.parse(lines.get(i)));
+                    if (ChannelEvent.isEvent(line)) {
+                        channelEvents.add(ChannelEvent.parse(line));
+                    } else {
+                        ops.add(Op.parse(line));
+                    }
                 } catch (IllegalArgumentException e) {
                     if (i != lines.size() - 1) {
                         throw new IllegalStateException("Line " + (i + 1) + " of " + path + " is corrupt", e);
@@ -64,6 +100,6 @@ final class HistoryRecorder implements AutoCloseable {
                 }
             }
         }
-        return ops;
+        return new Recorded(ops, channelEvents);
     }
 }

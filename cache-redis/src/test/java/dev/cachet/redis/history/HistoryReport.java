@@ -1,6 +1,7 @@
 package dev.cachet.redis.history;
 
 import static dev.cachet.redis.history.HistoryChecker.millis;
+import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,21 +20,25 @@ import java.util.stream.Collectors;
  *
  * @param history the history checked
  * @param violations every violation found
- * @param maxStalenessNanos per cache ({@code remote}, {@code near}): the longest any read began after a newer version's
- *     write had returned
+ * @param maxStalenessNanos per cache ({@code remote}, {@code near}, {@code near-ack}): the longest any read began after a
+ *     newer version's write had returned
  * @param stalestRead per cache, the read that showed it
+ * @param ack what check (e) made of the acknowledged cache's subscriptions
  */
 record HistoryReport(
         History history,
         List<HistoryChecker.Violation> violations,
         Map<String, Long> maxStalenessNanos,
-        Map<String, Op> stalestRead) {
+        Map<String, Op> stalestRead,
+        HistoryChecker.AckCoverage ack) {
     private static final int SHOWN_PER_CHECK = 10;
+    private static final int SHOWN_OUTAGES = 40;
 
     HistoryReport {
         violations = List.copyOf(violations);
         maxStalenessNanos = Map.copyOf(maxStalenessNanos);
         stalestRead = Map.copyOf(stalestRead);
+        requireNonNull(ack, "ack");
     }
 
     Map<HistoryChecker.Check, Long> violationsByCheck() {
@@ -64,11 +69,22 @@ record HistoryReport(
                 ops.stream().filter(op -> op.kind() == Op.Kind.INVALIDATE).count(),
                 ops.stream().filter(op -> op.kind() == Op.Kind.PUT).count(),
                 ops.stream().filter(op -> op.isWrite() && !op.confirmed()).count()));
-        for (String tier : List.of(HistorySettings.REMOTE, HistorySettings.NEAR)) {
+        for (String tier : HistorySettings.TIERS) {
             out.append(String.format(
                     "  - %s: %d operations%n",
                     tier, ops.stream().filter(op -> op.tier().equals(tier)).count()));
         }
+        List<Op> ackWrites = ops.stream()
+                .filter(op -> op.isWrite() && op.tier().equals(HistorySettings.NEAR_ACK) && !op.threw())
+                .toList();
+        out.append(String.format(
+                "  - %s writes: %d acknowledged (%d of them confirmed by Redis), %d unacknowledged%n",
+                HistorySettings.NEAR_ACK,
+                ackWrites.stream().filter(Op::acknowledged).count(),
+                ackWrites.stream()
+                        .filter(op -> op.acknowledged() && op.confirmed())
+                        .count(),
+                ackWrites.stream().filter(op -> !op.acknowledged()).count()));
         Map<Op.Source, Long> sources = new EnumMap<>(Op.Source.class);
         ops.stream().filter(op -> !op.isWrite()).forEach(op -> sources.merge(op.source(), 1L, Long::sum));
         out.append(String.format("  - reads by source: %s%n", sources));
@@ -80,8 +96,33 @@ record HistoryReport(
                     "  - %s %s [%s .. %s s] %s%n",
                     fault.kind(), fault.target(), seconds(fault.start()), seconds(fault.end()), fault.detail()));
         }
+        Map<String, Map<ChannelEvent.Kind, Long>> channelEvents = new TreeMap<>();
+        history.channelEvents()
+                .forEach(event -> channelEvents
+                        .computeIfAbsent(event.tier(), tier -> new EnumMap<>(ChannelEvent.Kind.class))
+                        .merge(event.kind(), 1L, Long::sum));
+        out.append(String.format("- Subscriptions cut and renewed, by cache: %s%n", channelEvents));
         out.append(String.format(
-                "- Bounds: near tier in other processes %d ms (near TTL) + %d ms; failed writes %d ms into the first"
+                "- Acknowledged invalidation (e): %d reads held to an acknowledged write of another process that had"
+                        + " returned within the near TTL + slack (where (a) allows older); %d times a %s subscription"
+                        + " may have been down (%d with no fault or cut to explain it); %d reads older than an"
+                        + " acknowledged write excused by them%n",
+                ack.heldReads(), ack.outageCount(), HistorySettings.NEAR_ACK, ack.unexplained(), ack.excusedReads()));
+        List<String> outages = new ArrayList<>();
+        ack.outages()
+                .forEach((process, list) -> list.forEach(outage -> outages.add(String.format(
+                        "  - %s [%s .. %s s]%s%n",
+                        process,
+                        outage.from() == Long.MIN_VALUE ? "start" : seconds(outage.from()),
+                        outage.until() == Long.MAX_VALUE ? "end" : seconds(outage.until()),
+                        outage.explained() ? "" : " unexplained"))));
+        outages.stream().limit(SHOWN_OUTAGES).forEach(out::append);
+        if (outages.size() > SHOWN_OUTAGES) {
+            out.append(String.format("  - (%d more)%n", outages.size() - SHOWN_OUTAGES));
+        }
+        out.append(String.format(
+                "- Bounds: near tier in other processes %d ms (near TTL) + %d ms, none after an acknowledged write"
+                        + " unless their subscription was down; failed writes %d ms into the first"
                         + " healthy period (breaker open %d ms + 1 s + %d ms), or the remote TTL %d ms + %d ms if"
                         + " their process died; every operation %d ms%n",
                 HistorySettings.NEAR_TTL.toMillis(),
@@ -93,7 +134,7 @@ record HistoryReport(
                 HistorySettings.HEAL_SLACK.toMillis(),
                 HistorySettings.OP_BOUND.toMillis()));
         out.append("- Max staleness (a read begun this long after a newer version's write returned):");
-        for (String tier : List.of(HistorySettings.REMOTE, HistorySettings.NEAR)) {
+        for (String tier : HistorySettings.TIERS) {
             Op read = stalestRead.get(tier);
             out.append(String.format(
                     " %s %s ms%s;",
@@ -175,6 +216,9 @@ record HistoryReport(
     private String format(Op op) {
         String result = op.isWrite()
                 ? "v" + op.version() + (op.confirmed() ? " confirmed" : " NOT confirmed")
+                        + (op.tier().equals(HistorySettings.NEAR_ACK)
+                                ? (op.acknowledged() ? ", acknowledged" : ", NOT acknowledged")
+                                : "")
                 : "-> v" + op.version() + " from " + op.source();
         return String.format(
                 "%s/t%d %-10s %s %s [%s .. %s s] %s%s",

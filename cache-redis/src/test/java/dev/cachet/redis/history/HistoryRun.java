@@ -113,7 +113,8 @@ final class HistoryRun {
     }
 
     private History history(long start, long end) throws IOException {
-        return new History(seed, HistoryRecorder.readAll(dir), faults, killedAt, start, end, problems);
+        HistoryRecorder.Recorded recorded = HistoryRecorder.readAll(dir);
+        return new History(seed, recorded.ops(), recorded.channelEvents(), faults, killedAt, start, end, problems);
     }
 
     private void inject(FaultSchedule.Planned fault, WorkerProcess[] current, List<WorkerProcess> all, long deadline)

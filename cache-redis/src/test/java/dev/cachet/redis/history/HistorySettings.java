@@ -4,6 +4,7 @@ import dev.cachet.FailurePolicy;
 import dev.cachet.RemoteConfig;
 import dev.cachet.redis.RedisTierConfig;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The settings a history run shares between its worker JVMs and its checker: the caches' configuration, the shape of
@@ -15,6 +16,13 @@ final class HistorySettings {
     static final String REMOTE = "remote";
     /** The tier name of the cache with a near tier over the Redis tier. */
     static final String NEAR = "near";
+    /**
+     * The tier name of the cache with a near tier over the Redis tier built with {@code
+     * acknowledgedInvalidation(}{@link #ACK_WAIT}{@code )}.
+     */
+    static final String NEAR_ACK = "near-ack";
+    /** The three caches, in the order the report lists them. */
+    static final List<String> TIERS = List.of(REMOTE, NEAR, NEAR_ACK);
 
     /** Worker JVMs; each runs {@link #THREADS} threads. */
     static final int WORKERS = 2;
@@ -43,6 +51,13 @@ final class HistorySettings {
     static final Duration REMOTE_TTL = Duration.ofSeconds(15);
 
     static final Duration NEAR_TTL = Duration.ofSeconds(1);
+    /**
+     * How long a write of the {@link #NEAR_ACK} cache waits for the other processes' acknowledgements: long against
+     * the pub/sub round trip on a loaded machine, short against a fault, so that most writes of a healthy period are
+     * acknowledged and a write under a fault gives up soon.
+     */
+    static final Duration ACK_WAIT = Duration.ofMillis(200);
+
     static final Duration TIMEOUT = Duration.ofMillis(250);
     static final Duration LOCK_WAIT = Duration.ofMillis(500);
     static final Duration LOCK_LEASE = Duration.ofSeconds(2);
@@ -54,6 +69,12 @@ final class HistorySettings {
      * time a fill takes between reading the Redis tier and storing the copy, on a loaded 2-core machine.
      */
     static final Duration NEAR_SLACK = Duration.ofSeconds(1);
+    /**
+     * How long before its recorded time a subscription cut as half-open may have been dropped in Redis: the cut closes
+     * the connection on the heartbeat thread, and the subscriber thread records it only once it has woken up and
+     * noticed, which on a loaded 2-core machine may take this long.
+     */
+    static final Duration CUT_SLACK = Duration.ofMillis(500);
     /**
      * How long after a fault heals an invalidation that failed under it must show in other processes: the breaker's
      * open time plus a second (the contract), plus this much for a loaded machine's scheduling.
@@ -86,6 +107,11 @@ final class HistorySettings {
     /** Returns how long after a fault heals a failed invalidation must have reached every other process. */
     static Duration healDelay() {
         return BREAKER_OPEN.plusSeconds(1).plus(HEAL_SLACK);
+    }
+
+    /** Returns whether reads of {@code tier} may come from a near tier, which may lag other processes' writes. */
+    static boolean isNear(String tier) {
+        return tier.equals(NEAR) || tier.equals(NEAR_ACK);
     }
 
     static String key(int index) {

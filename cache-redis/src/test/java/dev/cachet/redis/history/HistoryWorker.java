@@ -31,13 +31,17 @@ import redis.clients.jedis.RedisClient;
  *       invalidate(key)} or {@code put(key, version)}.
  * </ul>
  *
- * <p>Each operation goes through one of two caches on the same Redis (behind the fault proxy): one with the Redis tier
- * only, one with a near tier over it. Nothing is retried and no exception is swallowed: a call that throws is recorded
- * with its exception.
+ * <p>Each operation goes through one of three caches on the same Redis (behind the fault proxy): one with the Redis
+ * tier only, one with a near tier over it, and one with a near tier whose writes wait for acknowledged invalidation
+ * ({@link HistorySettings#ACK_WAIT}). A write records whether it reached Redis and, for the last cache, whether it
+ * was acknowledged; the near caches' subscription cuts and renewals are recorded too ({@link ChannelEvent}). Nothing is
+ * retried and no exception is swallowed: a call that throws is recorded with its exception.
  */
 public final class HistoryWorker {
     /** The line a worker prints once its caches answer; the harness then sends the deadline on standard input. */
     static final String READY = "history-worker-ready";
+
+    private static final String CACHE_NAME_PREFIX = "history-";
 
     static final int EXIT_OK = 0;
     static final int EXIT_USAGE = 2;
@@ -81,33 +85,62 @@ public final class HistoryWorker {
         int worker = Integer.parseInt(args[0]);
         String process = "w" + worker + "." + args[1];
         long seed = Long.parseLong(args[4]) * 1_000_003L + Long.parseLong(args[1]) * 101L + worker;
-        RedisTier redis = RedisTier.connect(args[2], HistorySettings.tierConfig());
-        RecordingTier tier = new RecordingTier(redis);
-        CacheRegistry registry = CacheRegistry.create();
-        Cache<String, String> remote = Cachet.builder("history-remote")
-                .expireAfterWrite(HistorySettings.REMOTE_TTL)
-                .hitRatioWarning(0, 1)
-                .registry(registry)
-                .remote(tier, Codec.string(), HistorySettings.remoteConfig())
-                .<String, String>build();
-        Cache<String, String> near = Cachet.builder("history-near")
-                .expireAfterWrite(HistorySettings.REMOTE_TTL)
-                .hitRatioWarning(0, 1)
-                .registry(registry)
-                .remote(tier, Codec.string(), HistorySettings.remoteConfig())
-                .nearCache(10_000, HistorySettings.NEAR_TTL)
-                .<String, String>build();
-        try (RedisClient database = RedisClient.create(URI.create(args[3]));
-                HistoryRecorder recorder = new HistoryRecorder(Path.of(args[5]))) {
+        try (HistoryRecorder recorder = new HistoryRecorder(Path.of(args[5]));
+                RedisClient database = RedisClient.create(URI.create(args[3]))) {
+            RedisTier redis = RedisTier.connect(args[2], HistorySettings.tierConfig());
+            RecordingTier tier = new RecordingTier(
+                    redis,
+                    (cacheName, kind, time) ->
+                            recorder.record(new ChannelEvent(process, tierOf(cacheName), kind, time)));
+            CacheRegistry registry = CacheRegistry.create();
+            Cache<String, String> remote = Cachet.builder(cacheName(HistorySettings.REMOTE))
+                    .expireAfterWrite(HistorySettings.REMOTE_TTL)
+                    .hitRatioWarning(0, 1)
+                    .registry(registry)
+                    .remote(tier, Codec.string(), HistorySettings.remoteConfig())
+                    .<String, String>build();
+            Cache<String, String> near = Cachet.builder(cacheName(HistorySettings.NEAR))
+                    .expireAfterWrite(HistorySettings.REMOTE_TTL)
+                    .hitRatioWarning(0, 1)
+                    .registry(registry)
+                    .remote(tier, Codec.string(), HistorySettings.remoteConfig())
+                    .nearCache(10_000, HistorySettings.NEAR_TTL)
+                    .<String, String>build();
+            Cache<String, String> nearAck = Cachet.builder(cacheName(HistorySettings.NEAR_ACK))
+                    .expireAfterWrite(HistorySettings.REMOTE_TTL)
+                    .hitRatioWarning(0, 1)
+                    .registry(registry)
+                    .remote(tier, Codec.string(), HistorySettings.remoteConfig())
+                    .nearCache(10_000, HistorySettings.NEAR_TTL)
+                    .acknowledgedInvalidation(HistorySettings.ACK_WAIT)
+                    .<String, String>build();
             HistoryWorker run = new HistoryWorker(
                     worker,
                     process,
                     seed,
-                    Map.of(HistorySettings.REMOTE, remote, HistorySettings.NEAR, near),
+                    Map.of(
+                            HistorySettings.REMOTE,
+                            remote,
+                            HistorySettings.NEAR,
+                            near,
+                            HistorySettings.NEAR_ACK,
+                            nearAck),
                     database,
                     recorder);
             System.exit(run.run());
         }
+    }
+
+    /** The name of the cache of {@code tier}, such as {@code history-near}. */
+    static String cacheName(String tier) {
+        return CACHE_NAME_PREFIX + tier;
+    }
+
+    private static String tierOf(String cacheName) {
+        if (!cacheName.startsWith(CACHE_NAME_PREFIX)) {
+            throw new IllegalArgumentException("not a history cache: " + cacheName);
+        }
+        return cacheName.substring(CACHE_NAME_PREFIX.length());
     }
 
     private int run() throws IOException, InterruptedException {
@@ -149,7 +182,7 @@ public final class HistoryWorker {
         int hotKey = slot;
         int coldKey = slot + HistorySettings.WORKERS * HistorySettings.THREADS;
         while (System.nanoTime() - deadline < 0) {
-            String tier = random.nextBoolean() ? HistorySettings.REMOTE : HistorySettings.NEAR;
+            String tier = HistorySettings.TIERS.get(random.nextInt(HistorySettings.TIERS.size()));
             if (random.nextInt(100) < HistorySettings.WRITE_PERCENT) {
                 int index = random.nextInt(100) < HistorySettings.COLD_WRITE_PERCENT ? coldKey : hotKey;
                 write(thread, tier, HistorySettings.key(index), random.nextBoolean());
@@ -187,7 +220,8 @@ public final class HistoryWorker {
         } else {
             source = Op.Source.LOCAL;
         }
-        recorder.record(new Op(process, thread, tier, key, Op.Kind.READ, start, end, version, true, source, error));
+        recorder.record(
+                new Op(process, thread, tier, key, Op.Kind.READ, start, end, version, true, false, source, error));
     }
 
     /** The loader: the database's version of the key, returned after a random delay that widens race windows. */
@@ -203,6 +237,7 @@ public final class HistoryWorker {
         long start = System.nanoTime();
         long version = -1;
         boolean confirmed = false;
+        boolean acknowledged = false;
         String error = "";
         try {
             version = database.incr(databaseKey(tier, key));
@@ -213,13 +248,14 @@ public final class HistoryWorker {
                 cache.invalidate(key);
             }
             confirmed = RecordingTier.writeConfirmed();
+            acknowledged = RecordingTier.writeAcknowledged();
         } catch (RuntimeException e) {
             error = e.toString();
         }
         long end = System.nanoTime();
         Op.Kind kind = put ? Op.Kind.PUT : Op.Kind.INVALIDATE;
-        recorder.record(
-                new Op(process, thread, tier, key, kind, start, end, version, confirmed, Op.Source.NONE, error));
+        recorder.record(new Op(
+                process, thread, tier, key, kind, start, end, version, confirmed, acknowledged, Op.Source.NONE, error));
     }
 
     private static String databaseKey(String tier, String key) {

@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param process the worker incarnation that ran it, such as {@code w1.2} (worker 1, started for the third time)
  * @param thread the worker thread, from 0
- * @param tier the cache it went through, {@link HistorySettings#REMOTE} or {@link HistorySettings#NEAR}
+ * @param tier the cache it went through: {@link HistorySettings#REMOTE}, {@link HistorySettings#NEAR} or {@link
+ *     HistorySettings#NEAR_ACK}
  * @param key the cache key
  * @param kind what it did
  * @param start {@link System#nanoTime()} before the call; comparable across the JVMs of one Linux host (both read
@@ -17,6 +18,10 @@ import static java.util.Objects.requireNonNull;
  * @param version a read's result, a write's new version; -1 if the call threw
  * @param confirmed for a write: whether its call to the Redis store returned normally, so the write is known to have
  *     reached Redis; false when it failed or was never made (open breaker) under fail-open. Always true for reads
+ * @param acknowledged for a write of the {@link HistorySettings#NEAR_ACK} cache: whether its invalidation message was
+ *     acknowledged by every receiver within the wait (the channel's {@code publishAcknowledged} returned true), so the
+ *     write counted in {@code NearStats.acknowledged()}; false when the wait ran out or the message could not be sent.
+ *     Always false for reads and for the other caches' writes
  * @param source for a read, where its value came from; {@link Source#NONE} for writes
  * @param error the exception the call threw, as {@code toString()}; empty if none
  */
@@ -30,6 +35,7 @@ record Op(
         long end,
         long version,
         boolean confirmed,
+        boolean acknowledged,
         Source source,
         String error) {
 
@@ -53,7 +59,7 @@ record Op(
     }
 
     private static final String SEPARATOR = "\t";
-    private static final int FIELDS = 11;
+    private static final int FIELDS = 12;
 
     Op {
         requireNonNull(process, "process");
@@ -93,6 +99,7 @@ record Op(
                 Long.toString(end),
                 Long.toString(version),
                 Boolean.toString(confirmed),
+                Boolean.toString(acknowledged),
                 source.name(),
                 error.isEmpty() ? "-" : error.replaceAll("\\s+", " "));
     }
@@ -117,11 +124,21 @@ record Op(
                     Long.parseLong(fields[5]),
                     Long.parseLong(fields[6]),
                     Long.parseLong(fields[7]),
-                    Boolean.parseBoolean(fields[8]),
-                    Source.valueOf(fields[9]),
-                    fields[10].equals("-") ? "" : fields[10]);
+                    parseBoolean(fields[8]),
+                    parseBoolean(fields[9]),
+                    Source.valueOf(fields[10]),
+                    fields[11].equals("-") ? "" : fields[11]);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an operation line: " + line, e);
         }
+    }
+
+    /** Unlike {@link Boolean#parseBoolean}, rejects anything but {@code true} and {@code false}: a field out of place. */
+    private static boolean parseBoolean(String field) {
+        return switch (field) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not a boolean: " + field);
+        };
     }
 }

@@ -1,5 +1,10 @@
 package dev.cachet.redis.history;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.CacheUnavailableException;
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.InvalidationListener;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
@@ -7,27 +12,55 @@ import dev.cachet.spi.RemoteWrite;
 import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * A {@link RemoteTier} that tells a worker thread what its last call did in Redis: whether a write reached it (the
  * caches swallow a failed {@code put} or {@code delete} under fail-open, or skip it while the breaker is open, so only
- * the store sees which writes were confirmed), and whether a read found a value there. Call {@link #begin()} before
- * the cache call and {@link #writeConfirmed()} or {@link #readFromRedis()} after it, on the same thread: the caches
- * call the store on the caller's thread.
+ * the store sees which writes were confirmed), whether a write's acknowledged invalidation was acknowledged (the near
+ * cache only counts it, so only the channel sees it), and whether a read found a value there. Call {@link #begin()}
+ * before the cache call and {@link #writeConfirmed()}, {@link #writeAcknowledged()} or {@link #readFromRedis()} after
+ * it, on the same thread: the caches call the store and publish on the caller's thread.
+ *
+ * <p>It also tells a {@link SubscriptionLog} when a near cache's subscription was cut or renewed, which happens on the
+ * channel's own thread.
  */
 final class RecordingTier extends ForwardingRemoteTier {
     private static final ThreadLocal<Boolean> CONFIRMED = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<Boolean> ACKNOWLEDGED = ThreadLocal.withInitial(() -> false);
     private static final ThreadLocal<Boolean> FOUND = ThreadLocal.withInitial(() -> false);
 
-    RecordingTier(RemoteTier delegate) {
+    /** Told of each cut and renewal of a subscription; called on the channel's thread, must not block for long. */
+    @FunctionalInterface
+    interface SubscriptionLog {
+        /**
+         * The subscription of the cache named {@code cacheName} was cut or renewed at {@code time} ({@link
+         * System#nanoTime()}).
+         */
+        void changed(String cacheName, ChannelEvent.Kind kind, long time);
+    }
+
+    private final SubscriptionLog subscriptions;
+
+    RecordingTier(RemoteTier delegate, SubscriptionLog subscriptions) {
         super(delegate, "recording");
+        this.subscriptions = requireNonNull(subscriptions, "subscriptions");
     }
 
     /** Forgets what the calling thread's previous call did. */
     static void begin() {
         CONFIRMED.set(false);
+        ACKNOWLEDGED.set(false);
         FOUND.set(false);
+    }
+
+    /**
+     * Returns whether the last acknowledged publish on this thread since {@link #begin} returned true: every receiver
+     * confirmed the message within the wait. False if there was none, if it ran out of its wait or if it threw.
+     */
+    static boolean writeAcknowledged() {
+        return ACKNOWLEDGED.get();
     }
 
     /** Returns whether a {@code put} or {@code delete} returned normally on this thread since {@link #begin}. */
@@ -79,6 +112,133 @@ final class RecordingTier extends ForwardingRemoteTier {
                 confirm(() -> super.delete(key));
             }
         };
+    }
+
+    @Override
+    public InvalidationChannel invalidations(String cacheName) {
+        return new RecordingChannel(delegate().invalidations(cacheName), cacheName);
+    }
+
+    /**
+     * Runs an acknowledged publish and records its outcome; one that throws counts as not acknowledged, as the near
+     * cache counts it.
+     */
+    private static boolean acknowledge(AcknowledgedPublish publish) {
+        ACKNOWLEDGED.set(false);
+        boolean acknowledged = publish.run();
+        ACKNOWLEDGED.set(acknowledged);
+        return acknowledged;
+    }
+
+    @FunctionalInterface
+    private interface AcknowledgedPublish {
+        boolean run();
+    }
+
+    /**
+     * Passes every call to the tier's channel, each method to its own counterpart (the interface's defaults would
+     * publish differently), recording acknowledged publishes and the subscription's cuts and renewals.
+     */
+    private final class RecordingChannel implements InvalidationChannel {
+        private final InvalidationChannel delegate;
+        private final String cacheName;
+
+        RecordingChannel(InvalidationChannel delegate, String cacheName) {
+            this.delegate = delegate;
+            this.cacheName = cacheName;
+        }
+
+        @Override
+        public void subscribe(InvalidationListener listener) {
+            delegate.subscribe(new RecordingListener(requireNonNull(listener, "listener"), delegate, cacheName));
+        }
+
+        @Override
+        public void publish(String key) {
+            delegate.publish(key);
+        }
+
+        @Override
+        public void publishEach(Collection<String> keys) {
+            delegate.publishEach(keys);
+        }
+
+        @Override
+        public void publishAhead(Collection<String> keys) {
+            delegate.publishAhead(keys);
+        }
+
+        @Override
+        public void publishAll() {
+            delegate.publishAll();
+        }
+
+        /** Records the outcome; a {@link CacheUnavailableException} passes through, recorded as not acknowledged. */
+        @Override
+        public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
+            return acknowledge(() -> delegate.publishAcknowledged(keys, maxWait));
+        }
+
+        /** Records the outcome as {@link #publishAcknowledged} does. */
+        @Override
+        public boolean publishAllAcknowledged(Duration maxWait) {
+            return acknowledge(() -> delegate.publishAllAcknowledged(maxWait));
+        }
+
+        @Override
+        public boolean isConnected() {
+            return delegate.isConnected();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /** Passes every message to the near cache's listener, and logs the subscription's cuts and renewals. */
+    private final class RecordingListener implements InvalidationListener {
+        private final InvalidationListener delegate;
+        private final InvalidationChannel channel;
+        private final String cacheName;
+
+        RecordingListener(InvalidationListener delegate, InvalidationChannel channel, String cacheName) {
+            this.delegate = delegate;
+            this.channel = channel;
+            this.cacheName = cacheName;
+        }
+
+        @Override
+        public void onInvalidate(String key) {
+            delegate.onInvalidate(key);
+        }
+
+        @Override
+        public void onInvalidateAhead(String key) {
+            delegate.onInvalidateAhead(key);
+        }
+
+        @Override
+        public void onInvalidateAll() {
+            delegate.onInvalidateAll();
+        }
+
+        /**
+         * Tells a cut from a renewal by the channel's state: the Redis channel's subscriber thread, which alone calls
+         * this and alone changes that state, marks itself connected before it reports a renewal and disconnected
+         * before it reports a cut. A cut is logged with the time before the near tier is dropped (the subscription was
+         * gone already), a renewal with the time after (reads that begin later must not find an old copy).
+         */
+        @Override
+        public void onMessagesLost() {
+            if (channel.isConnected()) {
+                delegate.onMessagesLost();
+                subscriptions.changed(cacheName, ChannelEvent.Kind.RESUBSCRIBED, System.nanoTime());
+            } else {
+                subscriptions.changed(cacheName, ChannelEvent.Kind.CUT, System.nanoTime());
+                delegate.onMessagesLost();
+            }
+        }
     }
 
     /**
