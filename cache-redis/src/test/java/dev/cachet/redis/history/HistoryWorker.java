@@ -3,6 +3,7 @@ package dev.cachet.redis.history;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.cachet.Cache;
+import dev.cachet.CacheBuilder;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
 import dev.cachet.redis.Codec;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -93,27 +95,15 @@ public final class HistoryWorker {
                     (cacheName, kind, time) ->
                             recorder.record(new ChannelEvent(process, tierOf(cacheName), kind, time)));
             CacheRegistry registry = CacheRegistry.create();
-            Cache<String, String> remote = Cachet.builder(cacheName(HistorySettings.REMOTE))
-                    .expireAfterWrite(HistorySettings.REMOTE_TTL)
-                    .hitRatioWarning(0, 1)
-                    .registry(registry)
-                    .remote(tier, Codec.string(), HistorySettings.remoteConfig())
-                    .<String, String>build();
-            Cache<String, String> near = Cachet.builder(cacheName(HistorySettings.NEAR))
-                    .expireAfterWrite(HistorySettings.REMOTE_TTL)
-                    .hitRatioWarning(0, 1)
-                    .registry(registry)
-                    .remote(tier, Codec.string(), HistorySettings.remoteConfig())
-                    .nearCache(10_000, HistorySettings.NEAR_TTL)
-                    .<String, String>build();
-            Cache<String, String> nearAck = Cachet.builder(cacheName(HistorySettings.NEAR_ACK))
-                    .expireAfterWrite(HistorySettings.REMOTE_TTL)
-                    .hitRatioWarning(0, 1)
-                    .registry(registry)
-                    .remote(tier, Codec.string(), HistorySettings.remoteConfig())
-                    .nearCache(10_000, HistorySettings.NEAR_TTL)
-                    .acknowledgedInvalidation(HistorySettings.ACK_WAIT)
-                    .<String, String>build();
+            Cache<String, String> remote = build(HistorySettings.REMOTE, registry, tier, b -> b);
+            Cache<String, String> near =
+                    build(HistorySettings.NEAR, registry, tier, b -> b.nearCache(10_000, HistorySettings.NEAR_TTL));
+            Cache<String, String> nearAck = build(
+                    HistorySettings.NEAR_ACK,
+                    registry,
+                    tier,
+                    b -> b.nearCache(10_000, HistorySettings.NEAR_TTL)
+                            .acknowledgedInvalidation(HistorySettings.ACK_WAIT));
             HistoryWorker run = new HistoryWorker(
                     worker,
                     process,
@@ -141,6 +131,20 @@ public final class HistoryWorker {
             throw new IllegalArgumentException("not a history cache: " + cacheName);
         }
         return cacheName.substring(CACHE_NAME_PREFIX.length());
+    }
+
+    /** Builds the cache of {@code tierName}: the Redis tier as every worker cache has it, then {@code tiers}. */
+    private static Cache<String, String> build(
+            String tierName,
+            CacheRegistry registry,
+            RecordingTier tier,
+            UnaryOperator<CacheBuilder<Object, String>> tiers) {
+        CacheBuilder<Object, String> builder = Cachet.builder(cacheName(tierName))
+                .expireAfterWrite(HistorySettings.REMOTE_TTL)
+                .hitRatioWarning(0, 1)
+                .registry(registry)
+                .remote(tier, Codec.string(), HistorySettings.remoteConfig());
+        return tiers.apply(builder).<String, String>build();
     }
 
     private int run() throws IOException, InterruptedException {
