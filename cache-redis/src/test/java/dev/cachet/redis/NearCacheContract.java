@@ -18,13 +18,13 @@ import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.CacheInvariants;
+import dev.cachet.testing.ForwardingInvalidationChannel;
 import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.ForwardingRemoteTier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -629,7 +629,7 @@ abstract class NearCacheContract {
         @Override
         public InvalidationChannel invalidations(String cacheName) {
             InvalidationChannel channel = delegate().invalidations(cacheName);
-            return new InvalidationChannel() {
+            return new ForwardingInvalidationChannel(channel) {
                 @Override
                 public void subscribe(InvalidationListener listener) {
                     channel.subscribe(new InvalidationListener() {
@@ -654,46 +654,6 @@ abstract class NearCacheContract {
                             listener.onMessagesLost();
                         }
                     });
-                }
-
-                @Override
-                public void publish(String key) {
-                    channel.publish(key);
-                }
-
-                @Override
-                public void publishEach(Collection<String> keys) {
-                    channel.publishEach(keys);
-                }
-
-                @Override
-                public void publishAhead(Collection<String> keys) {
-                    channel.publishAhead(keys);
-                }
-
-                @Override
-                public void publishAll() {
-                    channel.publishAll();
-                }
-
-                @Override
-                public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
-                    return channel.publishAcknowledged(keys, maxWait);
-                }
-
-                @Override
-                public boolean publishAllAcknowledged(Duration maxWait) {
-                    return channel.publishAllAcknowledged(maxWait);
-                }
-
-                @Override
-                public boolean isConnected() {
-                    return channel.isConnected();
-                }
-
-                @Override
-                public void close() {
-                    channel.close();
                 }
             };
         }

@@ -9,6 +9,7 @@ import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.RemoteWrite;
+import dev.cachet.testing.ForwardingInvalidationChannel;
 import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
@@ -139,60 +140,29 @@ final class RecordingTier extends ForwardingRemoteTier {
      * Passes every call to the tier's channel, each method to its own counterpart (the interface's defaults would
      * publish differently), recording acknowledged publishes and the subscription's cuts and renewals.
      */
-    private final class RecordingChannel implements InvalidationChannel {
-        private final InvalidationChannel delegate;
+    private final class RecordingChannel extends ForwardingInvalidationChannel {
         private final String cacheName;
 
         RecordingChannel(InvalidationChannel delegate, String cacheName) {
-            this.delegate = delegate;
+            super(delegate);
             this.cacheName = cacheName;
         }
 
         @Override
         public void subscribe(InvalidationListener listener) {
-            delegate.subscribe(new RecordingListener(requireNonNull(listener, "listener"), delegate, cacheName));
-        }
-
-        @Override
-        public void publish(String key) {
-            delegate.publish(key);
-        }
-
-        @Override
-        public void publishEach(Collection<String> keys) {
-            delegate.publishEach(keys);
-        }
-
-        @Override
-        public void publishAhead(Collection<String> keys) {
-            delegate.publishAhead(keys);
-        }
-
-        @Override
-        public void publishAll() {
-            delegate.publishAll();
+            delegate().subscribe(new RecordingListener(requireNonNull(listener, "listener"), delegate(), cacheName));
         }
 
         /** Records the outcome; a {@link CacheUnavailableException} passes through, recorded as not acknowledged. */
         @Override
         public boolean publishAcknowledged(Collection<String> keys, Duration maxWait) {
-            return acknowledge(() -> delegate.publishAcknowledged(keys, maxWait));
+            return acknowledge(() -> super.publishAcknowledged(keys, maxWait));
         }
 
         /** Records the outcome as {@link #publishAcknowledged} does. */
         @Override
         public boolean publishAllAcknowledged(Duration maxWait) {
-            return acknowledge(() -> delegate.publishAllAcknowledged(maxWait));
-        }
-
-        @Override
-        public boolean isConnected() {
-            return delegate.isConnected();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            return acknowledge(() -> super.publishAllAcknowledged(maxWait));
         }
     }
 
