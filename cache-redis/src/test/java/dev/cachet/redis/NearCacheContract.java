@@ -19,6 +19,7 @@ import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.CacheInvariants;
 import dev.cachet.testing.ForwardingInvalidationChannel;
+import dev.cachet.testing.ForwardingInvalidationListener;
 import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.ForwardingRemoteTier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -632,26 +633,11 @@ abstract class NearCacheContract {
             return new ForwardingInvalidationChannel(channel) {
                 @Override
                 public void subscribe(InvalidationListener listener) {
-                    channel.subscribe(new InvalidationListener() {
+                    channel.subscribe(new ForwardingInvalidationListener(listener) {
                         @Override
                         public void onInvalidate(String key) {
                             pass();
-                            listener.onInvalidate(key);
-                        }
-
-                        @Override
-                        public void onInvalidateAhead(String key) {
-                            listener.onInvalidateAhead(key);
-                        }
-
-                        @Override
-                        public void onInvalidateAll() {
-                            listener.onInvalidateAll();
-                        }
-
-                        @Override
-                        public void onMessagesLost() {
-                            listener.onMessagesLost();
+                            super.onInvalidate(key);
                         }
                     });
                 }

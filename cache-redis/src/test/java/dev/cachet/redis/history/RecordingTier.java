@@ -10,6 +10,7 @@ import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.RemoteWrite;
 import dev.cachet.testing.ForwardingInvalidationChannel;
+import dev.cachet.testing.ForwardingInvalidationListener;
 import dev.cachet.testing.ForwardingRemoteStore;
 import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
@@ -167,30 +168,14 @@ final class RecordingTier extends ForwardingRemoteTier {
     }
 
     /** Passes every message to the near cache's listener, and logs the subscription's cuts and renewals. */
-    private final class RecordingListener implements InvalidationListener {
-        private final InvalidationListener delegate;
+    private final class RecordingListener extends ForwardingInvalidationListener {
         private final InvalidationChannel channel;
         private final String cacheName;
 
         RecordingListener(InvalidationListener delegate, InvalidationChannel channel, String cacheName) {
-            this.delegate = delegate;
+            super(delegate);
             this.channel = channel;
             this.cacheName = cacheName;
-        }
-
-        @Override
-        public void onInvalidate(String key) {
-            delegate.onInvalidate(key);
-        }
-
-        @Override
-        public void onInvalidateAhead(String key) {
-            delegate.onInvalidateAhead(key);
-        }
-
-        @Override
-        public void onInvalidateAll() {
-            delegate.onInvalidateAll();
         }
 
         /**
@@ -202,11 +187,11 @@ final class RecordingTier extends ForwardingRemoteTier {
         @Override
         public void onMessagesLost() {
             if (channel.isConnected()) {
-                delegate.onMessagesLost();
+                delegate().onMessagesLost();
                 subscriptions.changed(cacheName, ChannelEvent.Kind.RESUBSCRIBED, System.nanoTime());
             } else {
                 subscriptions.changed(cacheName, ChannelEvent.Kind.CUT, System.nanoTime());
-                delegate.onMessagesLost();
+                delegate().onMessagesLost();
             }
         }
     }
