@@ -5,8 +5,10 @@
 # Each commit is checked out into a temporary work tree and built there (nothing is installed into ~/.m2); then
 # ROUNDS rounds (default 4) run one JMH fork per benchmark, thread count and commit, the two commits taking turns to
 # go first, so that a change in the machine's speed during the run falls on both alike. Run on an otherwise idle
-# machine; about 6 minutes per round on 2 cores. FIGURES picks some of them (default "P1 P2 P10"), e.g.
+# machine; about 6 minutes per round on 2 cores. FIGURES picks some of them (default "P1 P2 P10"), THREADS some
+# thread counts (default 1 and 2 for P1 and P2, 1, 2 and 8 for P10), e.g.
 #   ROUNDS=6 FIGURES=P2 benchmarks/before-after.sh b635a04
+#   ROUNDS=22 FIGURES="P1 P2" THREADS=1 benchmarks/before-after.sh b635a04
 # Raw JMH results are kept in benchmarks/target/before-after/.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -44,11 +46,11 @@ fork() {
 for round in $(seq 1 "$rounds"); do
     if ((round % 2)); then order="before after"; else order="after before"; fi
     for version in $order; do
-        for threads in 1 2; do
+        for threads in ${THREADS:-1 2}; do
             fork "$version" P1 "$threads" "$round" 'CacheHitBenchmark\.(cachet|caffeine)$' -i 4 -r 1
             fork "$version" P2 "$threads" "$round" 'MemoizedHitBenchmark\.(memoized|caffeine)$' -i 4 -r 1
         done
-        for threads in 1 2 8; do
+        for threads in ${THREADS:-1 2 8}; do
             fork "$version" P10 "$threads" "$round" 'RedisHitBenchmark\.(redisTier|jedisGet)$' -i 5 -r 2
         done
     done
