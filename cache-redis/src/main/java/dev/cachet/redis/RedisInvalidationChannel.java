@@ -52,7 +52,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@link InvalidationListener#onMessagesLost()} exactly once. A connection that dies silently (a half-open TCP
  * connection, no reset from the peer, a stopped server) is found by a heartbeat within about 4/3 of {@link
  * RedisTierConfig#heartbeatTimeout()} (4 s by default) and cut; the listener is then told {@code onMessagesLost()} at
- * once, and again once subscribed (see {@link InvalidationSubscriber}).
+ * once, and again once subscribed. A {@code SUBSCRIBE} that Redis does not confirm within the {@linkplain
+ * RedisTierConfig#socketTimeout() socket timeout} is cut and tried again, so that a subscription is renewed soon after
+ * the network comes back (see {@link InvalidationSubscriber}).
  *
  * <p><b>Acknowledged publishing.</b> {@link #publishAcknowledged} and {@link #publishAllAcknowledged} send the
  * message with an acknowledgement id ({@link InvalidationMessage}) and wait for one acknowledgement per receiver.
