@@ -33,8 +33,16 @@ import redis.clients.jedis.exceptions.JedisException;
  * message) for the heartbeat timeout is cut; the thread then calls {@link Receiver#messagesLost()} at once (messages
  * may have been dropped for that long already, and subscribing again may take long) and subscribes again as after an
  * error, calling {@code messagesLost()} once more when that succeeds. A half-open subscription is so noticed within
- * the heartbeat timeout plus one ping interval and a round trip (about 4 s by default). The same bound covers a {@code SUBSCRIBE} that is never confirmed,
- * since the connection has no read timeout while subscribing.
+ * the heartbeat timeout plus one ping interval and a round trip (about 4 s by default).
+ *
+ * <p><b>Confirmation.</b> The connection has no read timeout while subscribing either, so a {@code SUBSCRIBE} sent
+ * while the network is down would wait for that heartbeat bound. Instead, an attempt that Redis has not confirmed
+ * within the {@linkplain RedisTierConfig#socketTimeout() socket timeout} of its connection being opened or borrowed is
+ * cut and tried again with the usual backoff: Redis answers a {@code SUBSCRIBE} at once, like any other command, and
+ * an answer later than that timeout counts as a failure for every other command of the tier too. So once the network
+ * is back the subscription is renewed within about that timeout plus the backoff (at most 1 s), not the heartbeat
+ * bound. The attempt never counted as subscribed, so the receiver is told of lost messages only once subscribed
+ * again, as after any failed attempt. An established subscription is left to the heartbeat.
  *
  * <p>Thread-safe.
  */
@@ -78,6 +86,7 @@ final class InvalidationSubscriber {
     private final Duration unsubscribeWait;
     private final Duration stopWait;
     private final Duration heartbeatTimeout;
+    private final Duration confirmTimeout;
 
     private final Object lock = new Object();
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
@@ -89,6 +98,7 @@ final class InvalidationSubscriber {
     private @Nullable Connection connection;
     private @Nullable Subscription subscription;
     private @Nullable ScheduledFuture<?> heartbeat;
+    private @Nullable ScheduledFuture<?> confirmDeadline;
     private boolean everSubscribed;
     private boolean lossPending;
 
@@ -120,6 +130,9 @@ final class InvalidationSubscriber {
         this.unsubscribeWait = config.socketTimeout();
         this.stopWait = config.connectTimeout().plus(config.socketTimeout()).plusSeconds(1);
         this.heartbeatTimeout = config.heartbeatTimeout();
+        // Redis confirms a SUBSCRIBE as soon as it reads it, like any command: the tier's patience for a reply fits,
+        // and keeps the first attempt within the connect plus socket timeouts that start() waits for.
+        this.confirmTimeout = config.socketTimeout();
     }
 
     private static ScheduledThreadPoolExecutor heartbeats() {
@@ -253,7 +266,14 @@ final class InvalidationSubscriber {
                 backoffMillis = FIRST_BACKOFF.toMillis();
                 outageLogged = false;
             }
-            String reason = attempt.silent ? describeSilence() : describe(failure);
+            String reason;
+            if (attempt.unconfirmed) {
+                reason = describeUnconfirmed();
+            } else if (attempt.silent) {
+                reason = describeSilence();
+            } else {
+                reason = describe(failure);
+            }
             if (attempt.silent && attempt.confirmed) {
                 // Not only once subscribed again: the connection may have dropped messages for the whole heartbeat
                 // timeout already, and while the network is down a new subscription may take long.
@@ -282,6 +302,8 @@ final class InvalidationSubscriber {
             connection = opened;
             subscription = attempt;
             attempt.lastHeard = System.nanoTime(); // the heartbeat timeout runs from here, not from before connecting
+            confirmDeadline =
+                    HEARTBEATS.schedule(() -> cutUnconfirmed(attempt), confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
             return true;
         }
     }
@@ -292,6 +314,7 @@ final class InvalidationSubscriber {
             connected = false;
             connection = null;
             subscription = null;
+            cancelConfirmDeadline();
         }
         if (opened != null) {
             try {
@@ -310,6 +333,7 @@ final class InvalidationSubscriber {
                 unsubscribeQuietly(attempt);
                 return;
             }
+            cancelConfirmDeadline();
             connected = true;
             everSubscribed = true;
             lost = lossPending;
@@ -354,6 +378,28 @@ final class InvalidationSubscriber {
         }
     }
 
+    /**
+     * Runs on the heartbeat thread once the confirmation timeout of {@code attempt} has passed: cuts its connection
+     * unless Redis confirmed it meanwhile, or it ended.
+     */
+    private void cutUnconfirmed(Subscription attempt) {
+        synchronized (lock) {
+            if (closed || subscription != attempt || attempt.confirmed) {
+                return;
+            }
+            attempt.unconfirmed = true;
+            cutQuietly(connection);
+        }
+    }
+
+    /** Forgets the current attempt's confirmation timeout; the caller holds the lock. */
+    private void cancelConfirmDeadline() {
+        if (confirmDeadline != null) {
+            confirmDeadline.cancel(false);
+            confirmDeadline = null;
+        }
+    }
+
     private void pingQuietly(Subscription current) {
         try {
             current.ping();
@@ -383,6 +429,11 @@ final class InvalidationSubscriber {
     private String describeSilence() {
         return "The invalidation subscription of cache '" + cacheName + "' on " + tier.describe()
                 + " answered no heartbeat for " + heartbeatTimeout + "; it was cut as half-open";
+    }
+
+    private String describeUnconfirmed() {
+        return "Redis did not confirm the invalidation subscription of cache '" + cacheName + "' on " + tier.describe()
+                + " within " + confirmTimeout + "; it was cut";
     }
 
     private String describe(@Nullable RuntimeException failure) {
@@ -434,6 +485,9 @@ final class InvalidationSubscriber {
 
         /** Whether the heartbeat cut this subscription's connection for its silence. */
         volatile boolean silent;
+
+        /** Whether this subscription's connection was cut for want of a confirmation. */
+        volatile boolean unconfirmed;
 
         /** When Redis was last heard on this connection ({@link System#nanoTime()}); the attempt's start at first. */
         volatile long lastHeard = System.nanoTime();

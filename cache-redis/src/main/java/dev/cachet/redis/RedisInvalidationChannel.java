@@ -52,7 +52,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@link InvalidationListener#onMessagesLost()} exactly once. A connection that dies silently (a half-open TCP
  * connection, no reset from the peer, a stopped server) is found by a heartbeat within about 4/3 of {@link
  * RedisTierConfig#heartbeatTimeout()} (4 s by default) and cut; the listener is then told {@code onMessagesLost()} at
- * once, and again once subscribed (see {@link InvalidationSubscriber}).
+ * once, and again once subscribed. A {@code SUBSCRIBE} that Redis does not confirm within the {@linkplain
+ * RedisTierConfig#socketTimeout() socket timeout} is cut and tried again, so that a subscription is renewed soon after
+ * the network comes back (see {@link InvalidationSubscriber}).
  *
  * <p><b>Acknowledged publishing.</b> {@link #publishAcknowledged} and {@link #publishAllAcknowledged} send the
  * message with an acknowledgement id ({@link InvalidationMessage}) and wait for one acknowledgement per receiver.
@@ -65,16 +67,18 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p><b>Counting the receivers.</b> Off a Cluster they are the number {@code PUBLISH} returns, counted by Redis as it
  * delivers. On a Cluster {@code PUBLISH} counts only the subscribers of the node that ran it, while the cluster bus
- * relays the message to the others: there, once the message is sent, every node the client knows (masters and
- * replicas) is asked {@code PUBSUB NUMSUB} of the channel, one round trip each, and the answers are summed. Asking
- * after sending, not before, errs on the safe side: a process that subscribes in between is counted without receiving
- * the message, so the write waits until the deadline and returns false, whereas a count taken before would let such a
- * newcomer's answer stand in for a slow receiver's. What remains open, the count not being taken as Redis delivers: a
- * receiver that answers and unsubscribes before its node is asked, or one that subscribes to a node after that node
- * was asked but before the bus brought it the message, is not counted, and its answer may stand in for another's; so
- * is a subscriber of a node the client does not know (outside its slot map). A node that cannot be asked (unreachable,
- * failing, or none known) makes the call return false at once, the message sent, and logs a warning once per run of
- * such failures.
+ * relays the message to the others: there every node the client knows (masters and replicas) is asked {@code PUBSUB
+ * NUMSUB} of the channel twice, once before the message is sent and once after, and each node is expected to have
+ * the larger of its two counts. Both errors err on the safe side: a process that subscribes in between is counted by
+ * the second count without perhaps receiving the message, and one that unsubscribes in between, perhaps once it has
+ * answered, by the first, so that its answer cannot stand in for a slow receiver's; a write that counted one too many
+ * waits until the deadline and returns false. The cost is one more round trip per node and acknowledged write, on a
+ * Cluster only. What remains open, the counts not being taken as Redis delivers: a process that subscribes to a node
+ * after that node was asked the second time but before the bus brought it the message, or while another leaves that
+ * node between the two counts (the larger count then holds one of the two), is not counted, and its answer may stand
+ * in for another's; so is a subscriber of a node the client does not know (outside its slot map). A node that cannot
+ * be asked, either time (unreachable, failing, or none known), makes the call return false at once, the message sent,
+ * and logs a warning once per run of such failures.
  *
  * <p><b>Delivery is best effort.</b> Redis pub/sub keeps nothing: a message published while this channel is not
  * subscribed, or while its connection is silently dead and not yet found out, is lost, which the listener learns
@@ -260,8 +264,9 @@ final class RedisInvalidationChannel implements InvalidationChannel {
      * <p>One {@code PUBLISH} per {@value #MAX_BATCH} keys, as {@link #publishEach}, each carrying the same
      * acknowledgement id; then waits for one acknowledgement per receiver of each message, this process's own
      * subscription among them. The receivers are those the {@code PUBLISH}es counted, or on a Cluster the channel's
-     * subscriptions on every node, counted once the messages are sent; a Cluster node that cannot be asked makes the
-     * call return false at once, the messages sent (see the class comment).
+     * subscriptions on every node, counted before the messages are sent and again after, the larger count of each node
+     * expected; a Cluster node that cannot be asked makes the call return false at once, the messages sent (see the
+     * class comment).
      *
      * @throws NullPointerException if an argument or a key is null
      * @throws IllegalArgumentException if {@code maxWait} is not positive
@@ -280,9 +285,10 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         PendingAck pending = new PendingAck(this);
         AWAITING.put(ackId, pending);
         try {
+            Map<String, Long> before = countBeforePublishing();
             if (all.size() == 1) {
                 long receivers = send("publish", InvalidationMessage.encodeKey(sender, all.get(0)));
-                return await(pending, receivers, 1, deadline);
+                return await(pending, before, receivers, 1, deadline);
             }
             long receivers = 0;
             int messages = 0;
@@ -293,7 +299,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
                                 sender, all.subList(from, Math.min(all.size(), from + MAX_BATCH))));
                 messages++;
             }
-            return await(pending, receivers, messages, deadline);
+            return await(pending, before, receivers, messages, deadline);
         } finally {
             AWAITING.remove(ackId);
         }
@@ -315,9 +321,10 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         PendingAck pending = new PendingAck(this);
         AWAITING.put(ackId, pending);
         try {
+            Map<String, Long> before = countBeforePublishing();
             long receivers =
                     send("publishAll", InvalidationMessage.encodeAll(InvalidationMessage.sender(origin, ackId)));
-            return await(pending, receivers, 1, deadline);
+            return await(pending, before, receivers, 1, deadline);
         } finally {
             AWAITING.remove(ackId);
         }
@@ -332,44 +339,82 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     }
 
     /**
-     * Waits for the acknowledgements of {@code messages} messages just published, whose {@code PUBLISH}es counted
-     * {@code published} receivers in all; returns whether they all came before the deadline. On a Cluster those counts
-     * are of one node each, so the channel's subscriptions on the whole Cluster are counted instead, now that the
-     * messages are out (see the class comment), and each is expected to answer every message.
+     * On a Cluster, counts the channel's subscriptions node by node before the messages are sent (see {@link
+     * #clusterSubscriptions()}); off a Cluster, where {@code PUBLISH} counts the receivers itself, returns an empty map
+     * without asking anything.
      */
-    private boolean await(PendingAck pending, long published, int messages, long deadline) {
-        if (!tier.isCluster()) {
-            return pending.await(published, deadline);
-        }
-        long subscriptions = clusterSubscriptions();
-        return subscriptions >= 0 && pending.await(subscriptions * messages, deadline);
+    private @Nullable Map<String, Long> countBeforePublishing() {
+        return tier.isCluster() ? clusterSubscriptions() : Map.of();
     }
 
     /**
-     * Returns how many subscriptions the channel has on the Cluster, the sum of {@code PUBSUB NUMSUB} over every node
-     * the client knows, masters and replicas; or -1 if that cannot be told: no node is known, or one does not answer
-     * (a subscriber may be connected to it). The first failure after a success is logged at WARN, the others at DEBUG.
+     * Waits for the acknowledgements of {@code messages} messages just published, whose {@code PUBLISH}es counted
+     * {@code published} receivers in all; returns whether they all came before the deadline. On a Cluster those counts
+     * are of one node each, so the channel's subscriptions on every node are counted again, now that the messages are
+     * out, and each node is expected to have the larger of its two counts, {@code before} (null if it could not be
+     * taken) and this one: each receiver is expected to answer every message (see the class comment).
      */
-    private long clusterSubscriptions() {
+    private boolean await(
+            PendingAck pending, @Nullable Map<String, Long> before, long published, int messages, long deadline) {
+        if (!tier.isCluster()) {
+            return pending.await(published, deadline);
+        }
+        if (before == null) {
+            return false; // logged by the count; the messages are out all the same
+        }
+        Map<String, Long> after = clusterSubscriptions();
+        return after != null && pending.await(receivers(before, after) * messages, deadline);
+    }
+
+    /**
+     * Returns the receivers to wait for from two counts of the Cluster's subscriptions by node, one taken before the
+     * message was sent and one after: per node the larger of the two, summed. A subscriber that joined in between is
+     * counted by the second, one that left in between (perhaps after answering) by the first.
+     */
+    private static long receivers(Map<String, Long> before, Map<String, Long> after) {
+        long receivers = 0;
+        for (Map.Entry<String, Long> node : before.entrySet()) {
+            receivers += Math.max(node.getValue(), after.getOrDefault(node.getKey(), 0L));
+        }
+        for (Map.Entry<String, Long> node : after.entrySet()) {
+            if (!before.containsKey(node.getKey())) {
+                receivers += node.getValue();
+            }
+        }
+        return receivers;
+    }
+
+    /**
+     * Returns how many subscriptions the channel has on each node of the Cluster the client knows, masters and
+     * replicas, by {@code host:port}, from {@code PUBSUB NUMSUB}, one round trip per node; or null if that cannot be
+     * told: no node is known, or one does not answer (a subscriber may be connected to it). The first failure after a
+     * success is logged at WARN, the others at DEBUG.
+     */
+    private @Nullable Map<String, Long> clusterSubscriptions() {
         Map<String, ConnectionPool> nodes;
         try {
             nodes = tier.clusterNodes();
         } catch (RuntimeException e) { // the client closing under us
-            return countFailed("the nodes of " + tier.describe() + " cannot be listed: " + e);
+            countFailed("the nodes of " + tier.describe() + " cannot be listed: " + e);
+            return null;
         }
         if (nodes.isEmpty()) {
-            return countFailed("the client of " + tier.describe() + " knows no node");
+            countFailed("the client of " + tier.describe() + " knows no node");
+            return null;
         }
-        long subscriptions = 0;
+        Map<String, Long> subscriptions = new LinkedHashMap<>();
         for (Map.Entry<String, ConnectionPool> node : nodes.entrySet()) {
             try (Connection connection = node.getValue().getResource()) {
-                subscriptions += new Jedis(connection).pubsubNumSub(channel).getOrDefault(channel, 0L);
+                subscriptions.put(
+                        node.getKey(),
+                        new Jedis(connection).pubsubNumSub(channel).getOrDefault(channel, 0L));
             } catch (RuntimeException e) { // a JedisException, or the pool closing under us
                 String operation = "PUBSUB NUMSUB on node " + node.getKey();
-                return countFailed(
+                countFailed(
                         e instanceof JedisException jedis
                                 ? tier.unavailable(cacheName, operation, jedis).getMessage()
                                 : "Redis " + operation + " for cache '" + cacheName + "' failed: " + e);
+                return null;
             }
         }
         if (countFailing.get()) {
@@ -378,7 +423,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         return subscriptions;
     }
 
-    private long countFailed(String why) {
+    private void countFailed(String why) {
         String message = "Cannot count the receivers of an acknowledged invalidation of cache '{}' ({}): the write is"
                 + " not waited for and counts as unacknowledged";
         if (countFailing.compareAndSet(false, true)) {
@@ -386,7 +431,6 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         } else {
             logger.debug(message, cacheName, why);
         }
-        return -1;
     }
 
     /** Returns true while the subscriber thread is subscribed; false before, during outages and after close. */

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  *     hash tag); default {@code cachet}
  * @param connectTimeout how long to wait for a TCP connection, and for a free pooled connection; 1 ms to {@link
  *     Integer#MAX_VALUE} ms; default 200 ms
- * @param socketTimeout how long to wait for a reply; 1 ms to {@link Integer#MAX_VALUE} ms; default 200 ms
+ * @param socketTimeout how long to wait for a reply, and for Redis to confirm an invalidation channel's {@code
+ *     SUBSCRIBE}; 1 ms to {@link Integer#MAX_VALUE} ms; default 200 ms
  * @param maxConnections connections per Redis node; at least 1; default 16
  * @param maxKeyLength the length in UTF-8 bytes above which a cache key (once escaped) is stored as its SHA-256
  *     hash; at least 72 (the length of the hashed form); default 512

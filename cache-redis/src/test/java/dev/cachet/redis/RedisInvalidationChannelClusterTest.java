@@ -10,16 +10,27 @@ import dev.cachet.testing.redis.RedisTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.executors.ClusterCommandExecutor;
+import redis.clients.jedis.executors.CommandExecutor;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Acknowledged invalidation on the Cluster, with one receiver subscribed to each master. {@code PUBLISH} counts only
@@ -43,6 +54,9 @@ class RedisInvalidationChannelClusterTest {
 
     /** The cache, one per test, so that no subscription of an earlier test can be counted. */
     private final String cache = "acknowledged-" + NAMES.incrementAndGet();
+
+    private final String invalidations =
+            KeyLayout.of(CONFIG.keyPrefix(), cache, CONFIG.maxKeyLength()).invalidationChannel();
 
     /**
      * With the receiver of each node held in turn (twice over), the write is never acknowledged and returns at the
@@ -132,6 +146,124 @@ class RedisInvalidationChannelClusterTest {
                 receivers.forEach(Receiver::close);
             }
         }
+    }
+
+    /**
+     * A receiver that answers and unsubscribes before the writer counts the Cluster's receivers once the message is out
+     * is still counted, by the count taken before sending, so that its answer does not stand in for a slow receiver's:
+     * the write is not acknowledged while the slow one is held. The writer's client holds the return of its {@code
+     * PUBLISH} until the quick receiver has answered and left, which puts that departure before the count that follows
+     * the sending, whatever the timing.
+     */
+    @Test
+    @Timeout(30)
+    void aReceiverThatAnswersAndLeavesBeforeTheCountAfterSendingIsStillCounted(RedisCluster cluster) {
+        List<HostAndPort> nodes = List.copyOf(cluster.nodes());
+        CountDownLatch quickAnswered = new CountDownLatch(1);
+        AtomicReference<Receiver> leaving = new AtomicReference<>();
+        try (RedisClusterClient writerClient = clusterClient(cluster.nodes(), channel -> {
+                    Receiver quick = channel.equals(invalidations) ? leaving.getAndSet(null) : null;
+                    if (quick != null) {
+                        leaveOnceAnswered(quick, quickAnswered);
+                    }
+                });
+                RedisClusterClient quickClient = clusterClient(cluster.nodes(), channel -> quickAnswered.countDown());
+                RedisTier a = RedisTier.using(writerClient, CONFIG);
+                RedisTier b = RedisTier.cluster(cluster.nodes(), CONFIG);
+                RedisTier c = RedisTier.using(quickClient, CONFIG)) {
+            InvalidationChannel fromA = subscribed(a);
+            Receiver slow = new Receiver(b, cache, nodes.get(0));
+            Receiver quick = new Receiver(c, cache, nodes.get(1));
+            List<Receiver> receivers = List.of(slow, quick);
+            try {
+                receivers.forEach(receiver -> receiver.channel.subscribe(receiver));
+                POLLING.alias("both receivers subscribed")
+                        .until(() -> slow.channel.isConnected() && quick.channel.isConnected());
+
+                slow.hold();
+                leaving.set(quick);
+                long start = System.nanoTime();
+                boolean acknowledged = fromA.publishAcknowledged(List.of("k"), SHORT_WAIT);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(leaving.get())
+                        .as("the quick receiver left during the write")
+                        .isNull();
+                assertThat(quick.applied)
+                        .as("the quick receiver applied the message")
+                        .hasValue(1);
+                assertThat(acknowledged)
+                        .as("acknowledged by the writer and the receiver that left, the slow one held")
+                        .isFalse();
+                assertThat(took).as("waited for the slow receiver").isGreaterThanOrEqualTo(SHORT_WAIT);
+
+                slow.release();
+                POLLING.alias("the slow receiver applied the message").until(() -> slow.applied.get() == 1);
+                assertThat(fromA.publishAcknowledged(List.of("k2"), WAIT))
+                        .as("acknowledged once the slow receiver answers, the quick one gone")
+                        .isTrue();
+                assertThat(slow.applied).hasValue(2);
+            } finally {
+                receivers.forEach(Receiver::close);
+            }
+        }
+    }
+
+    /**
+     * Runs on the writer's thread, its {@code PUBLISH} done: waits until {@code quick} has sent its answer, closes it
+     * and waits until its node no longer counts its subscription.
+     */
+    private void leaveOnceAnswered(Receiver quick, CountDownLatch answered) {
+        try {
+            assertThat(answered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the quick receiver answered")
+                    .isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        try (Jedis node = new Jedis(quick.node)) {
+            // The writer's own subscription may be on that node too.
+            long subscribed = node.pubsubNumSub(invalidations).getOrDefault(invalidations, 0L);
+            quick.close();
+            POLLING.alias("the quick receiver unsubscribed from " + quick.node)
+                    .until(() -> node.pubsubNumSub(invalidations).getOrDefault(invalidations, 0L) == subscribed - 1);
+        }
+    }
+
+    /**
+     * Returns a client of {@code nodes} that calls {@code afterPublish} with the channel of each {@code PUBLISH} it
+     * ran, on the caller's thread, before the call returns.
+     */
+    private static RedisClusterClient clusterClient(Set<HostAndPort> nodes, Consumer<String> afterPublish) {
+        ClusterConnectionProvider provider = new ClusterConnectionProvider(
+                nodes, DefaultJedisClientConfig.builder().build());
+        ClusterCommandExecutor executor = new ClusterCommandExecutor(provider, 3, WAIT);
+        CommandExecutor publishing = new CommandExecutor() {
+            @Override
+            public <T> T executeCommand(CommandObject<T> command) {
+                T result = executor.executeCommand(command);
+                CommandArguments arguments = command.getArguments();
+                if (arguments.getCommand() == Protocol.Command.PUBLISH) {
+                    afterPublish.accept(SafeEncoder.encode(arguments.get(1).getRaw()));
+                }
+                return result;
+            }
+
+            @Override
+            public <T> T broadcastCommand(CommandObject<T> command) {
+                return executor.broadcastCommand(command);
+            }
+
+            @Override
+            public void close() {
+                executor.close();
+            }
+        };
+        return RedisClusterClient.builder()
+                .nodes(nodes)
+                .connectionProvider(provider)
+                .commandExecutor(publishing)
+                .build();
     }
 
     private InvalidationChannel subscribed(RedisTier tier) {
