@@ -528,7 +528,12 @@ public final class CacheBuilder<K, V> {
                 Optional.ofNullable(cacheNulls),
                 // Near copies are kept for the grace too: with the remote tier down, they are what can be served.
                 Optional.ofNullable(staleIfError));
-        LocalCache<String, V1> near = new LocalCache<>(new LocalCacheSettings<String, V1>(
+        // Keyed by the caller's keys when the default encoder's strings can be decoded back to them: a near hit then
+        // encodes nothing, and a copy costs no string of its own.
+        NearKeys<K1> nearKeys = requireNonNull(remoteConfig, "remoteConfig").keyEncoder() == null
+                ? NearKeys.byKey()
+                : NearKeys.byEncodedKey(remote::encodeKey);
+        LocalCache<Object, V1> near = new LocalCache<>(new LocalCacheSettings<Object, V1>(
                 nearConfig,
                 settings.ticker(),
                 settings.executor(),
@@ -537,12 +542,13 @@ public final class CacheBuilder<K, V> {
                 null,
                 settings.lowHitRatioHandler(),
                 // Per entry, so that a copy lives no longer than the remote value it was read or written with.
-                Expiry.writing((String key, V1 value) -> nearTtl)));
+                Expiry.writing((Object key, V1 value) -> nearTtl)));
         InvalidationChannel channel = tier.invalidations(name);
         try {
             NearCache<K1, V1> cache = new NearCache<>(
                     settings.config(),
                     near,
+                    nearKeys,
                     remote,
                     channel,
                     settings.lowHitRatioHandler(),

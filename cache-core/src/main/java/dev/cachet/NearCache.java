@@ -12,6 +12,7 @@ import dev.cachet.spi.InvalidationListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A two-level cache: a bounded local copy (the near tier, keyed by the remote key string) over a {@link RemoteCache}.
- * Reads go near → remote → loader; a value loaded or read from the remote tier fills the near tier. Writes and
- * invalidations go to the remote tier, then to every other process through the {@link InvalidationChannel} (the key
- * only), then to the own near tier; a process never receives its own messages, so it never evicts what it just wrote.
+ * A two-level cache: a bounded local copy (the near tier) over a {@link RemoteCache}. Reads go near → remote → loader;
+ * a value loaded or read from the remote tier fills the near tier. Writes and invalidations go to the remote tier, then
+ * to every other process through the {@link InvalidationChannel} (the key only), then to the own near tier; a process
+ * never receives its own messages, so it never evicts what it just wrote.
  * Bulk operations do the same with one remote call and one message per batch ({@link
  * InvalidationChannel#publishEach}); a {@code getAll} fills the near tier as {@code getIfPresent} does.
  *
@@ -65,6 +66,11 @@ import org.slf4j.LoggerFactory;
  * out; each outcome is counted. Messages published in the background (a pending invalidation applied late, a refresh)
  * are not waited for: no caller waits for them.
  *
+ * <p>With the default key encoder the near tier is keyed by the caller's keys: a near hit encodes nothing, and a copy
+ * costs no string of its own. A message carries the remote tier's string for a key, which is decoded back to the key;
+ * a string that decodes to no key names no copy of this process. With a custom encoder, whose strings need not decode,
+ * the near tier is keyed by the encoded keys ({@link NearKeys}).
+ *
  * <p>Near-tier values are copied like any in-memory cache's. Thread-safe.
  *
  * @param <K> the type of keys
@@ -74,7 +80,8 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private static final Logger log = LoggerFactory.getLogger(NearCache.class);
 
     private final CacheConfig config;
-    private final LocalCache<String, V> near;
+    private final LocalCache<Object, V> near;
+    private final NearKeys<K> nearKeys;
     private final RemoteCache<K, V> remote;
     private final InvalidationChannel channel;
     private final Duration nearTtl;
@@ -100,6 +107,8 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      * @param config the cache's settings (the remote TTL, the hit-ratio warning)
      * @param near the local tier; built with its hit-ratio warning off (this class watches the combined ratio), and
      *     with a per-entry {@link Expiry} of its {@code expireAfterWrite}, which this class shortens per entry
+     * @param nearKeys what the near tier is keyed by: {@link NearKeys#byKey} only for the remote tier's default key
+     *     encoder
      * @param remote the remote tier
      * @param channel the cache's invalidation channel; this cache subscribes to it and closes it never (the tier does)
      * @param lowHitRatioHandler told of windows whose combined (near + remote) hit ratio is low
@@ -107,13 +116,15 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      */
     NearCache(
             CacheConfig config,
-            LocalCache<String, V> near,
+            LocalCache<Object, V> near,
+            NearKeys<K> nearKeys,
             RemoteCache<K, V> remote,
             InvalidationChannel channel,
             Consumer<? super LowHitRatio> lowHitRatioHandler,
             Optional<Duration> acknowledgeWait) {
         this.config = requireNonNull(config, "config");
         this.near = requireNonNull(near, "near");
+        this.nearKeys = requireNonNull(nearKeys, "nearKeys");
         this.remote = requireNonNull(remote, "remote");
         this.channel = requireNonNull(channel, "channel");
         this.acknowledgeWait = acknowledgeWait.orElse(null);
@@ -158,8 +169,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         remote.onRefreshed(encodedKey -> {
             // Every other process drops its copy of the old value (the next read fills from the tier), and so do we.
             publish(() -> channel.publish(encodedKey));
+            Object named = nearKeys.named(encodedKey);
             evictions.incrementAndGet();
-            near.invalidate(encodedKey);
+            drop(named);
         });
         channel.subscribe(new Listener());
     }
@@ -173,25 +185,26 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
-        String encodedKey = remote.encodeKey(key);
-        Object found = near.lookupOrCachedNull(encodedKey);
+        Object nearKey = nearKeys.of(key);
+        Object found = near.lookupOrCachedNull(nearKey);
         if (found != null) {
             return found == CACHED_NULL ? null : cast(found);
         }
         monitor.onMiss();
+        nearKeys.remember(key); // before the load begins: a message about the key from here on finds it
         // A null from the remote tier (cached there, or loaded) is cached near as well when nulls are cached.
         // Set by the loader below when this thread runs it: a copy must not outlive the remote value it came from.
         Lifetime[] remaining = {null};
         V loaded;
         try {
             loaded = near.loadAfterMiss(
-                    encodedKey, k -> remote.get(key, loader, ttl -> remaining[0] = near.lifetime(ttl), false));
+                    nearKey, k -> remote.get(key, loader, ttl -> remaining[0] = near.lifetime(ttl), false));
         } catch (RemoteCache.ExpiredFallback fallback) {
             // The near tier had no expired copy to serve: the remote tier's, which must not be kept near as fresh.
             return remote.serveExpired(key, fallback);
         }
         if (remaining[0] != null) {
-            keepNoLongerThan(encodedKey, remaining[0]);
+            keepNoLongerThan(nearKey, remaining[0]);
         }
         return loaded;
     }
@@ -204,12 +217,13 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
 
     @Override
     public @Nullable Object lookupOrCachedNull(K key) {
-        String encodedKey = remote.encodeKey(key);
-        Object found = near.lookupOrCachedNull(encodedKey);
+        Object nearKey = nearKeys.of(key);
+        Object found = near.lookupOrCachedNull(nearKey);
         if (found != null) {
             return found;
         }
         monitor.onMiss();
+        nearKeys.remember(key); // before the remote read, as in get
         // Not through the near tier's single flight: a get of the same key would join it and return its null.
         long seen = evictions.get();
         Lifetime[] remaining = {null};
@@ -219,7 +233,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
                 && lifetime != null
                 && !lifetime.left().isZero()
                 && (fromRemote != CACHED_NULL || near.cachesNulls())) {
-            fill(encodedKey, fromRemote, seen, lifetime);
+            fill(nearKey, fromRemote, seen, lifetime);
         }
         return fromRemote;
     }
@@ -232,11 +246,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     @Override
     public void putNull(K key) {
         String encodedKey = remote.encodeKey(key);
+        nearKeys.remember(key);
         publishAhead(List.of(encodedKey));
         remote.putNull(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
-        near.putNull(encodedKey);
+        near.putNull(nearKeys.of(key, encodedKey));
     }
 
     @SuppressWarnings("unchecked") // a value, not the marker
@@ -250,7 +265,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      * is dropped again. Checking after the put closes the race with a drop between the check and the put (drops bump
      * first).
      */
-    private void fill(String encodedKey, Object found, long seen, Lifetime remaining) {
+    private void fill(Object nearKey, Object found, long seen, Lifetime remaining) {
         Lock gate = fillGate.readLock();
         gate.lock();
         try {
@@ -258,16 +273,16 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
                 return;
             }
             if (found == CACHED_NULL) {
-                near.putNull(encodedKey);
+                near.putNull(nearKey);
             } else {
-                near.put(encodedKey, cast(found), shorter(nearTtl, remaining.left()));
+                near.put(nearKey, cast(found), shorter(nearTtl, remaining.left()));
             }
         } finally {
             gate.unlock();
         }
-        keepNoLongerThan(encodedKey, remaining);
+        keepNoLongerThan(nearKey, remaining);
         if (evictions.get() != seen) {
-            near.invalidate(encodedKey);
+            near.invalidate(nearKey);
         }
     }
 
@@ -323,7 +338,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         Map<K, V> result = new LinkedHashMap<>();
         List<K> missing = new ArrayList<>();
         for (K key : requested) {
-            Object found = near.lookupOrCachedNull(remote.encodeKey(requireNonNull(key, "key")));
+            Object found = near.lookupOrCachedNull(nearKeys.of(key));
             if (found == null) {
                 monitor.onMiss();
                 missing.add(key);
@@ -334,11 +349,21 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         if (missing.isEmpty()) {
             return BulkResults.inKeyOrder(requested, result, Map.of());
         }
+        // The fills name keys by their encoded keys; the near tier keeps the caller's keys.
+        Map<String, Object> nearKeyOf = new HashMap<>();
+        for (K key : missing) {
+            String encodedKey = remote.encodeKey(key);
+            nearKeys.remember(key); // before the remote read, as in get
+            nearKeyOf.put(encodedKey, nearKeys.of(key, encodedKey));
+        }
         long seen = evictions.get();
         List<Fill> fills = new ArrayList<>();
-        Map<K, V> fromRemote = remoteRead.apply(
-                missing,
-                (encodedKey, found, remaining) -> fills.add(new Fill(encodedKey, found, near.lifetime(remaining))));
+        Map<K, V> fromRemote = remoteRead.apply(missing, (encodedKey, found, remaining) -> {
+            Object nearKey = nearKeyOf.get(encodedKey);
+            if (nearKey != null) { // always: the remote tier reports only keys it was asked for
+                fills.add(new Fill(nearKey, found, near.lifetime(remaining)));
+            }
+        });
         fillAll(fills, seen);
         return BulkResults.inKeyOrder(requested, result, fromRemote);
     }
@@ -347,23 +372,23 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void fillAll(List<Fill> fills, long seen) {
         for (Fill fill : fills) {
             if (!fill.lifetime().left().isZero() && (fill.found() != CACHED_NULL || near.cachesNulls())) {
-                fill(fill.encodedKey(), fill.found(), seen, fill.lifetime());
+                fill(fill.nearKey(), fill.found(), seen, fill.lifetime());
             }
         }
     }
 
     /** Serves the near tier's stale copies of {@code keys} after a failed bulk load, or throws {@code failure}. */
     private Map<K, V> serveNearStale(List<K> keys, RuntimeException failure) {
-        Map<String, K> byEncoded = new LinkedHashMap<>();
-        keys.forEach(key -> byEncoded.put(remote.encodeKey(key), key));
-        Map<String, V> stale = near.serveStaleAll(byEncoded.keySet(), failure);
+        Map<Object, K> byNearKey = new LinkedHashMap<>();
+        keys.forEach(key -> byNearKey.put(nearKeys.of(key), key));
+        Map<Object, V> stale = near.serveStaleAll(byNearKey.keySet(), failure);
         Map<K, V> served = new LinkedHashMap<>();
-        stale.forEach((encodedKey, value) -> served.put(byEncoded.get(encodedKey), value));
+        stale.forEach((nearKey, value) -> served.put(byNearKey.get(nearKey), value));
         return served;
     }
 
     /** What a bulk read or load found for a key that the near tier may keep, and for how long. */
-    private record Fill(String encodedKey, Object found, Lifetime lifetime) {}
+    private record Fill(Object nearKey, Object found, Lifetime lifetime) {}
 
     /**
      * {@inheritDoc}
@@ -374,6 +399,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      */
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
+        entries.keySet().forEach(nearKeys::remember);
         Map<String, Duration> remaining = remote.writeAll(entries, this::publishAhead);
         if (remaining.isEmpty()) {
             return;
@@ -385,8 +411,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         entries.forEach((key, value) -> {
             String encodedKey = remote.encodeKey(key);
             Lifetime lifetime = requireNonNull(lifetimes.get(encodedKey), "lifetime");
-            near.put(encodedKey, value, shorter(nearTtl, lifetime.left()));
-            keepNoLongerThan(encodedKey, lifetime);
+            Object nearKey = nearKeys.of(key, encodedKey);
+            near.put(nearKey, value, shorter(nearTtl, lifetime.left()));
+            keepNoLongerThan(nearKey, lifetime);
         });
     }
 
@@ -404,23 +431,25 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void write(K key, V value, @Nullable Duration ttl) {
         requireNonNull(value, "value");
         String encodedKey = remote.encodeKey(key);
+        nearKeys.remember(key);
         publishAhead(List.of(encodedKey));
         Lifetime remaining = near.lifetime(remote.write(key, value, ttl));
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
-        near.put(encodedKey, value, shorter(nearTtl, remaining.left()));
-        keepNoLongerThan(encodedKey, remaining);
+        Object nearKey = nearKeys.of(key, encodedKey);
+        near.put(nearKey, value, shorter(nearTtl, remaining.left()));
+        keepNoLongerThan(nearKey, remaining);
     }
 
     /**
-     * Shortens the copy of {@code encodedKey} just kept to what is left of the remote value's {@code remaining}
+     * Shortens the copy of {@code nearKey} just kept to what is left of the remote value's {@code remaining}
      * lifetime, read after the copy was stored, and keeps it as long to serve stale: time spent meanwhile (a copy, a
      * cold JVM's class loading) must not let it outlive the value it came from.
      */
-    private void keepNoLongerThan(String encodedKey, Lifetime remaining) {
+    private void keepNoLongerThan(Object nearKey, Lifetime remaining) {
         Duration left = remaining.left();
-        near.capExpiry(encodedKey, left);
-        near.keepStaleFor(encodedKey, left);
+        near.capExpiry(nearKey, left);
+        near.keepStaleFor(nearKey, left);
     }
 
     private static Duration shorter(Duration a, Duration b) {
@@ -434,7 +463,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         remote.invalidate(key);
         publishKeys(List.of(encodedKey));
         evictions.incrementAndGet();
-        near.invalidate(encodedKey);
+        near.invalidate(nearKeys.of(key, encodedKey));
     }
 
     /**
@@ -445,13 +474,16 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      */
     @Override
     public void invalidateAll(Iterable<? extends K> keys) {
-        Set<String> encodedKeys = remote.invalidateEach(keys, this::publishAhead);
+        requireNonNull(keys, "keys");
+        List<K> toInvalidate = new ArrayList<>();
+        keys.forEach(toInvalidate::add); // iterated once, as a caller's Iterable may allow
+        Set<String> encodedKeys = remote.invalidateEach(toInvalidate, this::publishAhead);
         if (encodedKeys.isEmpty()) {
             return;
         }
         publishKeys(encodedKeys);
         evictions.incrementAndGet();
-        encodedKeys.forEach(near::invalidate);
+        toInvalidate.forEach(key -> near.invalidate(nearKeys.of(key)));
     }
 
     @Override
@@ -603,6 +635,16 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         };
     }
 
+    /** Drops the copy a message or refresh names ({@link NearKeys#named}), after {@link #evictions} was bumped. */
+    private void drop(Object named) {
+        if (named == NearKeys.Unkeyed.ALL) {
+            near.invalidateAll();
+            clears.increment();
+        } else if (named != NearKeys.Unkeyed.NONE) {
+            near.invalidate(named);
+        }
+    }
+
     private void clear(String why) {
         evictions.incrementAndGet();
         near.invalidateAll();
@@ -624,13 +666,18 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             dropCopy(key);
         }
 
-        /** Drops the near copy of {@code key}, excluding fills meanwhile so that none stores a copy read before. */
+        /**
+         * Drops the near copy of {@code key}, excluding fills meanwhile so that none stores a copy read before. A
+         * message that names no held key still bumps {@link #evictions}: a fill in flight must not tell it from one
+         * that did.
+         */
         private void dropCopy(String key) {
+            Object named = nearKeys.named(key); // decoded outside the gate, which fills wait for
             Lock gate = fillGate.writeLock();
             gate.lock();
             try {
                 evictions.incrementAndGet();
-                near.invalidate(key);
+                drop(named);
             } finally {
                 gate.unlock();
             }

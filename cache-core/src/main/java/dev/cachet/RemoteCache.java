@@ -815,8 +815,9 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     }
 
     /**
-     * Returns the string the tier stores {@code key} under, which is also its near-tier key and what invalidation
-     * messages carry: the configured encoder's, or {@link DefaultKeyEncoder}'s, which is injective.
+     * Returns the string the tier stores {@code key} under, which is also what invalidation messages carry (and the
+     * near-tier key under a custom encoder): the configured encoder's, or {@link DefaultKeyEncoder}'s, which is
+     * injective.
      */
     public String encodeKey(K key) {
         return keyEncoder.apply(requireNonNull(key, "key"));

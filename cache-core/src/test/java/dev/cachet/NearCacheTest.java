@@ -3,12 +3,20 @@ package dev.cachet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachet.internal.HitRatios;
+import dev.cachet.internal.remote.DefaultKeyEncoder;
+import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.ValueCodec;
 import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.InMemoryRemoteTier;
 import dev.cachet.testing.Utf8Codec;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -330,5 +338,226 @@ class NearCacheTest {
         reader.get(-1, k -> "a miss closes the window");
         assertThat(events).as("near misses that hit the tier are hits").isEmpty();
         assertThat(reader.stats().hitRatio()).isGreaterThan(0.99);
+    }
+
+    /** An enum whose constants have bodies of their own, so that a constant's class is not the enum's. */
+    enum Side {
+        BUY {
+            @Override
+            public String toString() {
+                return "b";
+            }
+        },
+        SELL
+    }
+
+    /** Another enum with a constant named like {@link Side}'s. */
+    enum Action {
+        BUY
+    }
+
+    /** Keys of every type the default key encoder takes, with the edges of each that equals tells apart. */
+    private static final List<Object> KEYS_OF_EVERY_TYPE = List.of(
+            "k",
+            42,
+            42L,
+            (short) 42,
+            (byte) 42,
+            BigInteger.valueOf(42),
+            new BigDecimal("1.50"),
+            new BigDecimal("1.5"),
+            0.5,
+            0.0,
+            -0.0,
+            Double.NaN,
+            Double.NEGATIVE_INFINITY,
+            0.5f,
+            -0.0f,
+            true,
+            'x',
+            '\uD800',
+            new UUID(1, 2),
+            Side.BUY,
+            Side.SELL,
+            Action.BUY);
+
+    /** One process of a near cache of keys of any type the default encoder takes, with its codec. */
+    private Cache<Object, String> objectsProcess(ValueCodec<String> codec) {
+        return Cachet.builder("objects")
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .ticker(clock)
+                .executor(Runnable::run)
+                .remote(tier, codec)
+                .nearCache(100, Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** Writes to the remote tier with no near tier and so no message: the near copies it makes stale stay. */
+    private Cache<Object, String> silentWriter() {
+        return Cachet.builder("objects")
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .ticker(clock)
+                .remote(tier, Utf8Codec.INSTANCE)
+                .build();
+    }
+
+    @Test
+    void aMessageDropsTheNearCopyOfAKeyOfEveryTypeAndOfNoOtherKey() {
+        Cache<Object, String> reader = objectsProcess(Utf8Codec.INSTANCE);
+        Cache<Object, String> writer = silentWriter();
+        InvalidationChannel otherProcess = tier.invalidations("objects");
+        List<Object> keys = KEYS_OF_EVERY_TYPE;
+        for (int i = 0; i < keys.size(); i++) {
+            writer.put(keys.get(i), "old " + i);
+            assertThat(reader.get(keys.get(i), k -> "unused")).isEqualTo("old " + i);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            writer.put(keys.get(i), "new " + i);
+        }
+        for (int sent = 0; sent < keys.size(); sent++) {
+            Object key = keys.get(sent);
+            otherProcess.publish(DefaultKeyEncoder.encode(key));
+            for (int i = 0; i < keys.size(); i++) {
+                Object held = keys.get(i);
+                assertThat(reader.getIfPresent(held))
+                        .as("after the message about %s %s: %s %s", key.getClass(), key, held.getClass(), held)
+                        .isEqualTo((i <= sent ? "new " : "old ") + i);
+            }
+        }
+        assertThat(reader.nearStats().orElseThrow().invalidationsReceived()).isEqualTo(keys.size());
+    }
+
+    @Test
+    void aMessageThatNamesNoKeyOfThisProcessDropsNothing() {
+        Cache<Object, String> reader = objectsProcess(Utf8Codec.INSTANCE);
+        Cache<Object, String> writer = silentWriter();
+        InvalidationChannel otherProcess = tier.invalidations("objects");
+        for (Object key : KEYS_OF_EVERY_TYPE) {
+            writer.put(key, "old");
+            reader.get(key, k -> "unused");
+            writer.put(key, "new");
+        }
+        List<String> foreign = List.of(
+                "zz:1", // a tag this release does not know
+                "i:042", // a form the encoder never writes
+                "no colon",
+                "e:java.lang.Thread$State:NEW", // an enum this cache never held a constant of
+                "e:" + Side.class.getName() + ":HOLD", // no such constant
+                "s:K");
+        foreign.forEach(otherProcess::publish);
+        for (Object key : KEYS_OF_EVERY_TYPE) {
+            assertThat(reader.getIfPresent(key))
+                    .as("%s %s", key.getClass(), key)
+                    .isEqualTo("old");
+        }
+        assertThat(reader.nearStats().orElseThrow())
+                .extracting(NearStats::invalidationsReceived, NearStats::clears)
+                .containsExactly((long) foreign.size(), 0L);
+    }
+
+    /**
+     * A message that drops nothing still stops a fill whose remote read it overtook: it may name a key this process
+     * is about to hold (here it is the key of another class loader's enum, say), and a fill tells no messages apart.
+     */
+    @Test
+    void aMessageThatDropsNothingStillStopsAFillWhoseReadItOvertook() {
+        AtomicBoolean sendWhileReading = new AtomicBoolean();
+        InvalidationChannel otherProcess = tier.invalidations("objects");
+        ValueCodec<String> announcing = new ValueCodec<>() {
+            @Override
+            public String id() {
+                return Utf8Codec.INSTANCE.id();
+            }
+
+            @Override
+            public byte[] encode(String value) {
+                return Utf8Codec.INSTANCE.encode(value);
+            }
+
+            @Override
+            public String decode(byte[] bytes) {
+                if (sendWhileReading.getAndSet(false)) {
+                    otherProcess.publish("zz:names-no-key");
+                }
+                return Utf8Codec.INSTANCE.decode(bytes);
+            }
+        };
+        Cache<Object, String> reader = objectsProcess(announcing);
+        silentWriter().put(Side.BUY, "v");
+        sendWhileReading.set(true);
+        assertThat(reader.getIfPresent(Side.BUY)).isEqualTo("v");
+        int calls = tier.calls();
+        assertThat(reader.getIfPresent(Side.BUY)).isEqualTo("v");
+        assertThat(tier.calls())
+                .as("the fill was dropped: the tier is read again")
+                .isGreaterThan(calls);
+        calls = tier.calls();
+        assertThat(reader.getIfPresent(Side.BUY)).isEqualTo("v");
+        assertThat(tier.calls()).as("and this fill was kept").isEqualTo(calls);
+    }
+
+    @SuppressWarnings("unchecked") // the near tier of a near cache
+    private static LocalCache<Object, String> nearTier(Cache<?, String> cache) {
+        return (LocalCache<Object, String>) ((HitRatios) cache).tier(HitRatios.Tier.NEAR);
+    }
+
+    @Test
+    void withTheDefaultEncoderTheNearTierHoldsTheCallersKeysSoAHitEncodesNothing() {
+        Cache<String, String> a = process();
+        Cache<String, String> b = process();
+        String written = new String("quote"); // an instance of its own, not the interned literal
+        a.put(written, "v");
+        assertThat(nearTier(a).storeForLookups().asMap().keySet())
+                .as("no encoded key kept: a lookup needs none")
+                .singleElement()
+                .isSameAs(written);
+        String read = new String("quote");
+        assertThat(b.get(read, k -> "unused")).isEqualTo("v");
+        assertThat(nearTier(b).storeForLookups().asMap().keySet())
+                .singleElement()
+                .isSameAs(read);
+        Cache<String, String> c = process();
+        String listed = new String("quote");
+        assertThat(c.getAll(List.of(listed), keys -> java.util.Map.of())).containsEntry("quote", "v");
+        assertThat(nearTier(c).storeForLookups().asMap().keySet())
+                .as("a getAll's fill keeps the caller's key too")
+                .singleElement()
+                .isSameAs(listed);
+    }
+
+    @Test
+    void withACustomEncoderTheNearTierIsKeyedByItsStringsAndMessagesStillDrop() {
+        AtomicInteger encodings = new AtomicInteger();
+        RemoteConfig counting = RemoteConfig.custom()
+                .keyEncoder((String key) -> {
+                    encodings.incrementAndGet();
+                    return "custom/" + key;
+                })
+                .build();
+        List<Cache<String, String>> processes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            processes.add(Cachet.builder("custom")
+                    .registry(CacheRegistry.create())
+                    .expireAfterWrite(Duration.ofMinutes(5))
+                    .ticker(clock)
+                    .executor(Runnable::run)
+                    .remote(tier, Utf8Codec.INSTANCE, counting)
+                    .nearCache(100, Duration.ofSeconds(10))
+                    .<String, String>build());
+        }
+        Cache<String, String> a = processes.get(0);
+        Cache<String, String> b = processes.get(1);
+        a.put("k", "v1");
+        assertThat(b.get("k", k -> "unused")).isEqualTo("v1");
+        assertThat(nearTier(b).storeForLookups().asMap().keySet()).containsExactly("custom/k");
+        int before = encodings.get();
+        assertThat(b.getIfPresent("k")).isEqualTo("v1");
+        assertThat(encodings.get()).as("a near hit encodes the key once").isEqualTo(before + 1);
+        a.put("k", "v2");
+        assertThat(b.getIfPresent("k")).as("the message dropped b's copy").isEqualTo("v2");
+        a.invalidateAll(List.of("k"));
+        assertThat(b.getIfPresent("k")).isNull();
     }
 }

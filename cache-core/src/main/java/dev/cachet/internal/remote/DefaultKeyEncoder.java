@@ -3,6 +3,8 @@ package dev.cachet.internal.remote;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.UUID;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default key encoder of caches over a remote tier: turns a key into the string the tier stores it under, and the
@@ -24,7 +26,10 @@ import java.util.UUID;
  * an enum may override.
  *
  * <p>Other types, including subclasses of {@code BigInteger} and {@code BigDecimal} and mutable numbers such as {@code
- * AtomicLong}, are refused: their string forms need not tell keys apart. Stateless and thread-safe.
+ * AtomicLong}, are refused: their string forms need not tell keys apart.
+ *
+ * <p>{@link #decode} inverts {@link #encode}: a near tier keyed by the caller's keys turns the strings in invalidation
+ * messages back into keys with it. Stateless and thread-safe.
  */
 public final class DefaultKeyEncoder {
     private DefaultKeyEncoder() {}
@@ -77,6 +82,109 @@ public final class DefaultKeyEncoder {
         }
         throw new IllegalArgumentException("keys of type " + key.getClass().getName() + " have no default string"
                 + " form for the remote tier: set RemoteConfig.custom().keyEncoder(...)");
+    }
+
+    /**
+     * Returns the key whose {@link #encode} is {@code encoded}, equal to the key encoded and of the same class, or null
+     * if there is none: an unknown tag, a malformed value, a form {@code encode} never writes (such as {@code i:+1} or
+     * {@code d:0.1}), or an enum constant of a class that {@code enumClasses} does not know. Decoding never loads a
+     * class: the caller names the enum classes it encoded constants of, so that a string from another process cannot
+     * make this one load or initialise anything.
+     *
+     * @param enumClasses returns the enum class of a binary name, or null for a name the caller never encoded
+     */
+    public static @Nullable Object decode(String encoded, Function<String, ? extends @Nullable Class<?>> enumClasses) {
+        int colon = encoded.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String value = encoded.substring(colon + 1);
+        if (colon == 1 && encoded.charAt(0) == 's') {
+            return value; // the one form that is the value itself: nothing to check
+        }
+        Object key;
+        try {
+            key = parse(encoded.substring(0, colon), value, enumClasses);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+        // Parsing is lenient (i:+1, i:01, d:0.1, upper-case UUIDs, ...): a key counts only if it encodes back to the
+        // very string, so that decoding is exactly the inverse of encode and never names a key for a foreign string.
+        return key != null && encode(key).equals(encoded) ? key : null;
+    }
+
+    private static @Nullable Object parse(
+            String tag, String value, Function<String, ? extends @Nullable Class<?>> enumClasses) {
+        return switch (tag) {
+            case "i" -> Integer.valueOf(value);
+            case "l" -> Long.valueOf(value);
+            case "sh" -> Short.valueOf(value);
+            case "by" -> Byte.valueOf(value);
+            case "d" -> parseDouble(value);
+            case "f" -> parseFloat(value);
+            case "bi" -> new BigInteger(value);
+            case "bd" -> new BigDecimal(value);
+            case "b" -> value.equals("true") ? Boolean.TRUE : value.equals("false") ? Boolean.FALSE : null;
+            case "c" -> value.length() == 1 ? Character.valueOf(value.charAt(0)) : null;
+            case "u" -> parseUuid(value);
+            case "e" -> parseEnum(value, enumClasses);
+            default -> null;
+        };
+    }
+
+    /** The inverse of {@link #exactDecimal}: its special forms, else the decimal, which is exact for what it wrote. */
+    private static Double parseDouble(String value) {
+        return switch (value) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            case "-0" -> -0.0;
+            default -> new BigDecimal(value).doubleValue();
+        };
+    }
+
+    private static Float parseFloat(String value) {
+        return switch (value) {
+            case "NaN" -> Float.NaN;
+            case "Infinity" -> Float.POSITIVE_INFINITY;
+            case "-Infinity" -> Float.NEGATIVE_INFINITY;
+            case "-0" -> -0.0f;
+            default -> new BigDecimal(value).floatValue();
+        };
+    }
+
+    private static @Nullable UUID parseUuid(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Parses {@code Class:NAME}. The constant's name follows the last colon: a Java identifier holds none, while a
+     * binary name may (the JVM allows it); a wrong split only fails the round-trip check.
+     */
+    private static @Nullable Object parseEnum(
+            String value, Function<String, ? extends @Nullable Class<?>> enumClasses) {
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        Class<?> type = enumClasses.apply(value.substring(0, colon));
+        if (type == null || !type.isEnum()) {
+            return null;
+        }
+        return constant(type, value.substring(colon + 1));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // type is an enum class, checked above
+    private static @Nullable Object constant(Class<?> type, String name) {
+        try {
+            return Enum.valueOf((Class) type, name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String exactDecimal(double value) {
