@@ -102,7 +102,7 @@ final class EarlyExpiry {
             try (RemoteLock held = lock.get()) {
                 counters.earlyRecompute();
                 // The lock's token is the key's lease as of the lock: a put or invalidate since refuses our write.
-                Loaded<V> fresh = load.run(Read.miss(OptionalLong.of(held.fencingToken()), true));
+                Loaded<V> fresh = load.run(Read.miss(OptionalLong.of(held.fencingToken()), true), held);
                 return fresh.value() != null ? fresh.value() : current.value();
             }
         } catch (Exception e) { // includes checked exceptions a loader throws by stealth

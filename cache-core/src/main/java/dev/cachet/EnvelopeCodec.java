@@ -286,8 +286,16 @@ final class EnvelopeCodec<V> {
         return reads;
     }
 
-    /** Makes a read of what a lookup of {@code key} found; see {@link #read}. */
-    private Read<V> interpret(String key, Lookup lookup) {
+    /** Returns the most bytes a read asks the store for: maxValueBytes and room for the envelope's header. */
+    long maxReadBytes() {
+        return (long) maxValueBytes + ENVELOPE_HEADER_BYTES;
+    }
+
+    /**
+     * Makes a read of what a lookup of {@code key} found, read elsewhere (with at most {@link #maxReadBytes()}), as
+     * {@link #read} makes one of its own lookup.
+     */
+    Read<V> interpret(String key, Lookup lookup) {
         if (lookup.isOversized()) {
             decodeFailed(
                     "cache '{}': a stored value has {} bytes, more than maxValueBytes {} allows; treating it as a"

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.EnvelopeCodec.Found;
 import dev.cachet.EnvelopeCodec.Read;
 import dev.cachet.EnvelopeCodec.Stored;
+import dev.cachet.spi.LockedLookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import java.time.Duration;
@@ -73,7 +74,17 @@ final class LoadElection<V> {
     /** Runs the loader and writes its value with the lease of {@code basis}, the read that found the key empty. */
     @FunctionalInterface
     interface LoadAndWrite<V> {
-        Loaded<V> run(Read<V> basis);
+        /**
+         * Loads and writes; with {@code held}, the lock on the key the caller holds, which the write releases in the
+         * same call ({@link RemoteStore#putIfUnchangedAndRelease}). The caller closes {@code held} afterwards all the
+         * same, for a load that wrote nothing: closing a released lock again does nothing.
+         */
+        Loaded<V> run(Read<V> basis, @Nullable RemoteLock held);
+
+        /** Loads and writes without a lock. */
+        default Loaded<V> run(Read<V> basis) {
+            return run(basis, null);
+        }
     }
 
     LoadElection(
@@ -155,21 +166,25 @@ final class LoadElection<V> {
     }
 
     /**
-     * Takes the tier's lock on {@code encodedKey} and loads under it: re-reads first (a value may have been written
-     * while we took it), then writes with the lease of that read. Returns null if another process holds the lock.
+     * Takes the tier's lock on {@code encodedKey} and loads under it: re-reads (a value may have been written while we
+     * took it), in the same call as the lock ({@link RemoteStore#tryLockAndLookup}), then writes with the lease of
+     * that read and releases the lock in one more ({@link RemoteStore#putIfUnchangedAndRelease}): two round trips, not
+     * four, for every miss that refills a key. Returns null if another process holds the lock.
      */
     private @Nullable Loaded<V> loadIfLockFree(String encodedKey, Read<V> miss, LoadAndWrite<V> load) {
-        if (!(tryLock(encodedKey) instanceof TierResult.Answered<Optional<RemoteLock>> answered)) {
+        long maxBytes = envelopes.maxReadBytes();
+        if (!(guard.call("lock", () -> store.tryLockAndLookup(encodedKey, lockLease, maxBytes))
+                instanceof TierResult.Answered<Optional<LockedLookup>> answered)) {
             return load.run(miss); // unavailable, fail-open
         }
-        Optional<RemoteLock> lock = answered.value();
-        if (lock.isEmpty()) {
+        Optional<LockedLookup> locked = answered.value();
+        if (locked.isEmpty()) {
             return null;
         }
-        try (RemoteLock held = lock.get()) {
-            Read<V> again = envelopes.read(encodedKey);
+        try (RemoteLock held = locked.get().lock()) {
+            Read<V> again = envelopes.interpret(encodedKey, locked.get().lookup());
             Stored<V> arrived = again.stored();
-            return arrived != null ? Loaded.of(arrived, again) : load.run(again);
+            return arrived != null ? Loaded.of(arrived, again) : load.run(again, held);
         }
     }
 }

@@ -123,7 +123,7 @@ final class RefreshAhead<V> {
                 }
                 counters.refresh();
                 // The lock's token is the key's lease as of the lock: a put or invalidate since refuses our write.
-                Loaded<V> fresh = load.run(Read.miss(OptionalLong.of(held.fencingToken()), true));
+                Loaded<V> fresh = load.run(Read.miss(OptionalLong.of(held.fencingToken()), true), held);
                 if (fresh.bytes() != null) {
                     onRefreshed.accept(encodedKey);
                 }

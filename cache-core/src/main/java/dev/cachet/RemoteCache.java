@@ -16,6 +16,7 @@ import dev.cachet.internal.SingleFlight;
 import dev.cachet.internal.remote.DefaultKeyEncoder;
 import dev.cachet.internal.remote.Envelope;
 import dev.cachet.internal.remote.PendingInvalidations;
+import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteWrite;
 import dev.cachet.spi.ValueCodec;
@@ -841,16 +842,21 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     /** The load-and-write of {@code key} for the election and early recompute, which know nothing of keys' types. */
     private LoadAndWrite<V> loadAndWrite(K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader) {
-        return basis -> loadAndWrite(key, encodedKey, loader, basis);
+        return (basis, held) -> loadAndWrite(key, encodedKey, loader, basis, held);
     }
 
     /**
      * Runs the loader and writes its value if {@code basis}, the read that found the key empty, carries a lease, and
      * only while the key's fence still equals it: a write refused because the key was written, deleted or locked since
-     * is no error, the caller still gets its value. A tier failure keeps the value too.
+     * is no error, the caller still gets its value. A tier failure keeps the value too. With {@code held}, the lock on
+     * the key the caller holds, the write releases it in the same call.
      */
     private Loaded<V> loadAndWrite(
-            K key, String encodedKey, Function<? super K, ? extends @Nullable V> loader, Read<V> basis) {
+            K key,
+            String encodedKey,
+            Function<? super K, ? extends @Nullable V> loader,
+            Read<V> basis,
+            @Nullable RemoteLock held) {
         long start = clock.nanoTime();
         V value;
         try {
@@ -888,7 +894,11 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return Loaded.after(value, bytes, basis); // writing could undo a value we may not touch
         }
         long lease = basis.lease().getAsLong();
-        TierResult<Boolean> written = guard.call("put", () -> store.putIfUnchanged(encodedKey, bytes, tierTtl, lease));
+        TierResult<Boolean> written = guard.call(
+                "put",
+                () -> held != null
+                        ? store.putIfUnchangedAndRelease(held, bytes, tierTtl, lease)
+                        : store.putIfUnchanged(encodedKey, bytes, tierTtl, lease));
         if (written instanceof TierResult.Unavailable) {
             counters.fallbackLoad();
         } else if (written.orElse(false)) {

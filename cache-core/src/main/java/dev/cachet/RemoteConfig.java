@@ -23,7 +23,10 @@ public final class RemoteConfig {
     private static final Duration DEFAULT_LOCK_POLL_INTERVAL = Duration.ofMillis(20);
     private static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
     private static final int DEFAULT_BREAKER_FAILURE_THRESHOLD = 3;
-    private static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofMillis(500);
+    // Short, so that callers are back on the tier soon after it restarted (each key's load until then is not shared),
+    // and cheap: the breaker lets one probe through at a time, so against a blackholed server a cache keeps at most
+    // one caller waiting (for the connect timeout), and against a refused port it makes ten quick attempts a second.
+    private static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofMillis(100);
     private static final RemoteConfig DEFAULTS = custom().build();
 
     private final FailurePolicy failurePolicy;
@@ -111,7 +114,10 @@ public final class RemoteConfig {
         return breakerFailureThreshold;
     }
 
-    /** Returns how long the breaker stays open before a probe (default 500 ms). */
+    /**
+     * Returns how long the breaker stays open before a probe, and after each failed probe (default 100 ms). One probe
+     * runs at a time: while it waits for the tier, every other call still fails fast.
+     */
     public Duration breakerOpenDuration() {
         return breakerOpenDuration;
     }

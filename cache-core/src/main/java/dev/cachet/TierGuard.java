@@ -176,11 +176,16 @@ final class TierGuard {
             counters.error();
             // An exhausted connection pool says this process is busy, not that the tier is down: opening the breaker
             // would turn a burst of load into a fail-open period, and clear near tiers for nothing.
-            if (!(e instanceof RemoteTierBusyException) && breaker.onFailure()) {
+            if (e instanceof RemoteTierBusyException) {
+                breaker.onInconclusive();
+            } else if (breaker.onFailure()) {
                 outageListener.run();
             }
             unavailable(operation, e);
             return new TierResult.Unavailable<>();
+        } catch (RuntimeException | Error e) {
+            breaker.onInconclusive(); // if this call was the probe, the next one need not wait for its limit
+            throw e;
         }
     }
 

@@ -34,7 +34,7 @@ class RemoteConfigTest {
         assertThat(config.earlyRecomputeBeta()).isZero();
         assertThat(config.ttlJitter()).isZero();
         assertThat(config.breakerFailureThreshold()).isEqualTo(3);
-        assertThat(config.breakerOpenDuration()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.breakerOpenDuration()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.keyEncoder()).isNull();
         assertThat(config.clock()).isEqualTo(Clock.systemUTC());
         assertThat(RemoteConfig.custom().build()).isEqualTo(config).hasSameHashCodeAs(config);

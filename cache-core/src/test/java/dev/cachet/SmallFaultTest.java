@@ -92,6 +92,29 @@ class SmallFaultTest {
     }
 
     @Test
+    void aProbeThatFindsThePoolExhaustedLetsTheNextOneGoAfterAnOpenPeriod() {
+        RemoteConfig config = RemoteConfig.ofDefaults();
+        Cache<String, String> cache = nearProcess(config);
+        faulty.fail(Call.GET, config.breakerFailureThreshold());
+        for (int i = 0; i < config.breakerFailureThreshold(); i++) {
+            cache.getIfPresent("x" + i);
+        }
+        clock.advance(config.breakerOpenDuration());
+        faulty.busy(Call.GET, 1);
+        assertThat(cache.getIfPresent("probe")).isNull(); // the probe: no free connection, which tells nothing
+        int calls = faulty.calls();
+
+        assertThat(cache.getIfPresent("y")).isNull();
+        assertThat(faulty.calls()).as("the breaker is still open").isEqualTo(calls);
+        clock.advance(config.breakerOpenDuration());
+
+        assertThat(cache.getIfPresent("z")).isNull();
+        assertThat(faulty.calls()).as("the next probe went to the tier").isEqualTo(calls + 1);
+        assertThat(cache.getIfPresent("w")).isNull();
+        assertThat(faulty.calls()).as("and closed the breaker").isEqualTo(calls + 2);
+    }
+
+    @Test
     void failClosedCallersGetTheBusyException() {
         Cache<String, String> cache = nearProcess(
                 RemoteConfig.custom().failurePolicy(FailurePolicy.FAIL_CLOSED).build());

@@ -23,7 +23,8 @@ import java.util.OptionalLong;
  * lands</em>, in any process. A load that began before a write or an invalidation cannot bring back what it replaced.
  * The lock only elects which process loads; taking it changes the fence too, so a loader whose lock expired and was
  * taken again is refused as well. {@link #deleteAll()} changes every fence of the cache, so the guarantee holds for
- * it too.
+ * it too. {@link #tryLockAndLookup} and {@link #putIfUnchangedAndRelease} are a lock and a read, and a leased write
+ * and a release, each pair in one call, with the same effect on the fence as the two calls.
  *
  * <h2>Bulk calls</h2>
  *
@@ -135,6 +136,58 @@ public interface RemoteStore {
      * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
      */
     Optional<RemoteLock> tryLock(String key, Duration lease);
+
+    /**
+     * Tries once to take the lock on {@code key} as {@link #tryLock} does and, if it took it, reads the key as {@link
+     * #lookup} does while holding it: the re-read a loader makes under the lock, since a value may have been written
+     * while it took it. The default makes the two calls one after the other (releasing the lock if the read throws); a
+     * store that can do both in one atomic step (Redis: one script) overrides it to save a round trip, and its read's
+     * lease is then the lock's {@link RemoteLock#fencingToken() fencing token}.
+     *
+     * @param lease how long the lock lasts if its holder dies without releasing it
+     * @param maxBytes the most bytes to read
+     * @return the lock with the read made under it, or empty if another process holds the lock
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached; the lock is then not held,
+     *     or held until its lease expires
+     */
+    default Optional<LockedLookup> tryLockAndLookup(String key, Duration lease, long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+        }
+        Optional<RemoteLock> taken = tryLock(key, lease);
+        if (taken.isEmpty()) {
+            return Optional.empty();
+        }
+        RemoteLock lock = taken.get();
+        try {
+            return Optional.of(LockedLookup.of(lock, lookup(key, maxBytes)));
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes as {@link #putIfUnchanged} does for the key of {@code lock}, then releases {@code lock} as {@link
+     * RemoteLock#close()} does, whether or not the write landed: the last step of a load under the lock. Closing the
+     * lock again afterwards does nothing. The default makes the two calls one after the other (releasing the lock even
+     * if the write throws); a store that can do both in one atomic step (Redis: one script) overrides it to save a
+     * round trip; if it throws, the lock may still be held, and closing it releases it.
+     *
+     * @param lock a lock of this store, held by the caller
+     * @param ttl positive
+     * @param lease a {@link Lookup#lease()} of the lock's key, or the lock's {@link RemoteLock#fencingToken()}
+     * @return true if stored, false if refused
+     * @throws dev.cachet.CacheUnavailableException if the remote side cannot be reached
+     */
+    default boolean putIfUnchangedAndRelease(RemoteLock lock, byte[] value, Duration ttl, long lease) {
+        try {
+            return putIfUnchanged(lock.key(), value, ttl, lease);
+        } finally {
+            lock.close();
+        }
+    }
 
     /**
      * Reads every key of {@code keys} as {@link #lookup} does, and returns the reads in the same order. Bulk loads

@@ -48,6 +48,16 @@ final class FencedLock implements RemoteLock {
         }
     }
 
+    /** Marks the lock released, by a script that wrote and released it in one step: closing it does nothing more. */
+    void released() {
+        released.set(true);
+    }
+
+    /** Returns the store that took this lock. */
+    RedisStore store() {
+        return store;
+    }
+
     /** Returns the Redis key of the lock. */
     byte[] lockKey() {
         return lockKey;

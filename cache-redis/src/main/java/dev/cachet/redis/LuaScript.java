@@ -65,6 +65,47 @@ final class LuaScript {
             return bump(KEYS[2], ARGV[3])
             """);
 
+    /**
+     * Takes the lock, changes the fence and reads the value, in one step: {@link #LOCK} and then {@link #LOOKUP} under
+     * the lock (no fence to create, the lock just changed it; the fence's time to live, extended by the lock, outlives
+     * the load). KEYS: value, lock, fence. ARGV: token, lease in ms, fence time to live in ms, the most bytes to send.
+     * Returns {0} when the lock is held; else {the new fence (the lock's fencing token), and the value, or its length
+     * when over the limit, or -1 when absent}. Run with {@link #call}.
+     */
+    static final LuaScript LOCK_AND_LOOKUP = new LuaScript("LOCK_AND_LOOKUP", BUMP + """
+            if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+              return {0}
+            end
+            local token = bump(KEYS[3], ARGV[3])
+            local length = redis.call('STRLEN', KEYS[1])
+            if length <= tonumber(ARGV[4]) then
+              local value = redis.call('GET', KEYS[1])
+              if value then
+                return {token, value}
+              end
+              length = -1
+            end
+            return {token, length}
+            """);
+
+    /**
+     * Writes a value only if the fence still equals a lease, as {@link #PUT_IF_UNCHANGED} does, then deletes the lock
+     * if it still holds our token, as {@link #UNLOCK} does, in one step. KEYS: value, fence, lock. ARGV: lease ("0":
+     * no fence), value, time to live in ms, fence time to live in ms, token. Returns 1 if written, else 0.
+     */
+    static final LuaScript PUT_IF_UNCHANGED_AND_UNLOCK = new LuaScript("PUT_IF_UNCHANGED_AND_UNLOCK", BUMP + """
+            local written = 0
+            if (redis.call('GET', KEYS[2]) or '0') == ARGV[1] then
+              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+              bump(KEYS[2], ARGV[4])
+              written = 1
+            end
+            if redis.call('GET', KEYS[3]) == ARGV[5] then
+              redis.call('DEL', KEYS[3])
+            end
+            return written
+            """);
+
     /** Deletes the lock only if it still holds our token. KEYS: lock. ARGV: token. Returns 1 if deleted, else 0. */
     static final LuaScript UNLOCK = new LuaScript("UNLOCK", """
             if redis.call('GET', KEYS[1]) == ARGV[1] then

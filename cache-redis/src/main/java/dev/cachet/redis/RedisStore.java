@@ -3,6 +3,7 @@ package dev.cachet.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.CacheUnavailableException;
+import dev.cachet.spi.LockedLookup;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
@@ -666,6 +667,87 @@ final class RedisStore implements RemoteStore {
             return Optional.empty();
         }
         return Optional.of(new FencedLock(this, key, utf8(lockKey), fenceKey, token, fencingToken));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One round trip: a script ({@link LuaScript#LOCK_AND_LOOKUP}) takes the lock as {@link #tryLock} does and reads
+     * the value as {@link #lookup} does, in one step, so the read's lease is the lock's fencing token.
+     *
+     * @throws NullPointerException if {@code key} or {@code lease} is null
+     * @throws IllegalArgumentException if {@code lease} is not positive or exceeds 100 years, or {@code maxBytes} is
+     *     negative
+     */
+    @Override
+    public Optional<LockedLookup> tryLockAndLookup(String key, Duration lease, long maxBytes) {
+        requireNonNull(key, "key");
+        long leaseMillis = millis("lease", lease);
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+        }
+        String lockKey = layout.lockKey(key);
+        String fenceKey = layout.fenceKey(key);
+        byte[] token = newToken();
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(lockKey), utf8(fenceKey));
+        List<byte[]> args = List.of(
+                token,
+                utf8(Long.toString(leaseMillis)),
+                utf8(Long.toString(fenceTtlMillis(leaseMillis))),
+                utf8(Long.toString(maxBytes)));
+        Object reply = call("tryLock", client -> LuaScript.LOCK_AND_LOOKUP.call(client, keys, args));
+        if (reply instanceof List<?> parts && !parts.isEmpty() && parts.get(0) instanceof Long fencingToken) {
+            if (fencingToken == 0 && parts.size() == 1) {
+                return Optional.empty();
+            }
+            if (fencingToken > 0 && parts.size() == 2) {
+                Lookup lookup = lockedLookup(parts.get(1), fencingToken);
+                if (lookup != null) {
+                    FencedLock lock = new FencedLock(this, key, utf8(lockKey), fenceKey, token, fencingToken);
+                    return Optional.of(LockedLookup.of(lock, lookup));
+                }
+            }
+        }
+        throw new IllegalStateException("script " + LuaScript.LOCK_AND_LOOKUP + " replied " + reply);
+    }
+
+    /** Returns the read, under our own lock, of a value (or its length, or -1) whose lease is {@code lease}. */
+    private static @Nullable Lookup lockedLookup(Object found, long lease) {
+        if (found instanceof byte[] value) {
+            return Lookup.hit(value, lease, true);
+        }
+        if (found instanceof Long length) {
+            return length < 0 ? Lookup.miss(lease, true) : Lookup.oversized(length, lease, true);
+        }
+        return null;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One round trip for a lock this store handed out: a script ({@link LuaScript#PUT_IF_UNCHANGED_AND_UNLOCK})
+     * writes as {@link #putIfUnchanged} does and deletes the lock key if it still holds the lock's token, as closing the
+     * lock does. Any other lock, and a lease from {@link #lookupAll} of a key without a fence, take the two calls.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code ttl} is not positive or exceeds 100 years
+     */
+    @Override
+    public boolean putIfUnchangedAndRelease(RemoteLock lock, byte[] value, Duration ttl, long lease) {
+        requireNonNull(lock, "lock");
+        requireNonNull(value, "value");
+        if (!(lock instanceof FencedLock fenced) || fenced.store() != this || lease < 0) {
+            return RemoteStore.super.putIfUnchangedAndRelease(lock, value, ttl, lease);
+        }
+        long ttlMillis = millis("ttl", ttl);
+        String key = fenced.key();
+        List<byte[]> keys = List.of(utf8(layout.valueKey(key)), utf8(layout.fenceKey(key)), fenced.lockKey());
+        List<byte[]> args =
+                List.of(utf8(Long.toString(lease)), value, utf8(Long.toString(ttlMillis)), FENCE_TTL, fenced.token());
+        boolean written =
+                call("putIfUnchanged", client -> LuaScript.PUT_IF_UNCHANGED_AND_UNLOCK.run(client, keys, args) == 1);
+        fenced.released(); // only once the script ran: if it failed, closing the lock tries to release it again
+        return written;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachet.spi.LockedLookup;
 import dev.cachet.spi.Lookup;
 import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
@@ -438,6 +439,85 @@ abstract class RemoteStoreContract {
         assertThat(store.putIfUnchanged("written", utf8("new"), TTL, after.lease()))
                 .as("a lease handed out after deleteAll fills the key")
                 .isTrue();
+    }
+
+    @Test
+    void tryLockAndLookupReadsUnderTheLockWithItsTokenAsTheLease() {
+        RedisStore store = newStore("lock-lookup");
+        Lookup before = store.lookup("absent", 100);
+        store.put("present", utf8("value"), TTL);
+        store.put("big", utf8("too long"), TTL);
+
+        LockedLookup absent = store.tryLockAndLookup("absent", LEASE, 100).orElseThrow();
+        LockedLookup present = store.tryLockAndLookup("present", LEASE, 100).orElseThrow();
+        LockedLookup big = store.tryLockAndLookup("big", LEASE, 2).orElseThrow();
+
+        assertThat(absent.lookup().value()).isEmpty();
+        assertThat(absent.lookup().isOversized()).isFalse();
+        assertThat(absent.lookup().isLocked()).isTrue();
+        assertThat(absent.lookup().lease()).isEqualTo(absent.lock().fencingToken());
+        assertThat(present.lookup().value().map(RemoteStoreContract::text)).contains("value");
+        assertThat(present.lookup().lease()).isEqualTo(present.lock().fencingToken());
+        assertThat(big.lookup().isOversized()).isTrue();
+        assertThat(big.lookup().length()).isEqualTo(8);
+        assertThat(big.lookup().lease()).isEqualTo(big.lock().fencingToken());
+        assertThat(store.tryLockAndLookup("absent", LEASE, 100))
+                .as("the lock is held")
+                .isEmpty();
+        assertThat(store.tryLock("present", LEASE)).as("the lock is held").isEmpty();
+        assertThat(store.putIfUnchanged("absent", utf8("stale"), TTL, before.lease()))
+                .as("taking the lock revoked the leases handed out before")
+                .isFalse();
+        assertThat(pttl(store.layout().lockKey("absent"))).isPositive().isLessThanOrEqualTo(LEASE.toMillis());
+        assertThat(pttl(store.layout().fenceKey("absent"))).isGreaterThan(LEASE.toMillis());
+        List.of(absent, present, big).forEach(locked -> locked.lock().close());
+        assertThat(store.tryLock("absent", LEASE)).as("released").hasValueSatisfying(RemoteLock::close);
+    }
+
+    @Test
+    void putIfUnchangedAndReleaseWritesWithTheLeaseAndReleasesTheLockEitherWay() {
+        RedisStore store = newStore("put-release");
+        LockedLookup first = store.tryLockAndLookup("k", LEASE, 100).orElseThrow();
+
+        assertThat(store.putIfUnchangedAndRelease(
+                        first.lock(), utf8("loaded"), TTL, first.lookup().lease()))
+                .isTrue();
+
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("loaded");
+        assertThat(pttl(store.layout().valueKey("k"))).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+        assertThat(pttl(store.layout().lockKey("k"))).as("released").isEqualTo(-2);
+        first.lock().close(); // does nothing more
+        LockedLookup second = store.tryLockAndLookup("k", LEASE, 100).orElseThrow();
+        assertThat(second.lookup().value().map(RemoteStoreContract::text)).contains("loaded");
+        store.put("k", utf8("written meanwhile"), TTL);
+        assertThat(store.putIfUnchangedAndRelease(
+                        second.lock(), utf8("stale"), TTL, second.lookup().lease()))
+                .as("a put since the read refuses the write")
+                .isFalse();
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("written meanwhile");
+        assertThat(pttl(store.layout().lockKey("k")))
+                .as("released all the same")
+                .isEqualTo(-2);
+    }
+
+    @Test
+    void putIfUnchangedAndReleaseLeavesAnotherHoldersLockAlone() {
+        RedisStore store = newStore("put-release-expired");
+        LockedLookup expired =
+                store.tryLockAndLookup("k", Duration.ofMillis(100), 100).orElseThrow();
+        RemoteLock holder = awaitLock(store, "k");
+
+        assertThat(store.putIfUnchangedAndRelease(
+                        expired.lock(), utf8("late"), TTL, expired.lookup().lease()))
+                .as("the new holder's lock changed the fence")
+                .isFalse();
+
+        assertThat(store.get("k")).isEmpty();
+        assertThat(store.tryLock("k", LEASE)).as("the new holder's lock stays").isEmpty();
+        assertThat(store.putIfUnchangedAndRelease(holder, utf8("loaded"), TTL, holder.fencingToken()))
+                .isTrue();
+        assertThat(store.get("k").map(RemoteStoreContract::text)).contains("loaded");
+        assertThat(store.tryLock("k", LEASE)).as("released").hasValueSatisfying(RemoteLock::close);
     }
 
     @Test

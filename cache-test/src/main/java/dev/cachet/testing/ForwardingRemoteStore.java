@@ -11,10 +11,11 @@ import java.util.OptionalLong;
 
 /**
  * A {@link RemoteStore} that passes every call to another one: extend it and override only the calls a test wants to
- * count, hold or fail. {@link #get} and the bulk calls ({@link #lookupAll}, {@link #peekAll}, {@link #putAll}, {@link
- * #putAllIfUnchanged}, {@link #deleteEach}) are not forwarded: they keep the SPI's defaults, which go through the
- * single-key calls, so that a test that intercepts {@code lookup} or {@code put} sees every key. A subclass that wants
- * the delegate's bulk calls overrides them. Thread-safe if the delegate is.
+ * count, hold or fail. {@link #get}, the bulk calls ({@link #lookupAll}, {@link #peekAll}, {@link #putAll}, {@link
+ * #putAllIfUnchanged}, {@link #deleteEach}) and the combined ones ({@link #tryLockAndLookup}, {@link
+ * #putIfUnchangedAndRelease}) are not forwarded: they keep the SPI's defaults, which go through the single-key calls,
+ * so that a test that intercepts {@code lookup}, {@code tryLock} or {@code put} sees every key. A subclass that wants
+ * the delegate's own calls overrides them. Thread-safe if the delegate is.
  */
 public abstract class ForwardingRemoteStore implements RemoteStore {
     private final RemoteStore delegate;

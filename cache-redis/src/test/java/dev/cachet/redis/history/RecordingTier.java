@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.CacheUnavailableException;
 import dev.cachet.spi.InvalidationChannel;
 import dev.cachet.spi.InvalidationListener;
+import dev.cachet.spi.LockedLookup;
 import dev.cachet.spi.Lookup;
+import dev.cachet.spi.RemoteLock;
 import dev.cachet.spi.RemoteStore;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.spi.RemoteWrite;
@@ -16,6 +18,7 @@ import dev.cachet.testing.ForwardingRemoteTier;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link RemoteTier} that tells a worker thread what its last call did in Redis: whether a write reached it (the
@@ -102,6 +105,21 @@ final class RecordingTier extends ForwardingRemoteTier {
             @Override
             public List<Boolean> putAllIfUnchanged(List<RemoteWrite> writes, long[] leases) {
                 return delegate().putAllIfUnchanged(writes, leases);
+            }
+
+            @Override
+            public Optional<LockedLookup> tryLockAndLookup(String key, Duration lease, long maxBytes) {
+                // The store's own script (lock and read in one step), so that a history exercises it.
+                Optional<LockedLookup> locked = delegate().tryLockAndLookup(key, lease, maxBytes);
+                if (locked.isPresent() && locked.get().lookup().value().isPresent()) {
+                    FOUND.set(true);
+                }
+                return locked;
+            }
+
+            @Override
+            public boolean putIfUnchangedAndRelease(RemoteLock lock, byte[] value, Duration ttl, long lease) {
+                return delegate().putIfUnchangedAndRelease(lock, value, ttl, lease);
             }
 
             @Override
