@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachet.Cache;
 import dev.cachet.CacheRegistry;
 import dev.cachet.Cachet;
+import dev.cachet.NearStats;
 import dev.cachet.testing.redis.Dedicated;
 import dev.cachet.testing.redis.RedisCluster;
 import dev.cachet.testing.redis.RedisServer;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -196,6 +198,7 @@ class BulkRoundTripTest {
             Map<String, List<Long>> perNode,
             Map<String, List<Long>> readsPerNode,
             Set<String> notRoundTrips) {
+        long heardBefore = heard(cache);
         // Load every script on every server, through the operations themselves.
         cache.getAll(keys(1_000, 1_010), BulkRoundTripTest::load);
         cache.putAll(values(keys(1_000, 1_010), "w"));
@@ -218,6 +221,9 @@ class BulkRoundTripTest {
                 }));
         List<String> present = keys(KEYS * 2, KEYS * 3);
         other.putAll(values(present, "v"));
+        // Other's messages arrive on their own; one that came after the read below would drop the copies it fills,
+        // and the near-warm read would go to Redis. So wait for every key other wrote or invalidated so far.
+        awaitHeard(cache, heardBefore + 20 + KEYS / 2 + KEYS);
         trips.put("getAll all present", count(nodes, notRoundTrips, perNode, readsPerNode, "getAll all present", () -> {
             assertThat(cache.getAll(present, keys -> Map.of())).hasSize(KEYS);
         }));
@@ -245,6 +251,21 @@ class BulkRoundTripTest {
                 .as("invalidated everywhere")
                 .isEmpty();
         return trips;
+    }
+
+    /** Returns how many keys {@code cache}'s near tier heard invalidated by other processes; 0 without one. */
+    private static long heard(Cache<String, String> cache) {
+        return cache.nearStats().map(NearStats::invalidationsReceived).orElse(0L);
+    }
+
+    /** Waits until a near cache has heard {@code keys} keys invalidated by other processes; returns at once otherwise. */
+    private static void awaitHeard(Cache<String, String> cache, long keys) {
+        if (cache.nearStats().isPresent()) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> heard(cache) >= keys);
+        }
     }
 
     /** Returns the round trips {@code operation} took on all nodes, recording each node's share. */
