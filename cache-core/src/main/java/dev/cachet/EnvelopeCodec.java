@@ -86,6 +86,20 @@ final class EnvelopeCodec<V> {
             return new Read<>(Found.HIT, stored, OptionalLong.empty(), false, OptionalLong.empty(), null);
         }
 
+        /**
+         * A miss found by a peek: no lease, no fence, and the lock unknown. A load after it reads again for all three
+         * ({@link LoadElection#load}); a caller who joins another's load can order it only by time ({@link
+         * LoadElection.Loaded#predates}).
+         */
+        static <V> Read<V> bare() {
+            return new Read<>(Found.MISS, null, OptionalLong.empty(), false, OptionalLong.empty(), null);
+        }
+
+        /** Returns whether this is a {@link #bare()} miss: no read with a lease and a fence has been made yet. */
+        boolean isBare() {
+            return found == Found.MISS && seen.isEmpty();
+        }
+
         static <V> Read<V> miss(OptionalLong lease, boolean locked) {
             return new Read<>(Found.MISS, null, lease, locked, lease, null);
         }
@@ -152,41 +166,33 @@ final class EnvelopeCodec<V> {
     }
 
     /**
-     * Reads {@code key} for a {@code get}: a fresh value with one plain read ({@link RemoteStore#peek}, no script on
-     * Redis), since a hit needs no lease (early recompute and refresh-ahead take theirs from the lock); anything else
-     * (no value, an expired, undecodable or oversized one) is read again by {@link #read}, whose lease a load needs.
+     * Reads {@code key} for a {@code get} or a {@code getIfPresent}: one plain read ({@link RemoteStore#peek}, no
+     * script on Redis) answers a fresh value, and a key holding no value as a {@linkplain Read#isBare() bare miss},
+     * with neither lease nor fence: a hit needs neither (early recompute and refresh-ahead take theirs from the lock),
+     * and a load after a miss reads again for its own, in the same call as it takes the lock ({@link
+     * LoadElection#load}), so that misses of keys never written leave no fence behind. Anything else (an expired,
+     * undecodable or oversized value) is read again by {@link #read}, whose lease a load needs.
      */
     Read<V> readForGet(String key) {
-        Read<V> peeked = peek(key, false);
+        Read<V> peeked = peek(key);
         return peeked != null ? peeked : read(key);
     }
 
     /**
-     * Reads {@code key} for a {@code getIfPresent}, which never writes: like {@link #readForGet}, and a key holding no
-     * value is a miss at once, without the lease {@link #read} would hand out, so that misses of keys never written
-     * leave no fence behind. (An oversized value reads as such a miss too.)
+     * Returns what a peek of {@code key} can answer alone: a fresh value, the tier's unavailability and an empty key;
+     * or null when only {@link #read} can (it decodes again, and counts and handles what it finds).
      */
-    Read<V> readForLookup(String key) {
-        Read<V> peeked = peek(key, true);
-        return peeked != null ? peeked : read(key);
-    }
-
-    /**
-     * Returns what a peek of {@code key} can answer alone: a fresh value, the tier's unavailability, and with {@code
-     * emptyIsMiss} an empty key; or null when only {@link #read} can (it decodes again, and counts and handles what it
-     * finds).
-     */
-    private @Nullable Read<V> peek(String key, boolean emptyIsMiss) {
+    private @Nullable Read<V> peek(String key) {
         long maxBytes = (long) maxValueBytes + ENVELOPE_HEADER_BYTES;
         if (!(guard.call("get", () -> store.peek(key, maxBytes))
                 instanceof TierResult.Answered<Optional<byte[]>> peeked)) {
             return Read.unavailable(); // fail-open
         }
-        return peeked(peeked.value(), emptyIsMiss);
+        return peeked(peeked.value());
     }
 
     /**
-     * Reads every key of {@code keys} for a {@code getAllPresent}, which never writes, as {@link #readForLookup} reads
+     * Reads every key of {@code keys} for a {@code getAllPresent}, which never writes, as {@link #readForGet} reads
      * one: one plain bulk read ({@link RemoteStore#peekAll}), so that misses leave no fence behind; only the keys it
      * cannot answer alone (an expired, undecodable or oversized value) are read again, in one {@link #readAll}.
      *
@@ -207,7 +213,7 @@ final class EnvelopeCodec<V> {
         }
         List<Integer> again = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            Read<V> read = peeked(requireNonNull(peeked.get(i), "peeked value"), true);
+            Read<V> read = peeked(requireNonNull(peeked.get(i), "peeked value"));
             if (read == null) {
                 again.add(i);
             }
@@ -223,13 +229,10 @@ final class EnvelopeCodec<V> {
     }
 
     /** Returns what a peek that found {@code raw} can answer alone, as {@link #peek} does; null if only a read can. */
-    private @Nullable Read<V> peeked(Optional<byte[]> raw, boolean emptyIsMiss) {
+    private @Nullable Read<V> peeked(Optional<byte[]> raw) {
         if (raw.isEmpty()) {
-            if (!emptyIsMiss) {
-                return null;
-            }
             counters.miss();
-            return Read.miss(OptionalLong.empty(), false);
+            return Read.bare();
         }
         byte[] bytes = raw.get();
         V value;
@@ -374,7 +377,10 @@ final class EnvelopeCodec<V> {
             undecodable(e, "deleting it unless rewritten meanwhile, and reloading it");
             OptionalLong lease = guard.call("delete", () -> store.deleteIfUnchanged(key, bytes))
                     .orElse(OptionalLong.empty());
-            return Read.miss(lease, locked);
+            // Without the delete's lease the read still saw the fence it found: a load after it is ordered, not bare.
+            return lease.isPresent()
+                    ? Read.miss(lease, locked)
+                    : Read.<V>miss(OptionalLong.of(seen), locked).withoutLease();
         }
     }
 

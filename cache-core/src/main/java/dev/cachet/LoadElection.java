@@ -107,14 +107,26 @@ final class LoadElection<V> {
     /**
      * Loads {@code encodedKey} after {@code miss}: under the tier's lock if it is free; otherwise waits for its holder's
      * value and, whenever a poll finds the lock free without a value, tries to take it. A wait that runs out loads and
-     * writes with the lease of its latest miss, which the holder's write, if it came first, has used up.
+     * writes with the lease of its latest miss, which the holder's write, if it came first, has used up. After a
+     * {@linkplain Read#isBare() bare} miss the key is read again for its lease: by the lock's own read when there is
+     * an election, so that a miss that refills a key takes three round trips (the peek, the lock, the write), not four.
      */
     Loaded<V> load(String encodedKey, Read<V> miss, LoadAndWrite<V> load) {
         // isOpen, not allowsRequest: the read at the start of get() has already been this period's probe, and
         // asking again here would use up the next one without calling the tier.
-        if (miss.found() != Found.MISS || lockWait.isZero() || guard.isOpen()) {
+        boolean elect = !lockWait.isZero() && !guard.isOpen();
+        if (miss.isBare() && !elect) {
+            // A peek found the key empty: read it again for the lease the write needs (a value may have come since).
+            miss = envelopes.read(encodedKey);
+            Stored<V> arrived = miss.stored();
+            if (arrived != null) {
+                return Loaded.of(arrived, miss);
+            }
+        }
+        if (miss.found() != Found.MISS || !elect) {
             return load.run(miss);
         }
+        // A bare miss does not know the lock: trying it is the read for the lease, in the same round trip.
         if (!miss.locked()) {
             Loaded<V> loaded = loadIfLockFree(encodedKey, miss, load);
             if (loaded != null) {
@@ -175,7 +187,7 @@ final class LoadElection<V> {
         long maxBytes = envelopes.maxReadBytes();
         if (!(guard.call("lock", () -> store.tryLockAndLookup(encodedKey, lockLease, maxBytes))
                 instanceof TierResult.Answered<Optional<LockedLookup>> answered)) {
-            return load.run(miss); // unavailable, fail-open
+            return load.run(miss.isBare() ? Read.unavailable() : miss); // unavailable, fail-open
         }
         Optional<LockedLookup> locked = answered.value();
         if (locked.isEmpty()) {

@@ -346,7 +346,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     @Nullable
     Object lookupOrCachedNull(K key, Consumer<Duration> remainingTtl) {
         requireNonNull(key, "key");
-        Stored<V> stored = envelopes.readForLookup(keyEncoder.apply(key)).stored();
+        Stored<V> stored = envelopes.readForGet(keyEncoder.apply(key)).stored();
         if (stored == null) {
             stats.recordMisses(1);
             monitor.onMiss();

@@ -46,16 +46,53 @@ class RemotePeekTest {
     }
 
     @Test
-    void aMissPeeksThenLooksUpForTheLeaseItsLoadWritesWith() {
+    void aMissPeeksThenLooksUpUnderTheLockForTheLeaseItsLoadWritesWith() {
         Cache<String, String> cache = cache();
 
         assertThat(cache.get("k", key -> "loaded")).isEqualTo("loaded");
 
         assertThat(tier.calls("peek")).isEqualTo(1);
         assertThat(tier.calls("lookup"))
-                .as("the read that hands out the lease, and the read again under the lock")
-                .isEqualTo(2);
+                .as("only the read under the lock, which hands out the lease")
+                .isEqualTo(1);
         assertThat(cache.getIfPresent("k")).as("the load wrote with that lease").isEqualTo("loaded");
+    }
+
+    @Test
+    void withoutAnElectionAMissLooksUpForTheLeaseOnItsOwn() {
+        Cache<String, String> cache = Cachet.builder("quotes")
+                .registry(CacheRegistry.create())
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .ticker(clock)
+                .remote(
+                        tier,
+                        Utf8Codec.INSTANCE,
+                        RemoteConfig.custom()
+                                .clock(clock.clock())
+                                .lockWait(Duration.ZERO)
+                                .build())
+                .build();
+
+        assertThat(cache.get("k", key -> "loaded")).isEqualTo("loaded");
+
+        assertThat(tier.calls("peek")).isEqualTo(1);
+        assertThat(tier.calls("tryLock")).as("no election: lockWait is zero").isZero();
+        assertThat(tier.calls("lookup")).as("the read that hands out the lease").isEqualTo(1);
+        assertThat(cache.getIfPresent("k")).as("the load wrote with that lease").isEqualTo("loaded");
+    }
+
+    @Test
+    void aValueWrittenBetweenThePeekAndTheLockIsServedNotLoaded() {
+        Cache<String, String> cache = cache();
+        Cache<String, String> other = cache();
+
+        // The loader runs only if the read under the lock finds nothing; the other process writes right after the
+        // peek, before the lock: the first tryLock is the moment in between.
+        tier.beforeNext("tryLock", () -> other.put("k", "written"));
+
+        assertThat(cache.get("k", key -> "loaded")).isEqualTo("written");
+        assertThat(tier.calls("peek")).isEqualTo(1);
+        assertThat(cache.stats().loadSuccessCount()).isZero();
     }
 
     @Test

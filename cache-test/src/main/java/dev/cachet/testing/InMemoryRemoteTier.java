@@ -1,5 +1,7 @@
 package dev.cachet.testing;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cachet.CacheUnavailableException;
 import dev.cachet.Ticker;
 import dev.cachet.spi.InvalidationChannel;
@@ -47,6 +49,7 @@ public final class InMemoryRemoteTier implements RemoteTier {
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicInteger calls = new AtomicInteger();
     private final Map<String, AtomicInteger> callsByOperation = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Runnable> beforeNext = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
     /** Creates an empty tier whose TTLs follow {@code ticker}. */
@@ -68,6 +71,14 @@ public final class InMemoryRemoteTier implements RemoteTier {
     public int calls(String operation) {
         AtomicInteger count = callsByOperation.get(operation);
         return count == null ? 0 : count.get();
+    }
+
+    /**
+     * Runs {@code action} once, on the calling thread, just before the next call of {@code operation} ({@code "lookup"},
+     * {@code "tryLock"}, …) of any cache: to put another process's write in between two calls of one operation.
+     */
+    public void beforeNext(String operation, Runnable action) {
+        beforeNext.put(requireNonNull(operation, "operation"), requireNonNull(action, "action"));
     }
 
     /** Returns how many keys have a fence: keys a lease was handed out for or that were written. */
@@ -122,6 +133,10 @@ public final class InMemoryRemoteTier implements RemoteTier {
     public void close() {}
 
     private void call(String cacheName, String operation) {
+        Runnable action = beforeNext.remove(operation);
+        if (action != null) {
+            action.run();
+        }
         calls.incrementAndGet();
         callsByOperation
                 .computeIfAbsent(operation, unused -> new AtomicInteger())
