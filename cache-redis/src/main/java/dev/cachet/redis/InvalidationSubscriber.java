@@ -40,7 +40,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * within the {@linkplain RedisTierConfig#socketTimeout() socket timeout} of its connection being opened or borrowed is
  * cut and tried again with the usual backoff: Redis answers a {@code SUBSCRIBE} at once, like any other command, and
  * an answer later than that timeout counts as a failure for every other command of the tier too. So once the network
- * is back the subscription is renewed within about that timeout plus the backoff (at most 1 s), not the heartbeat
+ * is back the subscription is renewed within about that timeout plus the backoff (at most 200 ms), not the heartbeat
  * bound. The attempt never counted as subscribed, so the receiver is told of lost messages only once subscribed
  * again, as after any failed attempt. An established subscription is left to the heartbeat.
  *
@@ -50,8 +50,13 @@ final class InvalidationSubscriber {
     /** The first pause before subscribing again; it doubles after each failed attempt. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
 
-    /** The longest pause between two attempts to subscribe. */
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    /**
+     * The longest pause between two attempts to subscribe. Short, as the circuit breaker's open period is: until the
+     * subscription is back the near tier cannot be trusted, and after it comes back it is cleared and refilled, so
+     * this pause is most of how long a near tier takes to recover from a restart of Redis. An attempt while Redis is
+     * down costs one refused or timed-out connection.
+     */
+    static final Duration MAX_BACKOFF = Duration.ofMillis(200);
 
     private static final Logger logger = LoggerFactory.getLogger(InvalidationSubscriber.class);
 
