@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs Cachet against its peers (issue 13) and writes the "Against the peers" section of ../RESULTS.md (the ratio
-# report's other sections stay) and the chart ../peers.png. About 15 minutes on 2 cores; run it on an otherwise idle
+# report's other sections stay) and the chart ../peers.png. About 25 minutes on 2 cores; run it on an otherwise idle
 # machine. Needs redis-server on the PATH. JVM options go to the driver, e.g.
 #   benchmarks/peers/run.sh -Dpeers.rounds=3 -Dpeers.measurements=8
 #   benchmarks/peers/run.sh -Dpeers.figures=P12,P13,P15
 # (see PeersDriver: peers.rounds, peers.warmups, peers.measurements, peers.iterationMs, peers.heapEntries,
-# peers.expiries, peers.staleWrites, peers.outageMs, peers.afterRestartMs, peers.figures).
+# peers.expiries, peers.staleWrites, peers.outageMs, peers.afterRestartMs, peers.outages, peers.figures).
 set -euo pipefail
 cd "$(dirname "$0")"
 start=$SECONDS

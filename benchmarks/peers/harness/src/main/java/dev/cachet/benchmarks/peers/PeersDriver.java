@@ -25,7 +25,8 @@ import java.util.Map;
  * peers.iterationMs} (default 1000), {@code peers.heapEntries} (default 5000), {@code peers.expiries} (P12's rounds
  * after an expiry, default 5), {@code peers.staleWrites} (P13's writes, default 10000), {@code peers.outageMs} (how
  * long Redis stays down in P15, default 2000), {@code peers.afterRestartMs} (how long P15 goes on after the restart,
- * default 6000), {@code peers.figures} (which to run, default {@code P10,P11,P12,P13,P14,P15,P16,P17}).
+ * default 6000), {@code peers.outages} (P15's outages per variant, default 5; the report shows the median's), {@code
+ * peers.figures} (which to run, default {@code P10,P11,P12,P13,P14,P15,P16,P17}).
  */
 public final class PeersDriver {
     /** The peer modules, in report order; Cachet's first, since every ratio divides by its figures. */
@@ -59,6 +60,7 @@ public final class PeersDriver {
             int staleWrites,
             int outageMs,
             int afterRestartMs,
+            int outages,
             String figures) {
         static Settings fromSystemProperties() {
             return new Settings(
@@ -71,6 +73,7 @@ public final class PeersDriver {
                     Integer.getInteger("peers.staleWrites", 10_000),
                     Integer.getInteger("peers.outageMs", 2000),
                     Integer.getInteger("peers.afterRestartMs", 6000),
+                    Integer.getInteger("peers.outages", 5),
                     System.getProperty("peers.figures", "P10,P11,P12,P13,P14,P15,P16,P17"));
         }
 
@@ -200,8 +203,11 @@ public final class PeersDriver {
                 }
             }
             if (settings.runs("P15")) {
-                for (Listed l : listed) {
-                    outage(l, settings, report);
+                // Interleaved, as every figure: one outage of each variant, then the next round.
+                for (int outage = 1; outage <= settings.outages(); outage++) {
+                    for (Listed l : listed) {
+                        outage(l, settings, report);
+                    }
                 }
             }
         }
