@@ -19,16 +19,17 @@ class RemotePeekTest {
     private final InMemoryRemoteTier tier = new InMemoryRemoteTier(clock);
 
     private Cache<String, String> cache() {
+        return cache(RemoteConfig.custom());
+    }
+
+    private Cache<String, String> cache(RemoteConfig.Builder remote) {
         return Cachet.builder("quotes")
                 .registry(CacheRegistry.create())
                 .expireAfterWrite(Duration.ofMinutes(5))
                 .staleIfError(Duration.ofMinutes(10))
                 .ticker(clock)
                 .executor(Runnable::run)
-                .remote(
-                        tier,
-                        Utf8Codec.INSTANCE,
-                        RemoteConfig.custom().clock(clock.clock()).build())
+                .remote(tier, Utf8Codec.INSTANCE, remote.clock(clock.clock()).build())
                 .build();
     }
 
@@ -60,18 +61,7 @@ class RemotePeekTest {
 
     @Test
     void withoutAnElectionAMissLooksUpForTheLeaseOnItsOwn() {
-        Cache<String, String> cache = Cachet.builder("quotes")
-                .registry(CacheRegistry.create())
-                .expireAfterWrite(Duration.ofMinutes(5))
-                .ticker(clock)
-                .remote(
-                        tier,
-                        Utf8Codec.INSTANCE,
-                        RemoteConfig.custom()
-                                .clock(clock.clock())
-                                .lockWait(Duration.ZERO)
-                                .build())
-                .build();
+        Cache<String, String> cache = cache(RemoteConfig.custom().lockWait(Duration.ZERO));
 
         assertThat(cache.get("k", key -> "loaded")).isEqualTo("loaded");
 
