@@ -63,7 +63,15 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private final Copier<V> copier;
     private final boolean copying;
     private final boolean defaultCopier;
-    private @Nullable Class<?> immutableType; // the last always-immutable value class seen; see copyOut
+    private @Nullable Class<?> immutableType; // the last always-immutable value class seen; see passesUncopied
+    /**
+     * Whether a hit must copy what it finds: always with a user's copier; with the default copier only once a value
+     * that is not always immutable was stored. Until then a hit returns the stored value without reading its class,
+     * a memory access raw Caffeine never makes. Set before such a value is stored, so a reader that finds the value
+     * finds the flag set; never cleared, as the value may still be cached.
+     */
+    private volatile boolean copiesOnRead;
+
     private final Ticker ticker;
     private final StatsRecorder stats = new StatsRecorder();
     private final SingleFlight<K, V> flights;
@@ -125,6 +133,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         this.copier = settings.copier();
         this.copying = copier != Copier.identity();
         this.defaultCopier = copier == Copier.defensive();
+        this.copiesOnRead = copying && !defaultCopier;
         this.ticker = settings.ticker();
         this.flights = new SingleFlight<>(config.name(), CacheLoadException::new);
         this.nullTtlNanos = config.cacheNulls().map(LocalCache::saturatedNanos).orElse(0L);
@@ -276,7 +285,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                 if (refreshAges != null) { // only then: the hit path of every other cache stays as it is
                     refreshIfDue(key, loader);
                 }
-                return copying ? copy(value) : value;
+                return copyOfStored(value);
             }
             if (marker.isLive(ticker.read())) {
                 return null;
@@ -419,7 +428,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             expired(key, marker);
             return null;
         }
-        return value == null || !copying ? value : copy(value);
+        return value == null ? null : copyOfStored(value);
     }
 
     /** Returns the asynchronous views' loads in flight, shared by every view of this cache. */
@@ -429,7 +438,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
 
     /**
      * Returns the Caffeine cache behind this one, for a memo's hit path: its {@code getIfPresent} followed by {@link
-     * #copyOut} is exactly {@link #lookup} when nulls are not cached (memo tables wrap null results themselves), one
+     * #copyOfStored} is exactly {@link #lookup} when nulls are not cached (memo tables wrap null results themselves), one
      * call deep instead of three, which the JIT inlines.
      *
      * @throws IllegalStateException if this cache caches nulls, whose markers only {@link #lookup} tells apart
@@ -441,9 +450,17 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         return store;
     }
 
-    /** Returns a caller's own copy of a value this cache holds or loaded, as its reads hand out. */
+    /**
+     * Returns a caller's own copy of a value this cache holds or loaded, as its reads hand out, for values that may not
+     * have been stored through this cache's copier (stale values kept aside, a future's result).
+     */
     V copyOut(V value) {
         return copying ? copy(value) : value;
+    }
+
+    /** Returns a caller's own copy of {@code stored}, a non-null value found in the store: the hit path's copy. */
+    V copyOfStored(V stored) {
+        return copiesOnRead ? copy(stored) : stored;
     }
 
     @Override
@@ -507,23 +524,27 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         }
     }
 
-    /**
-     * Copies a value on its way in or out. Most caches hold one value type; once the default copier has seen that the
-     * type's instances are always immutable, a class comparison replaces the copier on the hit path.
-     */
+    /** Copies a value on its way in or out, unless the copier would hand it back as it is. */
     private V copy(V value) {
-        Class<?> type = value.getClass();
+        return passesUncopied(value.getClass()) ? value : copier.copy(value);
+    }
+
+    /**
+     * Returns whether the copier hands values of {@code type} back uncopied. Most caches hold one value type; once the
+     * default copier has seen that the type's instances are always immutable, a class comparison answers.
+     */
+    private boolean passesUncopied(Class<?> type) {
         if (type == immutableType) {
-            return value;
+            return true;
         }
         if (defaultCopier && Immutability.isAlwaysImmutable(type)) {
             if (immutableType == null) {
                 // Written once: a cache holding two immutable types must not rewrite the field on every hit.
                 immutableType = type; // a benign race: any thread may publish any always-immutable class
             }
-            return value;
+            return true;
         }
-        return copier.copy(value);
+        return false;
     }
 
     @Override
@@ -816,7 +837,14 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     }
 
     private V copyIn(V value) {
-        return copying && value != null ? copy(value) : value;
+        if (!copying || value == null) {
+            return value;
+        }
+        if (passesUncopied(value.getClass())) {
+            return value;
+        }
+        copiesOnRead = true; // before the copy is stored: see copiesOnRead
+        return copier.copy(value);
     }
 
     @Override

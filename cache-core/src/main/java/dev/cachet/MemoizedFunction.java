@@ -37,7 +37,7 @@ final class MemoizedFunction<T extends @Nullable Object, R extends @Nullable Obj
             // level here, and fewer frames mean deeper recursion on a default-size thread stack.
             stored = cache.loadAfterMiss(key, new Call<>(function, argument));
         } else {
-            stored = cache.copyOut(stored);
+            stored = cache.copyOfStored(stored);
         }
         @SuppressWarnings("unchecked") // the table holds only this function's results
         R result = (R) MemoTable.unwrap(stored);

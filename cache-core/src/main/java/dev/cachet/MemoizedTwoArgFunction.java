@@ -35,7 +35,7 @@ final class MemoizedTwoArgFunction<T extends @Nullable Object, U extends @Nullab
         if (stored == null) {
             stored = cache.loadAfterMiss(key, k -> MemoTable.wrap(function.apply(first, second)));
         } else {
-            stored = cache.copyOut(stored);
+            stored = cache.copyOfStored(stored);
         }
         @SuppressWarnings("unchecked") // the table holds only this function's results
         R result = (R) MemoTable.unwrap(stored);

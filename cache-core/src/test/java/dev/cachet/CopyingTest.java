@@ -81,6 +81,43 @@ class CopyingTest {
     }
 
     @Test
+    void aMutableValueStoredAfterOnlyImmutableOnesIsCopiedOnEveryRead() {
+        // Hits skip the copier while every value stored was immutable; each way in must end that for a mutable one.
+        Cache<String, Object> cache = cache("mixed");
+        cache.put("text", "immutable");
+        assertThat(cache.getIfPresent("text")).isEqualTo("immutable");
+        cache.put("list", new ArrayList<>(List.of("a")));
+        cache.get("loaded", k -> new ArrayList<>(List.of("b")));
+        cache.putAll(Map.of("bulk", new ArrayList<>(List.of("c"))));
+        cache.getAll(List.of("bulkLoaded"), keys -> Map.of("bulkLoaded", new ArrayList<>(List.of("d"))));
+        for (String key : List.of("list", "loaded", "bulk", "bulkLoaded")) {
+            @SuppressWarnings("unchecked")
+            List<String> read = (List<String>) cache.get(key, k -> List.of());
+            read.add("corrupted");
+            assertThat((List<?>) cache.getIfPresent(key)).as(key).hasSize(1);
+            @SuppressWarnings("unchecked")
+            List<String> bulkRead =
+                    (List<String>) cache.getAll(List.of(key), keys -> Map.of()).get(key);
+            bulkRead.add("corrupted");
+            assertThat((List<?>) cache.getIfPresent(key)).as(key).hasSize(1);
+        }
+    }
+
+    @Test
+    void eachCacheDecidesForItselfWhetherReadsCopy() {
+        Cache<String, Object> mutable = cache("holds-lists");
+        Cache<String, Object> immutable = cache("holds-strings");
+        mutable.put("k", new ArrayList<>(List.of("a")));
+        String text = new String("text".toCharArray());
+        immutable.put("k", text);
+        assertThat(immutable.getIfPresent("k")).isSameAs(text);
+        @SuppressWarnings("unchecked")
+        List<String> read = (List<String>) mutable.getIfPresent("k");
+        read.clear();
+        assertThat(mutable.getIfPresent("k")).isEqualTo(List.of("a"));
+    }
+
+    @Test
     void anUnknownMutableTypeIsRejectedAndWhatIsCachedSurvives() {
         Cache<String, Object> cache = cache("unknown");
         cache.put("k", "safe");

@@ -293,4 +293,29 @@ class MemoizedTest {
         assertThat(pair.apply(1, 2)).containsExactly(1, 2);
         assertThat(pair.stats().hits()).isEqualTo(2);
     }
+
+    @Test
+    void aMutableResultAfterOnlyImmutableOnesIsStillCopied() {
+        // Hits skip the copier while every result stored was immutable; the first mutable one must end that.
+        Memoized<Integer, Object> result = Cachet.memoize(n -> n == 0 ? "zero" : new ArrayList<>(List.of(n)), 8);
+        assertThat(result.apply(0)).isEqualTo("zero");
+        assertThat(result.apply(0)).isEqualTo("zero"); // a hit while only a String is stored
+        @SuppressWarnings("unchecked")
+        List<Integer> hit = (List<Integer>) result.apply(1);
+        hit.add(99); // the miss's own copy
+        @SuppressWarnings("unchecked")
+        List<Integer> again = (List<Integer>) result.apply(1);
+        again.add(98); // a hit's copy
+        assertThat(result.apply(1)).isEqualTo(List.of(1));
+
+        MemoizedBiFunction<Integer, Integer, Object> pair =
+                Cachet.memoize((Integer a, Integer b) -> a == 0 ? (Object) "zero" : new ArrayList<>(List.of(a, b)), 8);
+        assertThat(pair.apply(0, 0)).isEqualTo("zero");
+        assertThat(pair.apply(0, 0)).isEqualTo("zero");
+        pair.apply(1, 2);
+        @SuppressWarnings("unchecked")
+        List<Integer> pairHit = (List<Integer>) pair.apply(1, 2);
+        pairHit.clear();
+        assertThat(pair.apply(1, 2)).isEqualTo(List.of(1, 2));
+    }
 }
