@@ -281,13 +281,12 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
         requireNonNull(loader, "loader");
         V value = store.getIfPresent(key);
         if (value != null) {
-            if (!holdsMarker(value)) {
+            if (!(value instanceof NullMarker marker)) {
                 if (refreshAges != null) { // only then: the hit path of every other cache stays as it is
                     refreshIfDue(key, loader);
                 }
                 return copyOfStored(value);
             }
-            NullMarker marker = (NullMarker) value;
             if (marker.isLive(ticker.read())) {
                 return null;
             }
@@ -422,8 +421,7 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     @Override
     public @Nullable Object lookupOrCachedNull(K key) {
         V value = store.getIfPresent(requireNonNull(key, "key"));
-        if (value != null && holdsMarker(value)) {
-            NullMarker marker = (NullMarker) value;
+        if (value instanceof NullMarker marker) {
             if (marker.isLive(ticker.read())) {
                 return CACHED_NULL;
             }
@@ -488,14 +486,6 @@ sealed class LocalCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
     private void expired(K key, NullMarker marker) {
         expiredNullReads.increment();
         store.asMap().remove(key, marker); // identity: NullMarker keeps Object's equals
-    }
-
-    /**
-     * Returns whether {@code stored}, a value found in the store, is a cached null. Only a cache that caches nulls holds
-     * markers, so the others answer without reading the value's class: a hit need not touch the value it returns.
-     */
-    private boolean holdsMarker(Object stored) {
-        return nullTtlNanos != 0 && stored instanceof NullMarker;
     }
 
     /** Returns {@code loaded}, or a fresh null marker when it is null and this cache caches nulls. */
