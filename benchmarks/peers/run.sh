@@ -4,8 +4,9 @@
 # machine. Needs redis-server on the PATH. JVM options go to the driver, e.g.
 #   benchmarks/peers/run.sh -Dpeers.rounds=3 -Dpeers.measurements=8
 #   benchmarks/peers/run.sh -Dpeers.figures=P12,P13,P15
+#   benchmarks/peers/run.sh -Dpeers.figures=P15 -Dpeers.variants=cachet,jetcache-remote
 # (see PeersDriver: peers.rounds, peers.warmups, peers.measurements, peers.iterationMs, peers.heapEntries,
-# peers.expiries, peers.staleWrites, peers.outageMs, peers.afterRestartMs, peers.outages, peers.figures).
+# peers.expiries, peers.staleWrites, peers.outageMs, peers.afterRestartMs, peers.outages, peers.figures, peers.variants).
 set -euo pipefail
 cd "$(dirname "$0")"
 start=$SECONDS

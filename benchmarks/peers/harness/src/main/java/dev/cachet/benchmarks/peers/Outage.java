@@ -3,12 +3,14 @@ package dev.cachet.benchmarks.peers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * P15 in one JVM: {@link #threads} threads read the {@value Workload#KEYS} keys through {@link PeerCache#get} without
- * pause while Redis is killed ({@code SIGKILL}) and, a while later, started again, empty, on the same port. Each call
+ * pause, in the {@link Order} given, while Redis is killed ({@code SIGKILL}) and, a while later, started again, empty, on the same port. Each call
  * is counted in the phase it ended in (before the kill, during the outage, after the restart), with the calls that
  * threw and those that returned anything but the key's value; the loader (instant, the right value) counts, in the
  * phase it ran in, the calls the cache could not answer from Redis or a near tier. Whoever kills and restarts Redis
@@ -25,8 +27,54 @@ final class Outage {
     private static final int DURING = 1;
     private static final int AFTER = 2;
 
+    /** The order in which each thread reads the keys. */
+    enum Order {
+        /**
+         * Each thread walks the keys in turn, from an offset of its own (the threads spread evenly over the keys), as a
+         * batch job would.
+         */
+        IN_TURN(
+                "in turn",
+                "each thread walks the keys one after another, from an offset of its own (the offsets spread evenly"
+                        + " over the keys), as a batch job would."),
+        /** Each thread picks every key at random (uniformly, from a generator seeded by the thread's number). */
+        AT_RANDOM(
+                "at random",
+                "each thread picks every key at random (uniformly, from a generator of its own seeded by its number),"
+                        + " as requests would.");
+
+        private final String label;
+        private final String description;
+
+        Order(String label, String description) {
+            this.label = label;
+            this.description = description;
+        }
+
+        /** Returns what the report says of it, a sentence. */
+        String description() {
+            return description;
+        }
+
+        /** Returns how the report names it. */
+        String label() {
+            return label;
+        }
+
+        /** Returns a thread's sequence of key numbers: {@code next()} gives the next one, in [0, KEYS). */
+        IntSupplier keysOf(int thread, int threads) {
+            if (this == AT_RANDOM) {
+                SplittableRandom random = new SplittableRandom(thread);
+                return () -> random.nextInt(Workload.KEYS);
+            }
+            int[] next = {thread * (Workload.KEYS / threads)};
+            return () -> next[0]++ % Workload.KEYS;
+        }
+    }
+
     private final PeerCache cache;
     private final int threads;
+    private final Order order;
     private final List<Thread> workers = new ArrayList<>();
     private final LongAdder[] calls = adders();
     private final LongAdder[] exceptions = adders();
@@ -98,25 +146,26 @@ final class Outage {
         }
     }
 
-    Outage(PeerCache cache, int threads) {
+    Outage(PeerCache cache, int threads, Order order) {
         this.cache = cache;
         this.threads = threads;
+        this.order = order;
     }
 
-    /** Starts the threads, each walking the keys from its own offset. */
+    /** Starts the threads, each reading the keys in {@link #order}. */
     void start() {
         for (int t = 0; t < threads; t++) {
-            int offset = t * (Workload.KEYS / threads);
-            Thread worker = new Thread(() -> read(offset), "outage-reader-" + t);
+            IntSupplier keys = order.keysOf(t, threads);
+            Thread worker = new Thread(() -> read(keys), "outage-reader-" + t);
             worker.setDaemon(true);
             workers.add(worker);
             worker.start();
         }
     }
 
-    private void read(int offset) {
-        for (int n = offset; running; n++) {
-            String key = Workload.key(n % Workload.KEYS);
+    private void read(IntSupplier keys) {
+        while (running) {
+            String key = Workload.key(keys.getAsInt());
             inFlight.incrementAndGet();
             long start = System.nanoTime();
             boolean threw = false;

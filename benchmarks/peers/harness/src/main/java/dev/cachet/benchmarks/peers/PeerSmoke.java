@@ -164,7 +164,7 @@ public final class PeerSmoke {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 PeerCache cache = peer.open(v.id(), "127.0.0.1", redis.port())) {
             Workload.fill(cache, v.label());
-            Outage outage = new Outage(cache, OUTAGE_THREADS);
+            Outage outage = new Outage(cache, OUTAGE_THREADS, Outage.Order.IN_TURN);
             outage.start();
             Thread.sleep(200);
             outage.killed();

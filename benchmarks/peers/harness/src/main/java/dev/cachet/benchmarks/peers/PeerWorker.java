@@ -34,7 +34,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       each time the driver sends {@code ROUND <key>} and answers {@code DONE ...}, until {@code END}.
  *   <li>{@code stale-writer HOST PORT VARIANT DRIVER_PORT WRITES} and {@code stale-reader HOST PORT VARIANT
  *       DRIVER_PORT}: P13's two JVMs (see {@link Staleness}); print {@code PUTS} and {@code STALE}.
- *   <li>{@code outage HOST PORT VARIANT DRIVER_PORT THREADS}: P15 (see {@link Outage}); the driver kills and restarts
+ *   <li>{@code outage HOST PORT VARIANT DRIVER_PORT THREADS ORDER}: P15 (see {@link Outage}); the driver kills and restarts
  *       Redis between {@code RUNNING} and {@code STOP}; prints {@code OUTAGE}.
  * </ul>
  *
@@ -131,7 +131,7 @@ public final class PeerWorker {
     private static void outage(Peer peer, String[] args) throws InterruptedException {
         PeerCache cache = peer.open(args[3], args[1], Integer.parseInt(args[2]));
         Workload.fill(cache, args[3]);
-        Outage outage = new Outage(cache, Integer.parseInt(args[5]));
+        Outage outage = new Outage(cache, Integer.parseInt(args[5]), Outage.Order.valueOf(args[6]));
         try (Link driver = Link.connect(Integer.parseInt(args[4]))) {
             driver.send("HELLO outage");
             outage.start();

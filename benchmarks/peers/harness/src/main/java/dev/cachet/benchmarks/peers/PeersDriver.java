@@ -26,7 +26,8 @@ import java.util.Map;
  * after an expiry, default 5), {@code peers.staleWrites} (P13's writes, default 10000), {@code peers.outageMs} (how
  * long Redis stays down in P15, default 2000), {@code peers.afterRestartMs} (how long P15 goes on after the restart,
  * default 6000), {@code peers.outages} (P15's outages per variant, default 5; the report shows the median's), {@code
- * peers.figures} (which to run, default {@code P10,P11,P12,P13,P14,P15,P16,P17}).
+ * peers.figures} (which to run, default {@code P10,P11,P12,P13,P14,P15,P16,P17}), {@code peers.variants} (the ids of
+ * the variants to run, e.g. {@code cachet,jetcache-remote}; default all).
  */
 public final class PeersDriver {
     /** The peer modules, in report order; Cachet's first, since every ratio divides by its figures. */
@@ -61,7 +62,8 @@ public final class PeersDriver {
             int outageMs,
             int afterRestartMs,
             int outages,
-            String figures) {
+            String figures,
+            String variants) {
         static Settings fromSystemProperties() {
             return new Settings(
                     Integer.getInteger("peers.rounds", 1),
@@ -74,7 +76,13 @@ public final class PeersDriver {
                     Integer.getInteger("peers.outageMs", 2000),
                     Integer.getInteger("peers.afterRestartMs", 6000),
                     Integer.getInteger("peers.outages", 5),
-                    System.getProperty("peers.figures", "P10,P11,P12,P13,P14,P15,P16,P17"));
+                    System.getProperty("peers.figures", "P10,P11,P12,P13,P14,P15,P16,P17"),
+                    System.getProperty("peers.variants", ""));
+        }
+
+        /** Returns whether the variant {@code id} is to be run: every variant unless {@code peers.variants} lists some. */
+        boolean runsVariant(String id) {
+            return variants.isBlank() || List.of(variants.split(",", -1)).contains(id);
         }
 
         /** Returns whether {@code figure} (e.g. {@code P12}) is to be run. */
@@ -112,7 +120,11 @@ public final class PeersDriver {
             RedisCommandStats stats = new RedisCommandStats(host, redis.port());
             List<Listed> listed = new ArrayList<>();
             for (PeerJvm jvm : jvms) {
-                listed.addAll(list(jvm, host, port));
+                for (Listed l : list(jvm, host, port)) {
+                    if (settings.runsVariant(l.variant().id())) {
+                        listed.add(l);
+                    }
+                }
             }
             listed.forEach(l -> report.variant(l.library(), l.variant()));
             List<Listed> redisTier = listed.stream()
@@ -203,10 +215,12 @@ public final class PeersDriver {
                 }
             }
             if (settings.runs("P15")) {
-                // Interleaved, as every figure: one outage of each variant, then the next round.
+                // Interleaved, as every figure: one outage of each variant in each order, then the next round.
                 for (int outage = 1; outage <= settings.outages(); outage++) {
-                    for (Listed l : listed) {
-                        outage(l, settings, report);
+                    for (Outage.Order order : Outage.Order.values()) {
+                        for (Listed l : listed) {
+                            outage(l, order, settings, report);
+                        }
                     }
                 }
             }
@@ -322,8 +336,12 @@ public final class PeersDriver {
         }
     }
 
-    /** P15: one JVM of {@code l} against a redis-server of its own, killed and started again on the same port. */
-    private static void outage(Listed l, Settings settings, PeersReport report) throws InterruptedException {
+    /**
+     * P15: one JVM of {@code l}, its threads reading in {@code order}, against a redis-server of its own, killed and
+     * started again on the same port.
+     */
+    private static void outage(Listed l, Outage.Order order, Settings settings, PeersReport report)
+            throws InterruptedException {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 Link.Listener listener = new Link.Listener()) {
             String id = l.variant().id();
@@ -335,7 +353,8 @@ public final class PeersDriver {
                             Integer.toString(redis.port()),
                             id,
                             Integer.toString(listener.port()),
-                            Integer.toString(Outage.THREADS));
+                            Integer.toString(Outage.THREADS),
+                            order.name());
             try (Link link = listener.accept(1).get(0)) {
                 link.receive("HELLO");
                 link.receive("RUNNING");
@@ -359,12 +378,13 @@ public final class PeersDriver {
                 link.send("STOP");
                 link.receive("STOPPED");
                 Outage.Result result = Outage.Result.parse(single(jvm.await(), "OUTAGE"));
-                report.outage(l.variant(), result, firstWriteMillis);
+                report.outage(l.variant(), order, result, firstWriteMillis);
                 System.out.printf(
                         Locale.ROOT,
-                        "P15 %s: calls %s, exceptions %s, wrong %s, loads %s, slowest %.0f ms, recovery %.0f ms,"
+                        "P15 %s, keys %s: calls %s, exceptions %s, wrong %s, loads %s, slowest %.0f ms, recovery %.0f ms,"
                                 + " first write back %.0f ms%n",
                         id,
+                        order.label(),
                         result.calls(),
                         result.exceptions(),
                         result.wrong(),

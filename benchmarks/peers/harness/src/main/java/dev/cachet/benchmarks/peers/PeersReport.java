@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ final class PeersReport {
     private final Map<String, List<Expiry>> expiries = new LinkedHashMap<>();
     private final Map<String, Staleness.ReaderResult> staleReads = new LinkedHashMap<>();
     private final Map<String, Staleness.WriterResult> stalePuts = new LinkedHashMap<>();
-    private final Map<String, List<OutageRun>> outages = new LinkedHashMap<>();
+    private final Map<Outage.Order, Map<String, List<OutageRun>>> outages = new EnumMap<>(Outage.Order.class);
     private String header = "";
     private String loadLine = "";
 
@@ -120,8 +121,10 @@ final class PeersReport {
     /** One P15 outage of a variant: what its threads saw, and when the server held a key again (NaN if never). */
     private record OutageRun(Outage.Result result, double firstWriteBackMillis) {}
 
-    void outage(Variant v, Outage.Result result, double firstWriteBackMillis) {
-        outages.computeIfAbsent(v.id(), unused -> new ArrayList<>()).add(new OutageRun(result, firstWriteBackMillis));
+    void outage(Variant v, Outage.Order order, Outage.Result result, double firstWriteBackMillis) {
+        outages.computeIfAbsent(order, unused -> new LinkedHashMap<>())
+                .computeIfAbsent(v.id(), unused -> new ArrayList<>())
+                .add(new OutageRun(result, firstWriteBackMillis));
     }
 
     /** Returns the mean loads per expiry of {@code id} (P12), or NaN if not measured. */
@@ -389,7 +392,8 @@ final class PeersReport {
         md.append("One JVM per variant against a `redis-server` of its own, every key written and read first; "
                 + Outage.THREADS + " threads call `get(key, loader)` over the "
                 + String.format(Locale.ROOT, "%,d", Workload.KEYS)
-                + " keys without pause (the loader is instant and returns the right value). After a second the driver"
+                + " keys without pause, in one of two orders (a table for each, below; the loader is instant and returns"
+                + " the right value). After a second the driver"
                 + " kills Redis with `SIGKILL`, starts it again, empty, on the same port " + settings.outageMs()
                 + " ms later, and"
                 + " stops the threads " + settings.afterRestartMs()
@@ -398,13 +402,28 @@ final class PeersReport {
                 + " key's value, `null` included. *Loads*: calls the cache answered by the loader (during the outage,"
                 + " that is failing open; after the restart, refilling the empty server). *Recovery*: from the restart"
                 + " to the last exception, wrong value or load. *Back in Redis*: from the restart until the server holds"
-                + " a key again (polled every 5 ms).\n\n");
+                + " a key again (polled every 5 ms).\n");
+        for (Map.Entry<Outage.Order, Map<String, List<OutageRun>>> byOrder : outages.entrySet()) {
+            md.append("\n**Keys read ")
+                    .append(byOrder.getKey().label())
+                    .append("**: ")
+                    .append(byOrder.getKey().description())
+                    .append("\n\n");
+            appendOutageTable(md, byOrder.getValue());
+        }
+        md.append("\nCounts are before / during / after. Each variant had " + settings.outages()
+                + " outages in each order, interleaved with the other variants'; each row is the one of median recovery, and the"
+                + " recovery column before it gives the fastest and slowest.\n");
+    }
+
+    /** Appends one P15 table: a row per variant of {@code byVariant}, the outage of median recovery. */
+    private void appendOutageTable(StringBuilder md, Map<String, List<OutageRun>> byVariant) {
         md.append("| variant | calls | exceptions | wrong values | loads | slowest call, ms | calls over "
                 + Outage.BLOCKED.toSeconds()
                 + " s | recovery, ms | recovery, fastest / slowest, ms | back in Redis, ms |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Variant v : variants.values()) {
-            List<OutageRun> runs = outages.get(v.id());
+            List<OutageRun> runs = byVariant.get(v.id());
             if (runs == null) {
                 continue;
             }
@@ -428,9 +447,6 @@ final class PeersReport {
                     byRecovery.get(byRecovery.size() - 1).result().recoveryMillis(),
                     plain(median.firstWriteBackMillis(), "%.0f")));
         }
-        md.append("\nCounts are before / during / after. Each variant had " + settings.outages()
-                + " outages, interleaved with the other variants'; each row is the one of median recovery, and the"
-                + " recovery column before it gives the fastest and slowest.\n");
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -111,7 +113,7 @@ class MultiJvmFiguresTest {
             (restarted.get() ? calledAfter : calledBefore).countDown();
             return Workload.valueOf(key);
         });
-        Outage outage = new Outage(cache, 4);
+        Outage outage = new Outage(cache, 4, Outage.Order.IN_TURN);
 
         outage.start();
         calledBefore.await();
@@ -167,12 +169,40 @@ class MultiJvmFiguresTest {
             nulls.countDown();
             return null;
         });
-        Outage outage = new Outage(cache, 2);
+        Outage outage = new Outage(cache, 2, Outage.Order.AT_RANDOM);
 
         outage.start();
         nulls.await();
         Outage.Result result = outage.stop(Duration.ofSeconds(10));
 
         assertThat(result.wrong().before()).isEqualTo(result.calls().before()).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void inTurnEachThreadWalksTheKeysFromItsOwnOffsetAndWrapsAround() {
+        int offset = Workload.KEYS / 4;
+        int[] walked = take(Outage.Order.IN_TURN.keysOf(1, 4), Workload.KEYS + 1);
+
+        assertThat(walked[0]).isEqualTo(offset);
+        assertThat(walked[Workload.KEYS - offset]).isZero();
+        assertThat(walked[Workload.KEYS]).isEqualTo(offset);
+        assertThat(IntStream.of(walked).distinct().count()).isEqualTo(Workload.KEYS);
+    }
+
+    @Test
+    void atRandomEachThreadPicksKeysOfItsOwnSequenceWithinRange() {
+        int[] first = take(Outage.Order.AT_RANDOM.keysOf(0, 4), 10_000);
+        int[] again = take(Outage.Order.AT_RANDOM.keysOf(0, 4), 10_000);
+        int[] other = take(Outage.Order.AT_RANDOM.keysOf(1, 4), 10_000);
+
+        assertThat(IntStream.of(first).allMatch(k -> k >= 0 && k < Workload.KEYS))
+                .isTrue();
+        assertThat(IntStream.of(first).distinct().count()).isEqualTo(Workload.KEYS);
+        assertThat(again).isEqualTo(first);
+        assertThat(other).isNotEqualTo(first);
+    }
+
+    private static int[] take(IntSupplier keys, int count) {
+        return IntStream.range(0, count).map(n -> keys.getAsInt()).toArray();
     }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PeersReportTest {
     private static final PeersDriver.Settings SETTINGS =
-            new PeersDriver.Settings(1, 1, 1, 100, 10, 2, 100, 500, 500, 3, "P12,P13,P15");
+            new PeersDriver.Settings(1, 1, 1, 100, 10, 2, 100, 500, 500, 3, "P12,P13,P15", "");
 
     @Test
     void theSectionGoesAfterTheRatioReportsMarkerAndReplacesItselfNextTime() {
@@ -88,6 +88,7 @@ class PeersReportTest {
         for (double[] run : new double[][] {{40, 15}, {900, 99}, {7, 3}}) {
             report.outage(
                     peer,
+                    Outage.Order.AT_RANDOM,
                     new Outage.Result(
                             some,
                             new Outage.Phases(0, 20, 3),
@@ -109,7 +110,9 @@ class PeersReportTest {
                 .contains("| cachet | a lock | 1.0 (1–1) | 70 (70) | 0 of 2 | 1.00 | 0 / 0 |")
                 .contains("| peer-near | 40 of 100 (40.0 %) | 1 | 250 / 990 / 1600 | 350 / 850 | 0.25 |")
                 .contains("| peer | 100/20/80 | 0/20/3 | 0/0/0 | 100/20/80 | 30 | 0 | 40 | 12 / 900 | 15 |")
-                .contains("Each variant had 3 outages")
+                .contains("**Keys read at random**")
+                .doesNotContain("**Keys read in turn**")
+                .contains("Each variant had 3 outages in each order")
                 .contains("![Cachet against the peers")
                 .doesNotContain("Not measured yet");
         assertThat(report.bars())
