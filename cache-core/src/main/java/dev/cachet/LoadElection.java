@@ -34,38 +34,58 @@ final class LoadElection<V> {
     /**
      * A loaded value with its encoded form: the loader's caller gets {@code value}, waiters decode {@code bytes}.
      * {@code asOf} is the key's fence as the read this value rests on found it (empty when the tier did not answer),
-     * and {@code startedNanos} when the load that produced it started (on {@link TierClock#nanoTime()}), so that a
-     * caller who joined it can tell whether the value may predate a write the caller's own read came after.
+     * {@code startedNanos} when the load that produced it started, and {@code writeSentNanos}, if the tier accepted the
+     * value's write with the lease of that read, when the write was sent (both on {@link TierClock#nanoTime()}), so
+     * that a caller who joined it can tell whether the value may predate a write the caller's own read came after.
      */
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are never mutated
-    record Loaded<V>(@Nullable V value, byte @Nullable [] bytes, OptionalLong asOf, long startedNanos) {
-        /** A value the loader produced after {@code basis}, the read that found the key empty. */
+    record Loaded<V>(
+            @Nullable V value,
+            byte @Nullable [] bytes,
+            OptionalLong asOf,
+            long startedNanos,
+            OptionalLong writeSentNanos) {
+        /** A value the loader produced after {@code basis}, the read that found the key empty; not written. */
         static <V> Loaded<V> after(@Nullable V value, byte @Nullable [] bytes, Read<V> basis) {
-            return new Loaded<>(value, bytes, basis.seen(), 0);
+            return new Loaded<>(value, bytes, basis.seen(), 0, OptionalLong.empty());
+        }
+
+        /**
+         * A value the loader produced after {@code basis}, which the tier accepted with {@code basis}'s lease in a write
+         * sent at {@code sentNanos}: nothing wrote, deleted or locked the key between that read and the write.
+         */
+        static <V> Loaded<V> written(@Nullable V value, byte[] bytes, Read<V> basis, long sentNanos) {
+            return new Loaded<>(value, bytes, basis.seen(), 0, OptionalLong.of(sentNanos));
         }
 
         /** A value another process wrote, found by {@code read}. */
         static <V> Loaded<V> of(Stored<V> stored, Read<V> read) {
-            return new Loaded<>(stored.value(), stored.bytes(), read.seen(), 0);
+            return new Loaded<>(stored.value(), stored.bytes(), read.seen(), 0, OptionalLong.empty());
         }
 
         Loaded<V> startedAt(long nanos) {
-            return new Loaded<>(value, bytes, asOf, nanos);
+            return new Loaded<>(value, bytes, asOf, nanos, writeSentNanos);
         }
 
         Loaded<V> withValue(@Nullable V copy) {
-            return new Loaded<>(copy, bytes, asOf, startedNanos);
+            return new Loaded<>(copy, bytes, asOf, startedNanos, writeSentNanos);
         }
 
         /**
          * Returns whether this value may be older than a write that {@code read}, the read of a caller who began at
-         * {@code callerBegan}, came after. With both fences known that is exact: the caller's read saw a fence this
-         * value's read did not, so a put, invalidate or lock came between them. Otherwise only a load that started
-         * after the caller began is surely newer.
+         * {@code callerBegan} and saw its read miss at {@code callerMissed}, came after. With both fences known that is
+         * exact: the caller's read saw a fence this value's read did not, so a put, invalidate or lock came between
+         * them. Without them, a value whose write the tier accepted is no older if the caller's read had ended before
+         * that write was sent: any write before the caller's read came either before this value's read, which the load
+         * followed, or between it and the accepted write, which changing the fence would have refused. Otherwise only a
+         * load that started after the caller began is surely newer.
          */
-        boolean predates(Read<?> read, long callerBegan) {
+        boolean predates(Read<?> read, long callerBegan, long callerMissed) {
             if (read.seen().isPresent() && asOf.isPresent()) {
                 return read.seen().getAsLong() > asOf.getAsLong();
+            }
+            if (writeSentNanos.isPresent() && callerMissed - writeSentNanos.getAsLong() < 0) {
+                return false;
             }
             return startedNanos - callerBegan < 0;
         }

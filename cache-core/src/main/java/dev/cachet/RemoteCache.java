@@ -226,10 +226,11 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             }
             return stored.value();
         }
+        long missed = clock.nanoTime();
         stats.recordMisses(1);
         monitor.onMiss();
         try {
-            return loadMissing(key, encodedKey, loader, remainingTtl, read, began);
+            return loadMissing(key, encodedKey, loader, remainingTtl, read, began, missed);
         } catch (RuntimeException e) {
             Expired expired = read.expired();
             if (staleServing == null || expired == null || !withinGrace(expired)) {
@@ -275,7 +276,8 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             Function<? super K, ? extends @Nullable V> loader,
             Consumer<Duration> remainingTtl,
             Read<V> read,
-            long began) {
+            long began,
+            long missed) {
         for (int attempt = 1; ; attempt++) {
             Loaded<V> loaded = flights.load(
                     encodedKey,
@@ -285,7 +287,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
                                 .startedAt(started);
                     },
                     participant);
-            if (!loaded.predates(read, began)) {
+            if (!loaded.predates(read, began, missed)) {
                 return reportRemaining(loaded, remainingTtl);
             }
             // This caller joined a load that may predate a write its own read came after (another process's
@@ -894,6 +896,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             return Loaded.after(value, bytes, basis); // writing could undo a value we may not touch
         }
         long lease = basis.lease().getAsLong();
+        long sent = clock.nanoTime();
         TierResult<Boolean> written = guard.call(
                 "put",
                 () -> held != null
@@ -903,6 +906,7 @@ final class RemoteCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, N
             counters.fallbackLoad();
         } else if (written.orElse(false)) {
             stats.recordPuts(1);
+            return Loaded.written(value, bytes, basis, sent);
         }
         return Loaded.after(value, bytes, basis);
     }

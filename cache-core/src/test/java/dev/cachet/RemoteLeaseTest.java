@@ -141,6 +141,29 @@ class RemoteLeaseTest {
                 .isEqualTo("new");
     }
 
+    /**
+     * The other side of the two tests above: with no write in between, the later caller's read ended before the load's
+     * write was sent, and the tier accepted that write with the load's lease, so nothing changed the key between the
+     * load's read and its write. The caller takes the load's value as it is, without reading the tier again.
+     */
+    @Test
+    void aCallerThatJoinsALoadWhoseWriteTheTierAcceptedTakesItsValueWithoutReadingAgain() throws Exception {
+        RecordingRemoteTier recording = new RecordingRemoteTier(tier);
+        Cache<String, String> a = process(recording, Utf8Codec.INSTANCE);
+        Future<String> first = loadOfTheOldRow(a);
+        Future<String> second = aLaterCallerJoiningTheLoadOf(a);
+        int readsBefore = recording.gets();
+
+        release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("old");
+        assertThat(second.get(5, TimeUnit.SECONDS))
+                .as("the load's value, not its own loader's")
+                .isEqualTo("old");
+        assertThat(recording.gets()).as("reads after the load's write").isEqualTo(readsBefore);
+        assertThat(recording.writes()).hasSize(1);
+    }
+
     /** Starts a caller of {@code cache} whose loader returns "new", once it waits for the load in flight. */
     private Future<String> aLaterCallerJoiningTheLoadOf(Cache<String, String> cache) {
         AtomicReference<@Nullable Thread> later = new AtomicReference<>();
