@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Cachet against its peers (issue 13) and writes the "Against the peers" section of ../RESULTS.md (the ratio
-# report's other sections stay) and the chart ../peers.png. About 25 minutes on 2 cores; run it on an otherwise idle
-# machine. Needs redis-server on the PATH. JVM options go to the driver, e.g.
+# report's other sections stay) and the chart ../peers.png. About 35 minutes on 2 cores (P15 alone, 21); run it on an
+# otherwise idle machine. Needs redis-server on the PATH. JVM options go to the driver, e.g.
 #   benchmarks/peers/run.sh -Dpeers.rounds=3 -Dpeers.measurements=8
 #   benchmarks/peers/run.sh -Dpeers.figures=P12,P13,P15
 #   benchmarks/peers/run.sh -Dpeers.figures=P15 -Dpeers.variants=cachet,jetcache-remote
