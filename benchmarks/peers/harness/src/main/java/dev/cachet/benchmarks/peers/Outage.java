@@ -10,11 +10,12 @@ import java.util.function.IntSupplier;
 
 /**
  * P15 in one JVM: {@link #threads} threads read the {@value Workload#KEYS} keys through {@link PeerCache#get} without
- * pause, in the {@link Order} given, while Redis is killed ({@code SIGKILL}) and, a while later, started again, empty, on the same port. Each call
- * is counted in the phase it ended in (before the kill, during the outage, after the restart), with the calls that
- * threw and those that returned anything but the key's value; the loader (instant, the right value) counts, in the
- * phase it ran in, the calls the cache could not answer from Redis or a near tier. Whoever kills and restarts Redis
- * calls {@link #killed()} just before the kill and {@link #restarted()} once Redis answers again. Thread-safe.
+ * pause, in the {@link Order} given, while Redis is killed ({@code SIGKILL}) and, a while later, started again, empty,
+ * on the same port. Each call is counted in the phase it ended in (before the kill, during the outage, after the
+ * restart), with the calls that threw and those that returned anything but the key's value; the loader (instant, the
+ * right value) counts, in the phase it ran in, the calls the cache could not answer from Redis or a near tier. Whoever
+ * kills and restarts Redis calls {@link #killed()} just before the kill and {@link #restarted()} once Redis answers
+ * again. Thread-safe.
  */
 final class Outage {
     /** Threads reading, as issue 13 asks. */
@@ -61,14 +62,21 @@ final class Outage {
             return label;
         }
 
-        /** Returns a thread's sequence of key numbers: {@code next()} gives the next one, in [0, KEYS). */
+        /**
+         * Returns the key numbers thread {@code thread} of {@code threads} reads, one per {@code getAsInt()}, each in
+         * [0, KEYS).
+         */
         IntSupplier keysOf(int thread, int threads) {
             if (this == AT_RANDOM) {
                 SplittableRandom random = new SplittableRandom(thread);
                 return () -> random.nextInt(Workload.KEYS);
             }
             int[] next = {thread * (Workload.KEYS / threads)};
-            return () -> next[0]++ % Workload.KEYS;
+            return () -> {
+                int key = next[0];
+                next[0] = (key + 1) % Workload.KEYS; // wraps, never overflows
+                return key;
+            };
         }
     }
 

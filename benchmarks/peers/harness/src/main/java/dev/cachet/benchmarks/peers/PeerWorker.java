@@ -34,8 +34,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       each time the driver sends {@code ROUND <key>} and answers {@code DONE ...}, until {@code END}.
  *   <li>{@code stale-writer HOST PORT VARIANT DRIVER_PORT WRITES} and {@code stale-reader HOST PORT VARIANT
  *       DRIVER_PORT}: P13's two JVMs (see {@link Staleness}); print {@code PUTS} and {@code STALE}.
- *   <li>{@code outage HOST PORT VARIANT DRIVER_PORT THREADS ORDER}: P15 (see {@link Outage}); the driver kills and restarts
- *       Redis between {@code RUNNING} and {@code STOP}; prints {@code OUTAGE}.
+ *   <li>{@code outage HOST PORT VARIANT DRIVER_PORT THREADS ORDER}: P15 (see {@link Outage}; ORDER an {@link
+ *       Outage.Order}); the driver kills and restarts Redis between {@code RUNNING} and {@code STOP}; prints {@code
+ *       OUTAGE}.
  * </ul>
  *
  * <p>The multi-JVM commands talk to the driver over a {@link Link} to {@code DRIVER_PORT}, starting with {@code HELLO

@@ -80,7 +80,7 @@ public final class PeersDriver {
                     System.getProperty("peers.variants", ""));
         }
 
-        /** Returns whether the variant {@code id} is to be run: every variant unless {@code peers.variants} lists some. */
+        /** Returns whether the variant {@code id} is to be run: any, unless {@code peers.variants} lists some. */
         boolean runsVariant(String id) {
             return variants.isBlank() || List.of(variants.split(",", -1)).contains(id);
         }

@@ -392,8 +392,8 @@ final class PeersReport {
         md.append("One JVM per variant against a `redis-server` of its own, every key written and read first; "
                 + Outage.THREADS + " threads call `get(key, loader)` over the "
                 + String.format(Locale.ROOT, "%,d", Workload.KEYS)
-                + " keys without pause, in one of two orders (a table for each, below; the loader is instant and returns"
-                + " the right value). After a second the driver"
+                + " keys without pause, in one of two orders (a table for each, below; the loader is instant and"
+                + " returns the right value). After a second the driver"
                 + " kills Redis with `SIGKILL`, starts it again, empty, on the same port " + settings.outageMs()
                 + " ms later, and"
                 + " stops the threads " + settings.afterRestartMs()
@@ -412,8 +412,8 @@ final class PeersReport {
             appendOutageTable(md, byOrder.getValue());
         }
         md.append("\nCounts are before / during / after. Each variant had " + settings.outages()
-                + " outages in each order, interleaved with the other variants'; each row is the one of median recovery, and the"
-                + " recovery column before it gives the fastest and slowest.\n");
+                + " outages in each order, interleaved with the other variants'; each row is the one of median"
+                + " recovery, and the recovery column before it gives the fastest and slowest.\n");
     }
 
     /** Appends one P15 table: a row per variant of {@code byVariant}, the outage of median recovery. */
