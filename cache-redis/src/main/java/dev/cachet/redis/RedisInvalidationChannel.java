@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -42,7 +45,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * reading.
  *
  * <p><b>Publishing</b> uses the tier's normal client ({@code PUBLISH}; a Cluster broadcasts it to every node), on the
- * caller's thread, and reports every failure as a {@link CacheUnavailableException} naming the cache and operation.
+ * caller's thread, and reports every failure as a {@link CacheUnavailableException} naming the cache and operation. On
+ * a Cluster every message of a channel goes through the node serving the channel's slot, so that each receiver gets
+ * one sender's messages in the order sent; when that node cannot be reached, any node that can publishes it.
  *
  * <p><b>Receiving.</b> {@link #subscribe} starts an {@link InvalidationSubscriber}, whose thread, {@code
  * cachet-invalidations-<cache>}, calls the listener one message after the other, in the order Redis delivers them.
@@ -470,9 +475,31 @@ final class RedisInvalidationChannel implements InvalidationChannel {
         }
         UnifiedJedis client = tier.client(cacheName, operation);
         try {
-            return client.publish(to, message);
+            return publishInOrder(client, to, message);
         } catch (JedisException e) {
             throw tier.unavailable(cacheName, operation, e);
+        }
+    }
+
+    /**
+     * Publishes routed by the channel's slot, so that on a Cluster every message of a channel goes through one node.
+     * A keyless {@code PUBLISH} runs on a node the client picks at random, and the bus relays what different nodes
+     * publish independently: one sender's messages could then arrive out of order (a put's announcement after the put's
+     * own message, dropping the copy a reader made in between). If that node cannot be reached, any node that can
+     * publishes the message, the order then not kept: a message out of order only drops a copy more.
+     */
+    private long publishInOrder(UnifiedJedis client, String to, String message) {
+        if (!tier.isCluster()) {
+            return client.publish(to, message);
+        }
+        try {
+            return (Long) client.sendCommand(to, Protocol.Command.PUBLISH, to, message);
+        } catch (JedisConnectionException | JedisClusterOperationException e) {
+            logger.debug(
+                    "Publishing on {} through its slot's node failed ({}); publishing through any node",
+                    to,
+                    e.toString());
+            return client.publish(to, message);
         }
     }
 

@@ -9,16 +9,22 @@ import dev.cachet.testing.redis.RedisCluster;
 import dev.cachet.testing.redis.RedisTest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.ClusterCommandArguments;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
@@ -27,6 +33,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.executors.ClusterCommandExecutor;
 import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -109,6 +116,87 @@ class RedisInvalidationChannelClusterTest {
                 receivers.forEach(Receiver::close);
             }
         }
+    }
+
+    /**
+     * Every message of a channel goes through one node, so that a receiver on each node gets one sender's messages in
+     * the order sent. A keyless {@code PUBLISH} would run on a node the client picks at random, and messages the bus
+     * relays from different nodes can overtake each other: a put's announcement could then come after the put's own
+     * message and drop the copy a reader made in between.
+     */
+    @Test
+    void everyMessageOfAChannelGoesThroughOneNodeAndArrivesInTheOrderSent(RedisCluster cluster) {
+        int messages = 30;
+        Map<HostAndPort, Long> publishesBefore = publishesByNode(cluster);
+        try (RedisTier a = RedisTier.cluster(cluster.nodes(), CONFIG);
+                RedisTier b = RedisTier.cluster(cluster.nodes(), CONFIG)) {
+            InvalidationChannel fromA = subscribed(a);
+            List<Receiver> receivers = receiverOnEachNode(b, cluster);
+            try {
+                List<String> sent = new ArrayList<>();
+                for (int i = 0; i < messages; i++) {
+                    sent.add("k" + i);
+                    fromA.publish("k" + i);
+                }
+                awaitApplied(receivers, messages);
+                for (Receiver receiver : receivers) {
+                    assertThat(receiver.keys)
+                            .as("keys in the order the receiver on %s applied them", receiver.node)
+                            .containsExactlyElementsOf(sent);
+                }
+            } finally {
+                receivers.forEach(Receiver::close);
+            }
+        }
+        Map<HostAndPort, Long> publishesAfter = publishesByNode(cluster);
+        Map<HostAndPort, Long> ran = new HashMap<>();
+        publishesAfter.forEach((node, calls) -> {
+            long more = calls - publishesBefore.getOrDefault(node, 0L);
+            if (more > 0) {
+                ran.put(node, more);
+            }
+        });
+        assertThat(ran).as("PUBLISHes run by each node").hasSize(1).containsValue((long) messages);
+    }
+
+    /**
+     * When the node of the channel's slot cannot be reached, another node publishes the message: a lost message would
+     * leave the copies other processes hold until their near TTL ends.
+     */
+    @Test
+    void aMessageWhoseNodeCannotBeReachedGoesThroughAnotherNode(RedisCluster cluster) {
+        try (RedisClusterClient writerClient = clusterClient(
+                        cluster.nodes(),
+                        channel -> {},
+                        arguments -> arguments instanceof ClusterCommandArguments routed
+                                && routed.getCommandHashSlot() >= 0);
+                RedisTier a = RedisTier.using(writerClient, CONFIG);
+                RedisTier b = RedisTier.cluster(cluster.nodes(), CONFIG)) {
+            InvalidationChannel fromA = a.invalidations(cache);
+            List<Receiver> receivers = receiverOnEachNode(b, cluster);
+            try {
+                fromA.publish("k");
+                awaitApplied(receivers, 1);
+                for (Receiver receiver : receivers) {
+                    assertThat(receiver.keys)
+                            .as("keys the receiver on %s applied", receiver.node)
+                            .containsExactly("k");
+                }
+            } finally {
+                receivers.forEach(Receiver::close);
+            }
+        }
+    }
+
+    /** Returns the {@code PUBLISH} calls each node of {@code cluster} ran so far. */
+    private static Map<HostAndPort, Long> publishesByNode(RedisCluster cluster) {
+        Map<HostAndPort, Long> calls = new HashMap<>();
+        for (HostAndPort node : cluster.nodes()) {
+            try (Jedis jedis = new Jedis(node)) {
+                calls.put(node, BulkRoundTripTest.commandCalls(jedis).getOrDefault("publish", 0L));
+            }
+        }
+        return calls;
     }
 
     /**
@@ -235,14 +323,26 @@ class RedisInvalidationChannelClusterTest {
      * ran, on the caller's thread, before the call returns.
      */
     private static RedisClusterClient clusterClient(Set<HostAndPort> nodes, Consumer<String> afterPublish) {
+        return clusterClient(nodes, afterPublish, arguments -> false);
+    }
+
+    /**
+     * Returns a client of {@code nodes} as {@link #clusterClient(Set, Consumer)} does, which also fails each {@code
+     * PUBLISH} that {@code unreachable} matches with a {@link JedisConnectionException}, before sending it.
+     */
+    private static RedisClusterClient clusterClient(
+            Set<HostAndPort> nodes, Consumer<String> afterPublish, Predicate<CommandArguments> unreachable) {
         ClusterConnectionProvider provider = new ClusterConnectionProvider(
                 nodes, DefaultJedisClientConfig.builder().build());
         ClusterCommandExecutor executor = new ClusterCommandExecutor(provider, 3, WAIT);
         CommandExecutor publishing = new CommandExecutor() {
             @Override
             public <T> T executeCommand(CommandObject<T> command) {
-                T result = executor.executeCommand(command);
                 CommandArguments arguments = command.getArguments();
+                if (arguments.getCommand() == Protocol.Command.PUBLISH && unreachable.test(arguments)) {
+                    throw new JedisConnectionException("the test made this PUBLISH's node unreachable");
+                }
+                T result = executor.executeCommand(command);
                 if (arguments.getCommand() == Protocol.Command.PUBLISH) {
                     afterPublish.accept(SafeEncoder.encode(arguments.get(1).getRaw()));
                 }
@@ -296,6 +396,7 @@ class RedisInvalidationChannelClusterTest {
         final HostAndPort node;
         final RedisInvalidationChannel channel;
         final AtomicInteger applied = new AtomicInteger();
+        final Queue<String> keys = new ConcurrentLinkedQueue<>();
         final AtomicInteger cleared = new AtomicInteger();
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
@@ -332,6 +433,7 @@ class RedisInvalidationChannelClusterTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            keys.add(key);
             applied.incrementAndGet();
         }
 
