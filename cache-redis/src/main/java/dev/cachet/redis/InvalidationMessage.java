@@ -28,9 +28,11 @@ import java.util.List;
  * <p><b>Acknowledgement requests.</b> A message of an acknowledged write carries its acknowledgement id after the
  * origin: {@code 1:<origin>+<id>:k:<key>} (and so on for each type), {@code <id>} a positive decimal number unique
  * in the sending process. A receiver that applied it answers on the sender's acknowledgement channel ({@link
- * #ackChannel}) with the id; several ids for the same sender may go as one answer, {@code <id>{,<id>}}
- * ({@link #encodeAcks}). A process that predates acknowledgements reads {@code <origin>+<id>} as a foreign origin and
- * applies the message as usual, but does not answer: the sender's wait for it runs out.
+ * #ackChannel}) with its own receiver id and the id; several ids for the same sender may go as one answer, {@code
+ * <receiver>:<id>{,<id>}} ({@link #encodeAcks}). The receiver id, 32 hex digits drawn at random once per subscription,
+ * lets the sender count each receiver once, however many copies of a message reached it. A process that predates
+ * acknowledgements reads {@code <origin>+<id>} as a foreign origin and applies the message as usual, but does not
+ * answer; one that answers without a receiver id is not understood. The sender's wait for either runs out.
  *
  * <p><b>Ahead messages.</b> A message sent before the write it announces ({@code publishAhead}) ends its origin with
  * {@code ~}: {@code 1:<origin>~:k:<key>}. A receiver drops the key without counting the message; a process that
@@ -93,24 +95,44 @@ record InvalidationMessage(String origin, List<String> keys, long ackId, boolean
         return origin + ACK_SEPARATOR + ackId;
     }
 
-    /** Returns an acknowledgement of the messages {@code ids}, encoded. */
-    static String encodeAcks(Collection<Long> ids) {
-        StringBuilder out = new StringBuilder(ids.size() * 8);
+    /** An answer: the receiver that applied the messages, and their acknowledgement ids. */
+    record Acks(String receiver, List<Long> ids) {
+        Acks {
+            requireNonNull(receiver, "receiver");
+            ids = List.copyOf(ids);
+        }
+    }
+
+    /** Returns the answer of {@code receiver}, which applied the messages {@code ids}, encoded. */
+    static String encodeAcks(String receiver, Collection<Long> ids) {
+        StringBuilder out = new StringBuilder(receiver.length() + 1 + ids.size() * 8).append(receiver);
+        char separator = ':';
         for (long id : ids) {
-            if (out.length() > 0) {
-                out.append(',');
-            }
-            out.append(id);
+            out.append(separator).append(id);
+            separator = ',';
         }
         return out.toString();
     }
 
     /**
-     * Parses an acknowledgement.
+     * Parses an answer.
+     *
+     * @throws IllegalArgumentException if it is not a receiver id followed by a list of positive ids
+     */
+    static Acks decodeAnswer(String message) {
+        int separator = message.indexOf(':');
+        if (separator <= 0) {
+            throw new IllegalArgumentException("no receiver id");
+        }
+        return new Acks(message.substring(0, separator), decodeAcks(message.substring(separator + 1)));
+    }
+
+    /**
+     * Parses a list of acknowledgement ids.
      *
      * @throws IllegalArgumentException if it is not a list of positive ids
      */
-    static List<Long> decodeAcks(String message) {
+    private static List<Long> decodeAcks(String message) {
         List<Long> ids = new ArrayList<>();
         int at = 0;
         while (at <= message.length()) {

@@ -8,9 +8,11 @@ import dev.cachet.spi.InvalidationListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -115,6 +117,9 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     private final String cacheName;
     private final String channel;
     private final String origin;
+    /** This subscription's id in its answers, so that a sender counts it once however many copies reach it. */
+    private final String receiverId = InvalidationMessage.newOriginId();
+
     private final String ackChannel;
     private final String allMessage;
     private final Consumer<RedisInvalidationChannel> onClose;
@@ -528,7 +533,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
                 send(
                         "acknowledge",
                         InvalidationMessage.ackChannel(channel, sender),
-                        InvalidationMessage.encodeAcks(ids));
+                        InvalidationMessage.encodeAcks(receiverId, ids));
             } catch (RuntimeException e) {
                 // The sender's wait runs out instead: it counts the write as unacknowledged.
                 logger.debug("Acknowledgement on cache '{}' not sent: {}", cacheName, e.toString());
@@ -542,20 +547,25 @@ final class RedisInvalidationChannel implements InvalidationChannel {
     /** One acknowledged publish's wait for its answers. */
     private static final class PendingAck {
         private final RedisInvalidationChannel owner;
-        private long arrived;
+        /**
+         * The receivers that answered, this process's own subscriptions included. A set, not a count: a message a
+         * client sent twice (trying again when the reply timed out) reaches each receiver twice.
+         */
+        private final Set<String> answered = new HashSet<>();
 
         PendingAck(RedisInvalidationChannel owner) {
             this.owner = owner;
         }
 
-        synchronized void arrive() {
-            arrived++;
-            notifyAll();
+        synchronized void arrive(String receiver) {
+            if (answered.add(receiver)) {
+                notifyAll();
+            }
         }
 
-        /** Waits until {@code expected} answers arrived or the deadline passed; an interrupt ends the wait. */
+        /** Waits until {@code expected} receivers answered or the deadline passed; an interrupt ends the wait. */
         synchronized boolean await(long expected, long deadline) {
-            while (arrived < expected) {
+            while (answered.size() < expected) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -610,7 +620,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
                     // This process's own subscription, which PUBLISH counted, has nothing to drop.
                     PendingAck pending = AWAITING.get(decoded.ackId());
                     if (pending != null) {
-                        pending.arrive();
+                        pending.arrive(receiverId);
                     }
                 }
                 return;
@@ -636,19 +646,19 @@ final class RedisInvalidationChannel implements InvalidationChannel {
 
         @Override
         public void acknowledged(String message) {
-            List<Long> ids;
+            InvalidationMessage.Acks answer;
             try {
-                ids = InvalidationMessage.decodeAcks(message);
+                answer = InvalidationMessage.decodeAnswer(message);
             } catch (IllegalArgumentException e) {
                 logger.debug("Unreadable acknowledgement on {} ({}): '{}'", ackChannel, e.getMessage(), message);
                 return;
             }
-            for (long id : ids) {
+            for (long id : answer.ids()) {
                 PendingAck pending = AWAITING.get(id);
                 // Another channel of this JVM with the same origin hears the same acknowledgements: only the owner
                 // counts them.
                 if (pending != null && pending.owner == RedisInvalidationChannel.this) {
-                    pending.arrive();
+                    pending.arrive(answer.receiver());
                 }
             }
         }

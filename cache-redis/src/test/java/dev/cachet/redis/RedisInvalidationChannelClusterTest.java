@@ -168,8 +168,9 @@ class RedisInvalidationChannelClusterTest {
         try (RedisClusterClient writerClient = clusterClient(
                         cluster.nodes(),
                         channel -> {},
-                        arguments -> arguments instanceof ClusterCommandArguments routed
-                                && routed.getCommandHashSlot() >= 0);
+                        arguments ->
+                                arguments instanceof ClusterCommandArguments routed && routed.getCommandHashSlot() >= 0,
+                        arguments -> false);
                 RedisTier a = RedisTier.using(writerClient, CONFIG);
                 RedisTier b = RedisTier.cluster(cluster.nodes(), CONFIG)) {
             InvalidationChannel fromA = a.invalidations(cache);
@@ -197,6 +198,41 @@ class RedisInvalidationChannelClusterTest {
             }
         }
         return calls;
+    }
+
+    /**
+     * A {@code PUBLISH} that ran twice (a client tries again when the reply to its first try timed out) delivers the
+     * message twice. Each receiver, and the writer's own subscription, counts once all the same, so that the answers
+     * to the second copy cannot stand in for a held receiver's.
+     */
+    @Test
+    @Timeout(30)
+    void aMessageDeliveredTwiceCountsEachReceiverOnce(RedisCluster cluster) {
+        try (RedisClusterClient writerClient = clusterClient(
+                        cluster.nodes(),
+                        channel -> {},
+                        arguments -> false,
+                        arguments ->
+                                SafeEncoder.encode(arguments.get(1).getRaw()).equals(invalidations));
+                RedisTier a = RedisTier.using(writerClient, CONFIG);
+                RedisTier b = RedisTier.cluster(cluster.nodes(), CONFIG)) {
+            InvalidationChannel fromA = subscribed(a);
+            List<Receiver> receivers = receiverOnEachNode(b, cluster);
+            try {
+                Receiver slow = receivers.get(0);
+                slow.hold();
+                assertThat(fromA.publishAcknowledged(List.of("k"), SHORT_WAIT))
+                        .as("acknowledged while the receiver on %s is held", slow.node)
+                        .isFalse();
+                slow.release();
+                awaitApplied(receivers, 2);
+                assertThat(fromA.publishAcknowledged(List.of("k2"), WAIT))
+                        .as("acknowledged with no receiver held")
+                        .isTrue();
+            } finally {
+                receivers.forEach(Receiver::close);
+            }
+        }
     }
 
     /**
@@ -323,15 +359,19 @@ class RedisInvalidationChannelClusterTest {
      * ran, on the caller's thread, before the call returns.
      */
     private static RedisClusterClient clusterClient(Set<HostAndPort> nodes, Consumer<String> afterPublish) {
-        return clusterClient(nodes, afterPublish, arguments -> false);
+        return clusterClient(nodes, afterPublish, arguments -> false, arguments -> false);
     }
 
     /**
      * Returns a client of {@code nodes} as {@link #clusterClient(Set, Consumer)} does, which also fails each {@code
-     * PUBLISH} that {@code unreachable} matches with a {@link JedisConnectionException}, before sending it.
+     * PUBLISH} that {@code unreachable} matches with a {@link JedisConnectionException}, before sending it, and runs
+     * each one that {@code sentTwice} matches twice, as a client does that tries again when the reply timed out.
      */
     private static RedisClusterClient clusterClient(
-            Set<HostAndPort> nodes, Consumer<String> afterPublish, Predicate<CommandArguments> unreachable) {
+            Set<HostAndPort> nodes,
+            Consumer<String> afterPublish,
+            Predicate<CommandArguments> unreachable,
+            Predicate<CommandArguments> sentTwice) {
         ClusterConnectionProvider provider = new ClusterConnectionProvider(
                 nodes, DefaultJedisClientConfig.builder().build());
         ClusterCommandExecutor executor = new ClusterCommandExecutor(provider, 3, WAIT);
@@ -343,6 +383,9 @@ class RedisInvalidationChannelClusterTest {
                     throw new JedisConnectionException("the test made this PUBLISH's node unreachable");
                 }
                 T result = executor.executeCommand(command);
+                if (arguments.getCommand() == Protocol.Command.PUBLISH && sentTwice.test(arguments)) {
+                    result = executor.executeCommand(command);
+                }
                 if (arguments.getCommand() == Protocol.Command.PUBLISH) {
                     afterPublish.accept(SafeEncoder.encode(arguments.get(1).getRaw()));
                 }
