@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
@@ -91,6 +92,10 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private final @Nullable Duration acknowledgeWait;
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder unacknowledged = new LongAdder();
+    private final LongAdder invalidationsNotSent = new LongAdder();
+    /** Set by a message that could not be sent, cleared by one that was: the first failure of each run is a warning. */
+    private final AtomicBoolean sendingFails = new AtomicBoolean();
+
     private volatile boolean clearedSinceOutage;
     /** Bumped before anything drops near-tier entries, so that a fill which read the remote tier earlier can tell. */
     private final AtomicLong evictions = new AtomicLong();
@@ -529,8 +534,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         boolean confirmed;
         try {
             confirmed = sendAndWait.getAsBoolean();
+            sent();
         } catch (CacheUnavailableException e) {
-            log.debug("cache '{}': invalidation message not sent: {}", config.name(), e.getMessage());
+            notSent(e);
             confirmed = false;
         }
         (confirmed ? acknowledged : unacknowledged).increment();
@@ -539,9 +545,35 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private void publish(Runnable send) {
         try {
             send.run();
+            sent();
         } catch (CacheUnavailableException e) {
-            // The remote write already went through the failure policy; a lost message is bounded by the near TTL
-            // and by the clear every other process does when its channel reconnects.
+            notSent(e);
+        }
+    }
+
+    private void sent() {
+        if (sendingFails.get()) { // read first: the common case writes nothing shared
+            sendingFails.set(false);
+        }
+    }
+
+    /**
+     * Counts a message that could not be sent and logs it: at WARN for the first of a run of failures, so that a tier
+     * that takes writes but refuses messages (an ACL without {@code PUBLISH}, say) does not go unnoticed. The caller's
+     * write stands; what the message would have dropped elsewhere is bounded by the other processes' near TTL and by
+     * the clear each does when its channel reconnects.
+     */
+    private void notSent(CacheUnavailableException e) {
+        invalidationsNotSent.increment();
+        if (sendingFails.compareAndSet(false, true)) {
+            log.warn(
+                    "cache '{}': invalidation message not sent; other processes may serve their copies of the key(s)"
+                            + " until their near TTL ({}) ends or their channel reconnects. Further failures are logged"
+                            + " at DEBUG until a message is sent: {}",
+                    config.name(),
+                    nearTtl,
+                    e.getMessage());
+        } else {
             log.debug("cache '{}': invalidation message not sent: {}", config.name(), e.getMessage());
         }
     }
@@ -600,7 +632,8 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
                 clears.sum(),
                 nearStats.staleServedCount(),
                 acknowledged.sum(),
-                unacknowledged.sum()));
+                unacknowledged.sum(),
+                invalidationsNotSent.sum()));
     }
 
     @Override

@@ -15,6 +15,9 @@ package dev.cachet;
  *     process that received their message had confirmed dropping the key(s)
  * @param unacknowledged with {@code acknowledgedInvalidation}: writes and invalidations that returned without every
  *     confirmation: the wait ran out, the message could not be sent, or its receivers could not be counted
+ * @param invalidationsNotSent invalidation messages this process could not send (the remote tier refused or could not
+ *     be reached): until their near TTL ends or their channel reconnects, other processes may serve the copies those
+ *     messages would have dropped
  */
 public record NearStats(
         long hits,
@@ -23,7 +26,8 @@ public record NearStats(
         long clears,
         long staleServed,
         long acknowledged,
-        long unacknowledged) {
+        long unacknowledged,
+        long invalidationsNotSent) {
 
     /** Creates a snapshot with no stale value served, as before that figure existed. */
     public NearStats(long hits, long misses, long invalidationsReceived, long clears) {
@@ -33,5 +37,17 @@ public record NearStats(
     /** Creates a snapshot without acknowledged invalidations, as before those figures existed. */
     public NearStats(long hits, long misses, long invalidationsReceived, long clears, long staleServed) {
         this(hits, misses, invalidationsReceived, clears, staleServed, 0, 0);
+    }
+
+    /** Creates a snapshot with every invalidation message sent, as before that figure existed. */
+    public NearStats(
+            long hits,
+            long misses,
+            long invalidationsReceived,
+            long clears,
+            long staleServed,
+            long acknowledged,
+            long unacknowledged) {
+        this(hits, misses, invalidationsReceived, clears, staleServed, acknowledged, unacknowledged, 0);
     }
 }

@@ -10,9 +10,6 @@ import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.InMemoryRemoteTier;
 import dev.cachet.testing.Utf8Codec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,7 +260,7 @@ class RemoteStaleIfErrorTest {
             Cache<String, String> cache = remote(GRACE);
             cache.put("eur", "1.08");
             ticker.advance(TTL);
-            String first = logWhile(() -> {
+            String first = LoggedOutput.whileRunning(() -> {
                 cache.get("eur", RemoteStaleIfErrorTest.this::failing);
                 cache.get("eur", RemoteStaleIfErrorTest.this::failing);
             });
@@ -272,7 +269,7 @@ class RemoteStaleIfErrorTest {
                     .contains("failed; serving its expired value (staleIfError PT10M) until a load succeeds");
             assertThat(cache.get("eur", key -> "1.09")).isEqualTo("1.09");
             ticker.advance(TTL);
-            String second = logWhile(() -> cache.get("eur", RemoteStaleIfErrorTest.this::failing));
+            String second = LoggedOutput.whileRunning(() -> cache.get("eur", RemoteStaleIfErrorTest.this::failing));
             assertThat(second).as("a new outage after a successful load").containsOnlyOnce("loading key");
         }
 
@@ -444,19 +441,6 @@ class RemoteStaleIfErrorTest {
     @SuppressWarnings("unchecked")
     private static String tierKey(Cache<String, String> cache, String key) {
         return ((RemoteCache<String, String>) cache).encodeKey(key);
-    }
-
-    /** Returns what was logged to System.err (where slf4j-simple writes) while {@code run} ran. */
-    private static String logWhile(Runnable run) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     /** A wall clock that the fake ticker moves. */

@@ -8,9 +8,6 @@ import dev.cachet.metrics.MetricNames;
 import dev.cachet.testing.CacheInvariants;
 import dev.cachet.testing.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -269,7 +266,7 @@ class StaleIfErrorTest {
             Cache<String, String> cache = cache();
             cache.put("eur", "1.08");
             clock.advance(TTL);
-            String first = logWhile(() -> {
+            String first = LoggedOutput.whileRunning(() -> {
                 cache.get("eur", StaleIfErrorTest.this::failing);
                 cache.get("eur", StaleIfErrorTest.this::failing);
             });
@@ -278,7 +275,7 @@ class StaleIfErrorTest {
                             + " (staleIfError PT10M) until a load succeeds");
             assertThat(cache.get("eur", key -> "1.09")).isEqualTo("1.09");
             clock.advance(TTL);
-            String second = logWhile(() -> cache.get("eur", StaleIfErrorTest.this::failing));
+            String second = LoggedOutput.whileRunning(() -> cache.get("eur", StaleIfErrorTest.this::failing));
             assertThat(second).as("a new outage after a successful load").containsOnlyOnce("loading key eur failed");
         }
 
@@ -343,18 +340,5 @@ class StaleIfErrorTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    /** Returns what was logged to System.err (where slf4j-simple writes) while {@code run} ran. */
-    private static String logWhile(Runnable run) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 }

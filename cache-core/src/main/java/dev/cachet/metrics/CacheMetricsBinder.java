@@ -177,6 +177,12 @@ final class CacheMetricsBinder extends CacheMeterBinder<Cache<?, ?>> {
                         NearStats::invalidationsReceived,
                         "Invalidation messages from other processes applied")
                 .register(registry);
+        nearCounter(
+                        cache,
+                        MetricNames.CACHE_NEAR_INVALIDATIONS_UNSENT,
+                        NearStats::invalidationsNotSent,
+                        "Invalidation messages this process could not send")
+                .register(registry);
         nearCounter(cache, MetricNames.CACHE_NEAR_CLEARS, NearStats::clears, "Times the whole near tier was dropped")
                 .register(registry);
         nearCounter(

@@ -127,6 +127,12 @@ public final class MetricNames {
     /** Invalidation messages from other processes applied to the near tier. */
     public static final String CACHE_NEAR_INVALIDATIONS = "cache.near.invalidations";
 
+    /**
+     * Invalidation messages this process could not send: other processes may serve the copies they would have dropped
+     * until their near TTL ends or their channel reconnects.
+     */
+    public static final String CACHE_NEAR_INVALIDATIONS_UNSENT = "cache.near.invalidations.unsent";
+
     /** Times the whole near tier was dropped (lost messages, recovery after an outage, an invalidate-all). */
     public static final String CACHE_NEAR_CLEARS = "cache.near.clears";
 

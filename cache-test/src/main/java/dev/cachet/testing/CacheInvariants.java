@@ -163,6 +163,7 @@ public final class CacheInvariants implements AfterEachCallback {
         counters.put("near.misses", near.misses());
         counters.put("near.invalidationsReceived", near.invalidationsReceived());
         counters.put("near.clears", near.clears());
+        counters.put("near.invalidationsNotSent", near.invalidationsNotSent());
     }
 
     private static void notDecreased(Map<String, Long> before, Map<String, Long> after, String when, List<String> out) {
