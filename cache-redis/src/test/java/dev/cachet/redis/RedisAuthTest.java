@@ -8,6 +8,7 @@ import dev.cachet.CacheRegistry;
 import dev.cachet.CacheUnavailableException;
 import dev.cachet.Cachet;
 import dev.cachet.FailurePolicy;
+import dev.cachet.NearStats;
 import dev.cachet.RemoteConfig;
 import dev.cachet.testing.redis.Dedicated;
 import dev.cachet.testing.redis.RedisServer;
@@ -75,6 +76,45 @@ class RedisAuthTest {
             Cache<String, String> open = cache(tier, FailurePolicy.FAIL_OPEN);
             assertThat(open.get("k", key -> "from-loader")).isEqualTo("from-loader");
             assertThat(open.remoteStats().orElseThrow().errors()).isPositive();
+        }
+    }
+
+    /**
+     * A user who may write but not {@code PUBLISH}: the near cache's writes go through all the same, and each message it
+     * could not send is counted (and the first logged as a warning) rather than thrown or dropped unseen.
+     */
+    @Test
+    void aUserWhoMayNotPublishStillWritesAndCountsTheMessagesNotSent() {
+        try (Jedis admin = new Jedis(server.host(), server.port())) {
+            admin.auth("alice", "s3cret");
+            admin.aclSetUser("bob", "on", ">s3cret", "~*", "&*", "+@all", "-publish");
+        }
+        try (RedisTier asBob = RedisTier.connect(uri("bob:s3cret"));
+                RedisTier asAlice = RedisTier.connect(uri("alice:s3cret"))) {
+            Cache<String, String> writer = Cachet.builder("auth-near")
+                    .registry(CacheRegistry.create())
+                    .expireAfterWrite(Duration.ofMinutes(1))
+                    .remote(asBob, Codec.string())
+                    .nearCache(100, Duration.ofMinutes(1))
+                    .build();
+
+            writer.put("k", "v1");
+
+            NearStats near = writer.nearStats().orElseThrow();
+            assertThat(near.invalidationsNotSent())
+                    .as("the put's ahead message and its own")
+                    .isEqualTo(2);
+            Cache<String, String> remoteOnly = Cachet.builder("auth-near")
+                    .registry(CacheRegistry.create())
+                    .expireAfterWrite(Duration.ofMinutes(1))
+                    .remote(asAlice, Codec.string())
+                    .build();
+            assertThat(remoteOnly.getIfPresent("k"))
+                    .as("the write went through")
+                    .isEqualTo("v1");
+            assertThat(writer.remoteStats().orElseThrow().errors())
+                    .as("the tier answered every write")
+                    .isZero();
         }
     }
 }
