@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.testing.CacheInvariants;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -158,7 +155,7 @@ class NamedMemoTest {
 
     @Test
     void aNamedMemosLowHitRatioWarningNamesIt() {
-        String warning = warningsWhile(() -> {
+        String warning = LoggedOutput.whileRunning(() -> {
             Memoized<Integer, Integer> squares = memo("squares-too-small", square, 10);
             for (int i = 0; i <= CacheBuilder.DEFAULT_HIT_RATIO_WINDOW; i++) {
                 squares.apply(i); // every argument new: the window closes at its last miss
@@ -169,25 +166,12 @@ class NamedMemoTest {
 
     @Test
     void anUnnamedMemosWarningSaysItIsMemoised() {
-        String warning = warningsWhile(() -> {
+        String warning = LoggedOutput.whileRunning(() -> {
             Memoized<Integer, Integer> squares = Cachet.memoize(square, 10);
             for (int i = 0; i <= CacheBuilder.DEFAULT_HIT_RATIO_WINDOW; i++) {
                 squares.apply(i);
             }
         });
         assertThat(warning).contains("cache 'memoized': hit ratio 0.0%");
-    }
-
-    /** Returns what was logged to System.err (where slf4j-simple writes, looking it up at each line) by {@code run}. */
-    private static String warningsWhile(Runnable run) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachet.metrics.CachetMetrics;
 import dev.cachet.metrics.MetricNames;
 import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.ForwardingInvalidationChannel;
 import dev.cachet.testing.ForwardingRemoteTier;
@@ -76,13 +77,7 @@ class UnsentInvalidationTest {
 
     @Test
     void anAcknowledgedWriteWhoseMessageCannotBeSentIsCountedToo() {
-        Cache<String, String> writer = Cachet.builder("quotes")
-                .registry(CacheRegistry.create())
-                .expireAfterWrite(Duration.ofMinutes(5))
-                .ticker(clock)
-                .executor(Runnable::run)
-                .remote(refusing, Utf8Codec.INSTANCE)
-                .nearCache(100, NEAR_TTL)
+        Cache<String, String> writer = nearCacheBuilder(refusing)
                 .acknowledgedInvalidation(Duration.ofMillis(50))
                 .build();
         refusing.channel.refuse = true;
@@ -99,15 +94,19 @@ class UnsentInvalidationTest {
         return cache.nearStats().orElseThrow().invalidationsNotSent();
     }
 
-    private Cache<String, String> nearCache(dev.cachet.spi.RemoteTier tier) {
+    private Cache<String, String> nearCache(RemoteTier tier) {
+        return nearCacheBuilder(tier).build();
+    }
+
+    /** One process's near cache over {@code tier}, each with a registry of its own. */
+    private CacheBuilder<Object, String> nearCacheBuilder(RemoteTier tier) {
         return Cachet.builder("quotes")
                 .registry(CacheRegistry.create())
                 .expireAfterWrite(Duration.ofMinutes(5))
                 .ticker(clock)
                 .executor(Runnable::run)
                 .remote(tier, Utf8Codec.INSTANCE)
-                .nearCache(100, NEAR_TTL)
-                .build();
+                .nearCache(100, NEAR_TTL);
     }
 
     /** The in-memory tier, one process's view of it, whose channel refuses to publish while told to. */
