@@ -29,7 +29,7 @@ import java.util.List;
  * origin: {@code 1:<origin>+<id>:k:<key>} (and so on for each type), {@code <id>} a positive decimal number unique
  * in the sending process. A receiver that applied it answers on the sender's acknowledgement channel ({@link
  * #ackChannel}) with its own receiver id and the id; several ids for the same sender may go as one answer, {@code
- * <receiver>:<id>{,<id>}} ({@link #encodeAcks}). The receiver id, 32 hex digits drawn at random once per subscription,
+ * <receiver>:<id>{,<id>}} ({@link #encodeAnswer}). The receiver id, 32 hex digits drawn at random once per subscription,
  * lets the sender count each receiver once, however many copies of a message reached it. A process that predates
  * acknowledgements reads {@code <origin>+<id>} as a foreign origin and applies the message as usual, but does not
  * answer; one that answers without a receiver id is not understood. The sender's wait for either runs out.
@@ -96,15 +96,15 @@ record InvalidationMessage(String origin, List<String> keys, long ackId, boolean
     }
 
     /** An answer: the receiver that applied the messages, and their acknowledgement ids. */
-    record Acks(String receiver, List<Long> ids) {
-        Acks {
+    record Answer(String receiver, List<Long> ids) {
+        Answer {
             requireNonNull(receiver, "receiver");
             ids = List.copyOf(ids);
         }
     }
 
     /** Returns the answer of {@code receiver}, which applied the messages {@code ids}, encoded. */
-    static String encodeAcks(String receiver, Collection<Long> ids) {
+    static String encodeAnswer(String receiver, Collection<Long> ids) {
         StringBuilder out = new StringBuilder(receiver.length() + 1 + ids.size() * 8).append(receiver);
         char separator = ':';
         for (long id : ids) {
@@ -119,12 +119,12 @@ record InvalidationMessage(String origin, List<String> keys, long ackId, boolean
      *
      * @throws IllegalArgumentException if it is not a receiver id followed by a list of positive ids
      */
-    static Acks decodeAnswer(String message) {
+    static Answer decodeAnswer(String message) {
         int separator = message.indexOf(':');
         if (separator <= 0) {
             throw new IllegalArgumentException("no receiver id");
         }
-        return new Acks(message.substring(0, separator), decodeAcks(message.substring(separator + 1)));
+        return new Answer(message.substring(0, separator), decodeIds(message.substring(separator + 1)));
     }
 
     /**
@@ -132,7 +132,7 @@ record InvalidationMessage(String origin, List<String> keys, long ackId, boolean
      *
      * @throws IllegalArgumentException if it is not a list of positive ids
      */
-    private static List<Long> decodeAcks(String message) {
+    private static List<Long> decodeIds(String message) {
         List<Long> ids = new ArrayList<>();
         int at = 0;
         while (at <= message.length()) {
@@ -270,7 +270,7 @@ record InvalidationMessage(String origin, List<String> keys, long ackId, boolean
     }
 
     private static long parseAckId(String sender, int from) {
-        List<Long> ids = decodeAcks(sender.substring(from));
+        List<Long> ids = decodeIds(sender.substring(from));
         if (ids.size() != 1 || ids.get(0) <= 0 || from == 1) {
             throw new IllegalArgumentException("bad acknowledgement id");
         }

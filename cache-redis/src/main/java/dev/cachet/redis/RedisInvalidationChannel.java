@@ -533,7 +533,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
                 send(
                         "acknowledge",
                         InvalidationMessage.ackChannel(channel, sender),
-                        InvalidationMessage.encodeAcks(receiverId, ids));
+                        InvalidationMessage.encodeAnswer(receiverId, ids));
             } catch (RuntimeException e) {
                 // The sender's wait runs out instead: it counts the write as unacknowledged.
                 logger.debug("Acknowledgement on cache '{}' not sent: {}", cacheName, e.toString());
@@ -646,7 +646,7 @@ final class RedisInvalidationChannel implements InvalidationChannel {
 
         @Override
         public void acknowledged(String message) {
-            InvalidationMessage.Acks answer;
+            InvalidationMessage.Answer answer;
             try {
                 answer = InvalidationMessage.decodeAnswer(message);
             } catch (IllegalArgumentException e) {

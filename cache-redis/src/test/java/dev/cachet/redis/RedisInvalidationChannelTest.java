@@ -178,9 +178,9 @@ class RedisInvalidationChannelTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> InvalidationMessage.sender(origin, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(InvalidationMessage.encodeAcks("r1", List.of(3L, 17L))).isEqualTo("r1:3,17");
+        assertThat(InvalidationMessage.encodeAnswer("r1", List.of(3L, 17L))).isEqualTo("r1:3,17");
         assertThat(InvalidationMessage.decodeAnswer("r1:3,17"))
-                .isEqualTo(new InvalidationMessage.Acks("r1", List.of(3L, 17L)));
+                .isEqualTo(new InvalidationMessage.Answer("r1", List.of(3L, 17L)));
         for (String malformed : List.of("", "3,17", ":3", "r1:", "r1:,", "r1:3,", "r1:x", "r1:1 2", "r1:3:4")) {
             assertThatThrownBy(() -> InvalidationMessage.decodeAnswer(malformed))
                     .as(malformed)
