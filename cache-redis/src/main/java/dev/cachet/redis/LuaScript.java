@@ -55,11 +55,29 @@ final class LuaScript {
             """;
 
     /**
-     * Takes the lock and changes the fence, in one step. KEYS: lock, fence. ARGV: token, lease in ms, fence time to
-     * live in ms. Returns the new fence (the lock's fencing token), or 0 when the lock is held.
+     * Takes the lock unless another token holds it: the prelude of the lock scripts. A lock that already holds our own
+     * token was taken by an earlier try of this very call, whose reply was lost (a Cluster client sends a command again
+     * when the reply timed out): it is ours, taken again with a fresh lease, rather than a lock we would wait out.
      */
-    static final LuaScript LOCK = new LuaScript("LOCK", BUMP + """
-            if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    private static final String TAKE = """
+            local function take(lock, token, lease)
+              if redis.call('SET', lock, token, 'NX', 'PX', lease) then
+                return true
+              end
+              if redis.call('GET', lock) ~= token then
+                return false
+              end
+              redis.call('PEXPIRE', lock, lease)
+              return true
+            end
+            """;
+
+    /**
+     * Takes the lock and changes the fence, in one step. KEYS: lock, fence. ARGV: token, lease in ms, fence time to
+     * live in ms. Returns the new fence (the lock's fencing token), or 0 when another token holds the lock.
+     */
+    static final LuaScript LOCK = new LuaScript("LOCK", BUMP + TAKE + """
+            if not take(KEYS[1], ARGV[1], ARGV[2]) then
               return 0
             end
             return bump(KEYS[2], ARGV[3])
@@ -69,11 +87,11 @@ final class LuaScript {
      * Takes the lock, changes the fence and reads the value, in one step: {@link #LOCK} and then {@link #LOOKUP} under
      * the lock (no fence to create, the lock just changed it; the fence's time to live, extended by the lock, outlives
      * the load). KEYS: value, lock, fence. ARGV: token, lease in ms, fence time to live in ms, the most bytes to send.
-     * Returns {0} when the lock is held; else {the new fence (the lock's fencing token), and the value, or its length
-     * when over the limit, or -1 when absent}. Run with {@link #call}.
+     * Returns {0} when another token holds the lock; else {the new fence (the lock's fencing token), and the value, or
+     * its length when over the limit, or -1 when absent}. Run with {@link #call}.
      */
-    static final LuaScript LOCK_AND_LOOKUP = new LuaScript("LOCK_AND_LOOKUP", BUMP + """
-            if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    static final LuaScript LOCK_AND_LOOKUP = new LuaScript("LOCK_AND_LOOKUP", BUMP + TAKE + """
+            if not take(KEYS[2], ARGV[1], ARGV[2]) then
               return {0}
             end
             local token = bump(KEYS[3], ARGV[3])

@@ -20,23 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.ClusterCommandArguments;
 import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.executors.ClusterCommandExecutor;
-import redis.clients.jedis.executors.CommandExecutor;
-import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
@@ -165,12 +159,13 @@ class RedisInvalidationChannelClusterTest {
      */
     @Test
     void aMessageWhoseNodeCannotBeReachedGoesThroughAnotherNode(RedisCluster cluster) {
-        try (RedisClusterClient writerClient = clusterClient(
+        try (RedisClusterClient writerClient = FaultyClusterClient.create(
                         cluster.nodes(),
-                        channel -> {},
-                        arguments ->
-                                arguments instanceof ClusterCommandArguments routed && routed.getCommandHashSlot() >= 0,
-                        arguments -> false);
+                        arguments -> isPublish(arguments)
+                                && arguments instanceof ClusterCommandArguments routed
+                                && routed.getCommandHashSlot() >= 0,
+                        arguments -> false,
+                        arguments -> {});
                 RedisTier a = RedisTier.using(writerClient, CONFIG);
                 RedisTier b = RedisTier.cluster(cluster.nodes(), CONFIG)) {
             InvalidationChannel fromA = a.invalidations(cache);
@@ -208,12 +203,12 @@ class RedisInvalidationChannelClusterTest {
     @Test
     @Timeout(30)
     void aMessageDeliveredTwiceCountsEachReceiverOnce(RedisCluster cluster) {
-        try (RedisClusterClient writerClient = clusterClient(
+        try (RedisClusterClient writerClient = FaultyClusterClient.create(
                         cluster.nodes(),
-                        channel -> {},
                         arguments -> false,
                         arguments ->
-                                SafeEncoder.encode(arguments.get(1).getRaw()).equals(invalidations));
+                                isPublish(arguments) && channelOf(arguments).equals(invalidations),
+                        arguments -> {});
                 RedisTier a = RedisTier.using(writerClient, CONFIG);
                 RedisTier b = RedisTier.cluster(cluster.nodes(), CONFIG)) {
             InvalidationChannel fromA = subscribed(a);
@@ -359,54 +354,19 @@ class RedisInvalidationChannelClusterTest {
      * ran, on the caller's thread, before the call returns.
      */
     private static RedisClusterClient clusterClient(Set<HostAndPort> nodes, Consumer<String> afterPublish) {
-        return clusterClient(nodes, afterPublish, arguments -> false, arguments -> false);
+        return FaultyClusterClient.create(nodes, arguments -> false, arguments -> false, arguments -> {
+            if (isPublish(arguments)) {
+                afterPublish.accept(channelOf(arguments));
+            }
+        });
     }
 
-    /**
-     * Returns a client of {@code nodes} as {@link #clusterClient(Set, Consumer)} does, which also fails each {@code
-     * PUBLISH} that {@code unreachable} matches with a {@link JedisConnectionException}, before sending it, and runs
-     * each one that {@code sentTwice} matches twice, as a client does that tries again when the reply timed out.
-     */
-    private static RedisClusterClient clusterClient(
-            Set<HostAndPort> nodes,
-            Consumer<String> afterPublish,
-            Predicate<CommandArguments> unreachable,
-            Predicate<CommandArguments> sentTwice) {
-        ClusterConnectionProvider provider = new ClusterConnectionProvider(
-                nodes, DefaultJedisClientConfig.builder().build());
-        ClusterCommandExecutor executor = new ClusterCommandExecutor(provider, 3, WAIT);
-        CommandExecutor publishing = new CommandExecutor() {
-            @Override
-            public <T> T executeCommand(CommandObject<T> command) {
-                CommandArguments arguments = command.getArguments();
-                if (arguments.getCommand() == Protocol.Command.PUBLISH && unreachable.test(arguments)) {
-                    throw new JedisConnectionException("the test made this PUBLISH's node unreachable");
-                }
-                T result = executor.executeCommand(command);
-                if (arguments.getCommand() == Protocol.Command.PUBLISH && sentTwice.test(arguments)) {
-                    result = executor.executeCommand(command);
-                }
-                if (arguments.getCommand() == Protocol.Command.PUBLISH) {
-                    afterPublish.accept(SafeEncoder.encode(arguments.get(1).getRaw()));
-                }
-                return result;
-            }
+    private static boolean isPublish(CommandArguments arguments) {
+        return arguments.getCommand() == Protocol.Command.PUBLISH;
+    }
 
-            @Override
-            public <T> T broadcastCommand(CommandObject<T> command) {
-                return executor.broadcastCommand(command);
-            }
-
-            @Override
-            public void close() {
-                executor.close();
-            }
-        };
-        return RedisClusterClient.builder()
-                .nodes(nodes)
-                .connectionProvider(provider)
-                .commandExecutor(publishing)
-                .build();
+    private static String channelOf(CommandArguments publish) {
+        return SafeEncoder.encode(publish.get(1).getRaw());
     }
 
     private InvalidationChannel subscribed(RedisTier tier) {
