@@ -95,6 +95,12 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
     private final LongAdder invalidationsNotSent = new LongAdder();
     /** Set by a message that could not be sent, cleared by one that was: the first failure of each run is a warning. */
     private final AtomicBoolean sendingFails = new AtomicBoolean();
+    /**
+     * What the messages that could not be sent were about: sent again after the next message that goes through.
+     * Forgiven when this process's own subscription was lost and renewed: then the outage reached the others'
+     * subscriptions too, and each cleared its near tier on its own.
+     */
+    private final UnsentMessages unsent = new UnsentMessages();
 
     private volatile boolean clearedSinceOutage;
     /** Bumped before anything drops near-tier entries, so that a fill which read the remote tier earlier can tell. */
@@ -163,17 +169,17 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
             // Other processes may have refilled their near tiers from the value this invalidation removes only now.
             @Override
             public void applied(String key) {
-                publish(() -> channel.publish(key));
+                publish(List.of(key), () -> channel.publish(key));
             }
 
             @Override
             public void appliedAll() {
-                publish(channel::publishAll);
+                publish(null, channel::publishAll);
             }
         });
         remote.onRefreshed(encodedKey -> {
             // Every other process drops its copy of the old value (the next read fills from the tier), and so do we.
-            publish(() -> channel.publish(encodedKey));
+            publish(List.of(encodedKey), () -> channel.publish(encodedKey));
             Object named = nearKeys.named(encodedKey);
             evictions.incrementAndGet();
             drop(named);
@@ -496,9 +502,9 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         remote.invalidateAll();
         Duration wait = acknowledgeWait;
         if (wait == null) {
-            publish(channel::publishAll);
+            publish(null, channel::publishAll);
         } else {
-            countAcknowledgement(() -> channel.publishAllAcknowledged(wait));
+            countAcknowledgement(null, () -> channel.publishAllAcknowledged(wait));
         }
         evictions.incrementAndGet();
         near.invalidateAll();
@@ -512,11 +518,11 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         Duration wait = acknowledgeWait;
         if (wait == null && encodedKeys.size() == 1) {
             String encodedKey = encodedKeys.iterator().next();
-            publish(() -> channel.publish(encodedKey));
+            publish(encodedKeys, () -> channel.publish(encodedKey));
         } else if (wait == null) {
-            publish(() -> channel.publishEach(encodedKeys));
+            publish(encodedKeys, () -> channel.publishEach(encodedKeys));
         } else {
-            countAcknowledgement(() -> channel.publishAcknowledged(encodedKeys, wait));
+            countAcknowledgement(encodedKeys, () -> channel.publishAcknowledged(encodedKeys, wait));
         }
     }
 
@@ -526,28 +532,34 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
      */
     private void publishAhead(Collection<String> encodedKeys) {
         if (acknowledgeWait == null) {
-            publish(() -> channel.publishAhead(encodedKeys));
+            publish(List.of(), () -> channel.publishAhead(encodedKeys)); // the write's own message follows
         }
     }
 
-    private void countAcknowledgement(BooleanSupplier sendAndWait) {
+    /** Like {@link #publish}, waiting for the acknowledgements as {@code sendAndWait} does, and counting them. */
+    private void countAcknowledgement(@Nullable Collection<String> about, BooleanSupplier sendAndWait) {
         boolean confirmed;
         try {
             confirmed = sendAndWait.getAsBoolean();
             sent();
         } catch (CacheUnavailableException e) {
-            notSent(e);
+            notSent(about, e);
             confirmed = false;
         }
         (confirmed ? acknowledged : unacknowledged).increment();
     }
 
-    private void publish(Runnable send) {
+    /**
+     * Sends a message with {@code send}, about {@code about} ({@code null}: every key; empty: nothing owed if it is
+     * lost, as for an announcement the write's own message follows). A message that cannot be sent is counted, logged
+     * and owed ({@link #unsent}); one that is sent is followed by what is owed.
+     */
+    private void publish(@Nullable Collection<String> about, Runnable send) {
         try {
             send.run();
             sent();
         } catch (CacheUnavailableException e) {
-            notSent(e);
+            notSent(about, e);
         }
     }
 
@@ -555,21 +567,40 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         if (sendingFails.get()) { // read first: the common case writes nothing shared
             sendingFails.set(false);
         }
+        if (unsent.isEmpty()) {
+            return;
+        }
+        try {
+            int keys = unsent.sendAgain(channel);
+            log.info(
+                    "cache '{}': invalidation messages are sent again; sent what the lost ones were about ({})",
+                    config.name(),
+                    keys < 0 ? "every key" : keys + " key(s)");
+        } catch (CacheUnavailableException e) {
+            notSent(List.of(), e); // still owed: sendAgain kept it
+        }
     }
 
     /**
      * Counts a message that could not be sent and logs it: at WARN for the first of a run of failures, so that a tier
      * that takes writes but refuses messages (an ACL without {@code PUBLISH}, say) does not go unnoticed. The caller's
-     * write stands; what the message would have dropped elsewhere is bounded by the other processes' near TTL and by
-     * the clear each does when its channel reconnects.
+     * write stands; what the message would have dropped elsewhere stays until the other processes' near TTL ends, until
+     * each clears on its channel's reconnection, or until this process next sends a message, which it follows with what
+     * is owed ({@link #unsent}).
      */
-    private void notSent(CacheUnavailableException e) {
+    private void notSent(@Nullable Collection<String> about, CacheUnavailableException e) {
         invalidationsNotSent.increment();
+        if (about == null) {
+            unsent.oweAll();
+        } else if (!about.isEmpty()) {
+            unsent.owe(about);
+        }
         if (sendingFails.compareAndSet(false, true)) {
             log.warn(
                     "cache '{}': invalidation message not sent; other processes may serve their copies of the key(s)"
-                            + " until their near TTL ({}) ends or their channel reconnects. Further failures are logged"
-                            + " at DEBUG until a message is sent: {}",
+                            + " until their near TTL ({}) ends or their channel reconnects, or this process sends a"
+                            + " message again and the lost ones with it. Further failures are logged at DEBUG until"
+                            + " then: {}",
                     config.name(),
                     nearTtl,
                     e.getMessage());
@@ -734,6 +765,7 @@ final class NearCache<K, V> implements Cache<K, V>, LoadTracking, HitRatios, Nul
         public void onMessagesLost() {
             clear("invalidation messages may have been lost while the channel reconnected");
             clearedSinceOutage = true;
+            unsent.forgive();
         }
     }
 }

@@ -16,8 +16,8 @@ package dev.cachet;
  * @param unacknowledged with {@code acknowledgedInvalidation}: writes and invalidations that returned without every
  *     confirmation: the wait ran out, the message could not be sent, or its receivers could not be counted
  * @param invalidationsNotSent invalidation messages this process could not send (the remote tier refused or could not
- *     be reached): until their near TTL ends or their channel reconnects, other processes may serve the copies those
- *     messages would have dropped
+ *     be reached): other processes may serve the copies those messages would have dropped until their near TTL ends,
+ *     their channel reconnects, or this process sends a message again (it then sends what the lost ones were about)
  */
 public record NearStats(
         long hits,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachet.metrics.CachetMetrics;
 import dev.cachet.metrics.MetricNames;
 import dev.cachet.spi.InvalidationChannel;
+import dev.cachet.spi.InvalidationListener;
 import dev.cachet.spi.RemoteTier;
 import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.ForwardingInvalidationChannel;
@@ -14,6 +15,10 @@ import dev.cachet.testing.Utf8Codec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * A near cache whose invalidation messages cannot be sent while its writes go through (a tier that refuses {@code
  * PUBLISH}, say): the caller's write stands and nothing is thrown, each message that was not sent is counted, and the
  * first of each run of failures is logged as a warning, since the other processes keep the copies it would have
- * dropped.
+ * dropped. What the lost messages were about is sent again after the next message that goes through.
  */
 @Timeout(10)
 class UnsentInvalidationTest {
@@ -76,6 +81,68 @@ class UnsentInvalidationTest {
     }
 
     @Test
+    void whatTheLostMessagesWereAboutIsSentAgainWithTheNextMessageThatGoesThrough() {
+        Cache<String, String> writer = nearCache(refusing);
+        Cache<String, String> reader = nearCache(memory);
+        writer.put("k", "v1");
+        writer.put("other", "o1");
+        assertThat(reader.get("k", noLoad)).isEqualTo("v1");
+        assertThat(reader.get("other", noLoad)).isEqualTo("o1");
+
+        refusing.channel.refuse = true;
+        writer.put("k", "v2");
+        assertThat(reader.get("k", noLoad)).as("not told yet").isEqualTo("v1");
+        refusing.channel.refuse = false;
+        String logged = LoggedOutput.whileRunning(() -> writer.put("x", "x1"));
+
+        assertThat(logged).contains("invalidation messages are sent again", "(1 key(s))");
+        long nearHits = reader.nearStats().orElseThrow().hits();
+        assertThat(reader.get("k", noLoad)).as("told with the next message").isEqualTo("v2");
+        assertThat(reader.get("other", noLoad)).isEqualTo("o1");
+        NearStats stats = reader.nearStats().orElseThrow();
+        assertThat(stats.hits()).as("the other key stayed near").isEqualTo(nearHits + 1);
+        assertThat(stats.clears()).as("no key but the lost one dropped").isZero();
+    }
+
+    @Test
+    void pastTheBoundWhatIsOwedIsOneMessageThatDropsEveryKey() {
+        Cache<String, String> writer = nearCache(refusing);
+        Cache<String, String> reader = nearCache(memory);
+        writer.put("other", "o1");
+        assertThat(reader.get("other", noLoad)).isEqualTo("o1");
+        Map<String, String> many = new HashMap<>();
+        for (int i = 0; i <= UnsentMessages.MAX_KEYS; i++) {
+            many.put("k" + i, "v" + i);
+        }
+
+        refusing.channel.refuse = true;
+        writer.putAll(many);
+        refusing.channel.refuse = false;
+        String logged = LoggedOutput.whileRunning(() -> writer.put("x", "x1"));
+
+        assertThat(logged).contains("(every key)");
+        assertThat(reader.nearStats().orElseThrow().clears()).isEqualTo(1);
+        assertThat(reader.get("other", noLoad)).isEqualTo("o1");
+        assertThat(reader.nearStats().orElseThrow().hits())
+                .as("dropped with every key, so read from the tier again")
+                .isZero();
+    }
+
+    @Test
+    void nothingIsOwedOnceThisProcesssOwnSubscriptionWasLostSinceTheOthersClearedThenToo() {
+        Cache<String, String> writer = nearCache(refusing);
+        refusing.channel.refuse = true;
+        writer.put("k", "v1");
+        refusing.channel.listener.onMessagesLost();
+        refusing.channel.refuse = false;
+        refusing.channel.sent.clear();
+
+        writer.put("x", "x1");
+
+        assertThat(refusing.channel.sent).containsExactly("ahead s:x", "s:x");
+    }
+
+    @Test
     void anAcknowledgedWriteWhoseMessageCannotBeSentIsCountedToo() {
         Cache<String, String> writer = nearCacheBuilder(refusing)
                 .acknowledgedInvalidation(Duration.ofMillis(50))
@@ -124,11 +191,20 @@ class UnsentInvalidationTest {
         }
     }
 
+    /** Refuses to publish while {@link #refuse} is set; records what it sent, and the listener it was given. */
     private static final class RefusingChannel extends ForwardingInvalidationChannel {
         volatile boolean refuse;
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        volatile InvalidationListener listener;
 
         RefusingChannel(InvalidationChannel delegate) {
             super(delegate);
+        }
+
+        @Override
+        public void subscribe(InvalidationListener listener) {
+            this.listener = listener;
+            super.subscribe(listener);
         }
 
         private void check() {
@@ -141,24 +217,28 @@ class UnsentInvalidationTest {
         public void publish(String key) {
             check();
             super.publish(key);
+            sent.add(key);
         }
 
         @Override
         public void publishEach(Collection<String> keys) {
             check();
             super.publishEach(keys);
+            sent.add(String.join(",", keys));
         }
 
         @Override
         public void publishAhead(Collection<String> keys) {
             check();
             super.publishAhead(keys);
+            sent.add("ahead " + String.join(",", keys));
         }
 
         @Override
         public void publishAll() {
             check();
             super.publishAll();
+            sent.add("all");
         }
 
         @Override

@@ -129,7 +129,8 @@ public final class MetricNames {
 
     /**
      * Invalidation messages this process could not send: other processes may serve the copies they would have dropped
-     * until their near TTL ends or their channel reconnects.
+     * until their near TTL ends, their channel reconnects, or this process sends a message again (and the lost ones
+     * with it).
      */
     public static final String CACHE_NEAR_INVALIDATIONS_UNSENT = "cache.near.invalidations.unsent";
 
