@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClusterClient;
 
@@ -31,10 +32,7 @@ class RetriedLockClusterTest {
 
     @Test
     void aLockAndLookupThatRanTwiceTakesTheLock(RedisCluster cluster) {
-        try (RedisClusterClient client = client(cluster);
-                RedisTier tier = RedisTier.using(client, RedisTierConfig.defaults())) {
-            RemoteStore store = tier.store("retried-" + NAMES.incrementAndGet());
-
+        withStore(cluster, store -> {
             sendTwice.set(true);
             Optional<LockedLookup> locked = store.tryLockAndLookup("k", LEASE, 1_000);
             sendTwice.set(false);
@@ -46,15 +44,12 @@ class RetriedLockClusterTest {
                     .as("written with the lock's lease, the lock released")
                     .isTrue();
             assertThat(store.tryLock("k", LEASE)).as("free again").isPresent();
-        }
+        });
     }
 
     @Test
     void aLockThatRanTwiceTakesTheLock(RedisCluster cluster) {
-        try (RedisClusterClient client = client(cluster);
-                RedisTier tier = RedisTier.using(client, RedisTierConfig.defaults())) {
-            RemoteStore store = tier.store("retried-" + NAMES.incrementAndGet());
-
+        withStore(cluster, store -> {
             sendTwice.set(true);
             Optional<RemoteLock> lock = store.tryLock("k", LEASE);
             sendTwice.set(false);
@@ -62,11 +57,15 @@ class RetriedLockClusterTest {
             assertThat(lock).as("the lock, taken by the first run").isPresent();
             lock.get().close();
             assertThat(store.tryLock("k", LEASE)).as("released, so free again").isPresent();
-        }
+        });
     }
 
-    private RedisClusterClient client(RedisCluster cluster) {
-        return FaultyClusterClient.create(
-                cluster.nodes(), arguments -> false, arguments -> sendTwice.get(), arguments -> {});
+    /** Runs {@code test} on a store of a cache of its own, through a client that runs each command twice when told. */
+    private void withStore(RedisCluster cluster, Consumer<RemoteStore> test) {
+        try (RedisClusterClient client = FaultyClusterClient.create(
+                        cluster.nodes(), arguments -> false, arguments -> sendTwice.get(), arguments -> {});
+                RedisTier tier = RedisTier.using(client, RedisTierConfig.defaults())) {
+            test.accept(tier.store("retried-" + NAMES.incrementAndGet()));
+        }
     }
 }
