@@ -179,13 +179,7 @@ class AcknowledgedInvalidationTest {
     }
 
     private Cache<String, String> nearCache(boolean acknowledged) {
-        var builder = Cachet.builder("quotes")
-                .registry(CacheRegistry.create())
-                .expireAfterWrite(Duration.ofMinutes(5))
-                .ticker(clock)
-                .executor(Runnable::run)
-                .remote(tier, Utf8Codec.INSTANCE)
-                .nearCache(100, Duration.ofMinutes(1));
+        var builder = NearProcess.builder(tier, clock, Duration.ofMinutes(1));
         if (acknowledged) {
             builder.acknowledgedInvalidation(WAIT);
         }

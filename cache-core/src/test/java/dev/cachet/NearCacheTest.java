@@ -26,14 +26,7 @@ class NearCacheTest {
     private final InMemoryRemoteTier tier = new InMemoryRemoteTier(clock);
 
     private Cache<String, String> process() {
-        return Cachet.builder("quotes")
-                .registry(CacheRegistry.create())
-                .expireAfterWrite(Duration.ofMinutes(5))
-                .ticker(clock)
-                .executor(Runnable::run)
-                .remote(tier, Utf8Codec.INSTANCE)
-                .nearCache(100, Duration.ofSeconds(10))
-                .build();
+        return NearProcess.builder(tier, clock, Duration.ofSeconds(10)).build();
     }
 
     @Test

@@ -35,14 +35,7 @@ class PendingInvalidationTest {
     }
 
     private Cache<String, String> nearProcess(RemoteTier tier) {
-        return Cachet.builder("quotes")
-                .registry(CacheRegistry.create())
-                .expireAfterWrite(Duration.ofMinutes(5))
-                .ticker(clock)
-                .executor(Runnable::run)
-                .remote(tier, Utf8Codec.INSTANCE)
-                .nearCache(100, Duration.ofSeconds(10))
-                .build();
+        return NearProcess.builder(tier, clock, Duration.ofSeconds(10)).build();
     }
 
     /** The fault heals: the next call after the breaker's open period probes the tier and applies what is pending. */

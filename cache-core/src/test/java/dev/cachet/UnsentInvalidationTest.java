@@ -11,7 +11,6 @@ import dev.cachet.testing.FakeTicker;
 import dev.cachet.testing.ForwardingInvalidationChannel;
 import dev.cachet.testing.ForwardingRemoteTier;
 import dev.cachet.testing.InMemoryRemoteTier;
-import dev.cachet.testing.Utf8Codec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
@@ -165,15 +164,8 @@ class UnsentInvalidationTest {
         return nearCacheBuilder(tier).build();
     }
 
-    /** One process's near cache over {@code tier}, each with a registry of its own. */
     private CacheBuilder<Object, String> nearCacheBuilder(RemoteTier tier) {
-        return Cachet.builder("quotes")
-                .registry(CacheRegistry.create())
-                .expireAfterWrite(Duration.ofMinutes(5))
-                .ticker(clock)
-                .executor(Runnable::run)
-                .remote(tier, Utf8Codec.INSTANCE)
-                .nearCache(100, NEAR_TTL);
+        return NearProcess.builder(tier, clock, NEAR_TTL);
     }
 
     /** The in-memory tier, one process's view of it, whose channel refuses to publish while told to. */
