@@ -165,7 +165,7 @@ final class TierGuard {
         try {
             T result = call.get();
             boolean closed = breaker.onSuccess();
-            if (outage.compareAndSet(true, false)) {
+            if (outage.get() && outage.compareAndSet(true, false)) { // read first: see CircuitBreaker#onSuccess
                 log.info("cache '{}': remote tier is reachable again", cacheName);
             }
             if (closed) {

@@ -90,8 +90,12 @@ public final class CircuitBreaker {
 
     /** Records a successful call; returns true if it closed an open breaker (the tier is back). */
     public boolean onSuccess() {
-        consecutiveFailures.set(0);
-        return state.getAndSet(CLOSED) != CLOSED;
+        // Every successful call passes here: reading first leaves the shared lines alone while nothing changes, so
+        // callers on other cores do not take turns writing them (the usual case, a closed breaker and no failures).
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+        return state.get() != CLOSED && state.getAndSet(CLOSED) != CLOSED;
     }
 
     /** Records a failed call; returns true if it opened the breaker. */
